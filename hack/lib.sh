@@ -1,0 +1,54 @@
+# Shared shell helpers for hack/*.sh. Sourced, never run.
+# Every script prints what it does as "==> step" lines and fails with one line naming what is wrong.
+
+DG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Binaries built from the Go module proxy live here, keyed by version, so a second install costs seconds.
+DG_CACHE="${DOMAINGUARD_CACHE:-/var/cache/domainguard}"
+# Pinned versions: kube-apiserver and kubectl from k8s.io/kubernetes, the etcd release that Kubernetes
+# release pairs with (build/dependencies.yaml at that tag), and helm.
+DG_KUBE_VERSION="v1.36.3"
+DG_ETCD_VERSION="v3.6.8"
+DG_HELM_VERSION="v3.22.0"
+
+step() { printf '==> %s\n' "$*" >&2; }
+info() { printf '    %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# need CMD... : fail with one line naming the first missing command.
+need() {
+  local c
+  for c in "$@"; do
+    command -v "$c" >/dev/null 2>&1 || die "missing dependency '$c' (run hack/install.sh)"
+  done
+}
+
+# port_free ADDR PORT PROTO: fail with one line if something already listens there.
+port_free() {
+  local addr=$1 port=$2 proto=${3:-tcp} flag=-ltnH
+  [ "$proto" = udp ] && flag=-lunH
+  if ss "$flag" "src $addr:$port" 2>/dev/null | grep -q .; then
+    die "port $addr:$port/$proto is already taken ($(ss "$flag" -p "src $addr:$port" | awk '{print $NF}' | head -1))"
+  fi
+}
+
+# wait_for DESCRIPTION TIMEOUT_SECONDS CMD...: poll CMD until it succeeds; one-line error on timeout.
+wait_for() {
+  local what=$1 timeout=$2 deadline
+  shift 2
+  deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      die "timed out after ${timeout}s waiting for $what"
+    fi
+    sleep 0.2
+  done
+}
+
+kube_bin_dir() { echo "$DG_CACHE/kube-$DG_KUBE_VERSION"; }
+etcd_bin_dir() { echo "$DG_CACHE/etcd-$DG_ETCD_VERSION"; }
+helm_bin_dir() { echo "$DG_CACHE/helm-$DG_HELM_VERSION"; }
+
+# Puts the cached Go-built binaries first on PATH.
+tools_path() {
+  export PATH="$(kube_bin_dir):$(etcd_bin_dir):$(helm_bin_dir):$PATH"
+}
