@@ -15,7 +15,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config clang clang-tidy libclang-rt-14-dev
   # libraries of the design
   libcpprest-dev libyaml-cpp-dev libc-ares-dev libssl-dev libspdlog-dev libfmt-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libldns-dev libpsl-dev zlib1g-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libldns-dev libpsl-dev libidn2-dev zlib1g-dev nlohmann-json3-dev
   # test bed: DNS providers and the local DNS hierarchy
   pdns-server pdns-backend-sqlite3 sqlite3 bind9 bind9-utils bind9-dnsutils ldnsutils dns-root-data
   # alert rules and webhook receipt

@@ -26,7 +26,8 @@ need() {
 port_free() {
   local addr=$1 port=$2 proto=${3:-tcp} flag=-ltnH
   [ "$proto" = udp ] && flag=-lunH
-  if ss "$flag" "src $addr:$port" 2>/dev/null | grep -q .; then
+  # Not `ss | grep -q`: under pipefail grep's early exit can fail ss with SIGPIPE and hide a taken port.
+  if [ -n "$(ss "$flag" "src $addr:$port" 2>/dev/null)" ]; then
     die "port $addr:$port/$proto is already taken ($(ss "$flag" -p "src $addr:$port" | awk '{print $NF}' | head -1))"
   fi
 }

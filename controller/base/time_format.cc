@@ -131,6 +131,9 @@ Result<SystemTime> ParseRfc3339(std::string_view text) {
   size_t p = 0;
   const int year = ReadDigits(text, &p, 4);
   if (year < 0 || p >= text.size() || text[p++] != '-') return bad("expected YYYY-");
+  // system_clock's nanosecond time_point spans ~1678-2262; nothing a registry writes lies outside 1970-2200,
+  // and anything there (a typo, a fuzzed input) would overflow the conversion below.
+  if (year < 1970 || year > 2200) return bad("year outside 1970-2200");
   const int month = ReadDigits(text, &p, 2);
   if (month < 1 || month > 12 || p >= text.size() || text[p++] != '-') return bad("expected MM-");
   const int day = ReadDigits(text, &p, 2);
