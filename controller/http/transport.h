@@ -1,0 +1,89 @@
+// HTTP client transport: the one interface every HTTP caller in domainguard uses (Kubernetes API, PowerDNS API,
+// RDAP, webhooks). cpprestsdk lives behind it, in this folder only, so a libcurl implementation can replace it.
+//
+// Thread-safety: implementations are safe to call from several threads at once. Nothing here throws; every
+// failure is an Error value:
+//   connection refused / reset, TLS handshake failure, 5xx-free transport trouble  -> kUnavailable
+//   the deadline passed                                                            -> kDeadlineExceeded
+//   a malformed URL or request                                                     -> kInvalidArgument
+// HTTP status codes are not errors here: a 404 or 500 is a successful exchange returned as HttpResponse.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "controller/base/result.h"
+
+namespace domainguard::http {
+
+// TLS settings for one client. Verification is always on; there is no switch to turn it off.
+struct TlsConfig {
+  std::string ca_file;           // PEM bundle of trusted CAs; empty: the system store
+  std::string client_cert_file;  // PEM client certificate (mutual TLS), optional
+  std::string client_key_file;   // its PEM key
+  std::string server_name;       // SNI / name to verify when it differs from the URL host, optional
+  // In-memory PEM alternatives to the files above (kubeconfig *-data fields), so keys never touch the disk.
+  // When set, each takes the place of its file.
+  std::string ca_pem;
+  std::string client_cert_pem;
+  std::string client_key_pem;
+};
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+struct HttpRequest {
+  std::string method = "GET";  // GET, POST, PUT, PATCH, DELETE
+  std::string url;             // absolute: scheme://host[:port]/path?query
+  std::vector<Header> headers;
+  std::string body;
+  // Whole-exchange deadline for Send; for OpenStream, the deadline to receive the response headers.
+  std::chrono::milliseconds timeout{30000};
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::vector<http::Header> headers;  // qualified: the member function Header below would change its meaning
+  std::string body;
+
+  // Case-insensitive header lookup; the first match.
+  std::optional<std::string> Header(const std::string& name) const;
+};
+
+// A response body read incrementally, line by line (Kubernetes watch streams send one JSON object per line).
+// Owned by the caller; destroying it closes the connection.
+class LineStream {
+ public:
+  virtual ~LineStream() = default;
+  // The response status and headers, available once the stream is open.
+  virtual int status() const = 0;
+  // Waits up to `timeout` for the next complete line (without the '\n').
+  //   a line              -> the line
+  //   timeout, no line    -> kDeadlineExceeded (the stream stays usable; the caller decides if it is stalled)
+  //   the server closed   -> kNotFound with message "end of stream"
+  //   a broken connection -> kUnavailable
+  virtual Result<std::string> ReadLine(std::chrono::milliseconds timeout) = 0;
+  // Unblocks a ReadLine in progress on another thread; further reads fail with kCancelled.
+  virtual void Cancel() = 0;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Sends one request and reads the whole response.
+  virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
+  // Sends one request and returns the body as a stream of lines, for long-lived responses.
+  virtual Result<std::unique_ptr<LineStream>> OpenStream(const HttpRequest& request) = 0;
+};
+
+// Creates the cpprestsdk-backed transport. `tls` applies to https URLs. Fails with kInvalidArgument when a TLS
+// file cannot be read, naming the file.
+Result<std::unique_ptr<Transport>> NewCppRestTransport(const TlsConfig& tls);
+
+}  // namespace domainguard::http

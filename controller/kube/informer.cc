@@ -1,0 +1,119 @@
+// The informer (informer.h).
+#include "controller/kube/informer.h"
+
+#include <spdlog/spdlog.h>
+
+namespace domainguard::kube {
+
+Informer::Informer(Client& client, Resource resource, std::string ns, InformerOptions options)
+    : options_(options),
+      watcher_(client, resource, std::move(ns), options.watcher, [this](const WatcherEvent& ev) { OnEvent(ev); }) {}
+
+Informer::~Informer() { Stop(); }
+
+void Informer::AddHandlers(InformerHandlers h) { handlers_.push_back(std::move(h)); }
+
+void Informer::Start() {
+  watch_thread_ = std::thread([this] { watcher_.Run(); });
+  if (options_.resync.count() > 0) resync_thread_ = std::thread([this] { ResyncLoop(); });
+}
+
+void Informer::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    cv_.notify_all();
+  }
+  watcher_.Stop();
+  if (watch_thread_.joinable()) watch_thread_.join();
+  if (resync_thread_.joinable()) resync_thread_.join();
+}
+
+bool Informer::WaitForSync(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return cv_.wait_for(lock, timeout, [&] { return synced_.load() || stopping_; }) && synced_.load();
+}
+
+void Informer::OnEvent(const WatcherEvent& ev) {
+  auto prepared = [&]() {
+    json obj = ev.object;
+    if (options_.strip_managed_fields) StripManagedFields(obj);
+    return obj;
+  };
+  switch (ev.type) {
+    case WatcherEvent::Type::kInit:
+      ++lists_started_;
+      store_.BeginReplace();
+      return;
+    case WatcherEvent::Type::kInitApply:
+      store_.ReplaceAdd(prepared());
+      return;
+    case WatcherEvent::Type::kInitDone: {
+      auto changes = store_.CommitReplace();
+      events_applied_ += changes.size();
+      if (!synced_) {
+        std::lock_guard<std::mutex> lock(mu_);
+        synced_ = true;
+        cv_.notify_all();
+      }
+      DispatchChanges(changes);
+      return;
+    }
+    case WatcherEvent::Type::kApply: {
+      json obj = prepared();
+      auto old = store_.Upsert(obj);
+      ++events_applied_;
+      for (const auto& h : handlers_) {
+        if (old) {
+          if (h.on_update) h.on_update(*old, obj);
+        } else if (h.on_add) {
+          h.on_add(obj);
+        }
+      }
+      return;
+    }
+    case WatcherEvent::Type::kDelete: {
+      json obj = prepared();
+      store_.Remove(obj);
+      ++events_applied_;
+      for (const auto& h : handlers_) {
+        if (h.on_delete) h.on_delete(obj);
+      }
+      return;
+    }
+  }
+}
+
+void Informer::DispatchChanges(const std::vector<StoreChange>& changes) {
+  for (const auto& c : changes) {
+    for (const auto& h : handlers_) {
+      switch (c.type) {
+        case StoreChange::Type::kAdded:
+          if (h.on_add) h.on_add(*c.new_object);
+          break;
+        case StoreChange::Type::kUpdated:
+          if (h.on_update) h.on_update(*c.old_object, *c.new_object);
+          break;
+        case StoreChange::Type::kDeleted:
+          if (h.on_delete) h.on_delete(*c.old_object);
+          break;
+      }
+    }
+  }
+}
+
+void Informer::ResyncLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    if (cv_.wait_for(lock, options_.resync, [&] { return stopping_; })) break;
+    lock.unlock();
+    for (const auto& obj : store_.List()) {
+      for (const auto& h : handlers_) {
+        if (h.on_update) h.on_update(obj, obj);
+      }
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace domainguard::kube

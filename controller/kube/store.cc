@@ -1,0 +1,190 @@
+// The informer cache (store.h).
+#include "controller/kube/store.h"
+
+namespace domainguard::kube {
+
+Store::Store() {
+  AddIndex(kNamespaceIndex, [](const json& o) {
+    std::string ns = Namespace(o);
+    return ns.empty() ? std::vector<std::string>{} : std::vector<std::string>{ns};
+  });
+}
+
+void Store::AddIndex(std::string name, IndexFunc fn) {
+  std::unique_lock lock(mu_);
+  indexes_.emplace_back(std::move(name), std::move(fn));
+  index_maps_.emplace_back();
+  // Index what is already there, so late registration still works.
+  for (auto& [key, e] : items_) {
+    json obj = Unpack(e);
+    e.index_values.push_back(indexes_.back().second(obj));
+    for (const auto& v : e.index_values.back()) index_maps_.back()[v].insert(key);
+  }
+}
+
+Store::Entry Store::Pack(const json& obj) const {
+  Entry e;
+  std::vector<uint8_t> bytes = json::to_msgpack(obj);
+  e.packed.assign(bytes.begin(), bytes.end());
+  e.packed.shrink_to_fit();
+  e.resource_version = ResourceVersion(obj);
+  e.index_values.reserve(indexes_.size());
+  for (const auto& [name, fn] : indexes_) e.index_values.push_back(fn(obj));
+  return e;
+}
+
+json Store::Unpack(const Entry& e) {
+  return json::from_msgpack(e.packed.begin(), e.packed.end(), true, false);
+}
+
+void Store::IndexInsert(const std::string& key, const Entry& e) {
+  for (size_t i = 0; i < e.index_values.size() && i < index_maps_.size(); ++i) {
+    for (const auto& v : e.index_values[i]) index_maps_[i][v].insert(key);
+  }
+}
+
+void Store::IndexErase(const std::string& key, const Entry& e) {
+  for (size_t i = 0; i < e.index_values.size() && i < index_maps_.size(); ++i) {
+    for (const auto& v : e.index_values[i]) {
+      auto it = index_maps_[i].find(v);
+      if (it == index_maps_[i].end()) continue;
+      it->second.erase(key);
+      if (it->second.empty()) index_maps_[i].erase(it);
+    }
+  }
+}
+
+std::optional<json> Store::Upsert(const json& obj) {
+  const std::string key = ObjectKey(obj);
+  Entry e = Pack(obj);
+  std::unique_lock lock(mu_);
+  std::optional<json> old;
+  auto it = items_.find(key);
+  if (it != items_.end()) {
+    old = Unpack(it->second);
+    IndexErase(key, it->second);
+    it->second = std::move(e);
+    IndexInsert(key, it->second);
+  } else {
+    auto [ins, _] = items_.emplace(key, std::move(e));
+    IndexInsert(key, ins->second);
+  }
+  return old;
+}
+
+std::optional<json> Store::Remove(const json& obj) {
+  const std::string key = ObjectKey(obj);
+  std::unique_lock lock(mu_);
+  auto it = items_.find(key);
+  if (it == items_.end()) return std::nullopt;
+  json old = Unpack(it->second);
+  IndexErase(key, it->second);
+  items_.erase(it);
+  return old;
+}
+
+void Store::BeginReplace() {
+  std::lock_guard<std::mutex> lock(replace_mu_);
+  replacing_.emplace();
+}
+
+void Store::ReplaceAdd(const json& obj) {
+  Entry e = Pack(obj);
+  std::lock_guard<std::mutex> lock(replace_mu_);
+  if (!replacing_) replacing_.emplace();
+  (*replacing_)[ObjectKey(obj)] = std::move(e);
+}
+
+std::vector<StoreChange> Store::CommitReplace() {
+  Map fresh;
+  {
+    std::lock_guard<std::mutex> lock(replace_mu_);
+    if (replacing_) fresh = std::move(*replacing_);
+    replacing_.reset();
+  }
+  std::vector<StoreChange> changes;
+  std::unique_lock lock(mu_);
+  for (const auto& [key, e] : items_) {
+    auto it = fresh.find(key);
+    if (it == fresh.end()) {
+      changes.push_back({StoreChange::Type::kDeleted, Unpack(e), std::nullopt});
+    } else if (it->second.resource_version != e.resource_version) {
+      changes.push_back({StoreChange::Type::kUpdated, Unpack(e), Unpack(it->second)});
+    }
+  }
+  for (const auto& [key, e] : fresh) {
+    if (!items_.count(key)) changes.push_back({StoreChange::Type::kAdded, std::nullopt, Unpack(e)});
+  }
+  items_ = std::move(fresh);
+  for (auto& m : index_maps_) m.clear();
+  for (const auto& [key, e] : items_) IndexInsert(key, e);
+  return changes;
+}
+
+std::optional<json> Store::Get(const std::string& key) const {
+  std::shared_lock lock(mu_);
+  auto it = items_.find(key);
+  if (it == items_.end()) return std::nullopt;
+  return Unpack(it->second);
+}
+
+std::vector<json> Store::List() const {
+  std::shared_lock lock(mu_);
+  std::vector<json> out;
+  out.reserve(items_.size());
+  for (const auto& [key, e] : items_) out.push_back(Unpack(e));
+  return out;
+}
+
+std::vector<std::string> Store::Keys() const {
+  std::shared_lock lock(mu_);
+  std::vector<std::string> out;
+  out.reserve(items_.size());
+  for (const auto& [key, e] : items_) out.push_back(key);
+  return out;
+}
+
+std::vector<std::string> Store::KeysByIndex(const std::string& index, const std::string& value) const {
+  std::shared_lock lock(mu_);
+  for (size_t i = 0; i < indexes_.size(); ++i) {
+    if (indexes_[i].first != index) continue;
+    auto it = index_maps_[i].find(value);
+    if (it == index_maps_[i].end()) return {};
+    return std::vector<std::string>(it->second.begin(), it->second.end());
+  }
+  return {};
+}
+
+std::vector<json> Store::ByIndex(const std::string& index, const std::string& value) const {
+  std::shared_lock lock(mu_);
+  std::vector<json> out;
+  for (size_t i = 0; i < indexes_.size(); ++i) {
+    if (indexes_[i].first != index) continue;
+    auto it = index_maps_[i].find(value);
+    if (it == index_maps_[i].end()) return out;
+    for (const auto& key : it->second) {
+      auto e = items_.find(key);
+      if (e != items_.end()) out.push_back(Unpack(e->second));
+    }
+  }
+  return out;
+}
+
+size_t Store::size() const {
+  std::shared_lock lock(mu_);
+  return items_.size();
+}
+
+size_t Store::ApproxBytes() const {
+  std::shared_lock lock(mu_);
+  size_t n = 0;
+  for (const auto& [key, e] : items_) {
+    n += key.capacity() + e.packed.capacity() + e.resource_version.capacity() + sizeof(Entry) + 32;  // node overhead
+    for (const auto& vs : e.index_values) {
+      for (const auto& v : vs) n += v.capacity() + sizeof(std::string);
+    }
+  }
+  return n;
+}
+
+}  // namespace domainguard::kube

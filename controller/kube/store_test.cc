@@ -1,0 +1,109 @@
+#include "controller/kube/store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace domainguard::kube {
+namespace {
+
+using ::testing::UnorderedElementsAre;
+
+json D(const std::string& ns, const std::string& name, const std::string& rv, const std::string& zone) {
+  return {{"metadata", {{"namespace", ns}, {"name", name}, {"resourceVersion", rv}}}, {"spec", {{"zone", zone}}}};
+}
+
+std::vector<std::string> Names(const std::vector<json>& objs) {
+  std::vector<std::string> out;
+  for (const auto& o : objs) out.push_back(Name(o));
+  return out;
+}
+
+IndexFunc ZoneIndex() {
+  return [](const json& o) -> std::vector<std::string> {
+    if (o.contains("spec") && o["spec"].contains("zone") && o["spec"]["zone"].is_string()) {
+      return {o["spec"]["zone"].get<std::string>()};
+    }
+    return {};
+  };
+}
+
+TEST(Store, UpsertGetRemoveRoundTripsExactly) {
+  Store s;
+  json a = D("web", "a", "1", "a.test");
+  a["status"] = {{"conditions", json::array({{{"type", "Ready"}, {"status", "True"}}})}, {"n", 1.5}};
+  EXPECT_FALSE(s.Upsert(a).has_value());
+  EXPECT_EQ(s.Get("web/a").value(), a);
+  auto old = s.Upsert(D("web", "a", "2", "a.test"));
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(*old, a);
+  EXPECT_EQ(ResourceVersion(s.Get("web/a").value()), "2");
+  EXPECT_TRUE(s.Remove(a).has_value());
+  EXPECT_FALSE(s.Get("web/a").has_value());
+  EXPECT_EQ(s.size(), 0u);
+}
+
+TEST(Store, IndexesFollowUpdatesAndDeletes) {
+  Store s;
+  s.AddIndex("zone", ZoneIndex());
+  s.Upsert(D("web", "a", "1", "a.test"));
+  s.Upsert(D("shop", "b", "1", "a.test"));
+  s.Upsert(D("web", "c", "1", "c.test"));
+  EXPECT_THAT(Names(s.ByIndex("zone", "a.test")), UnorderedElementsAre("a", "b"));
+  EXPECT_THAT(Names(s.ByIndex(kNamespaceIndex, "web")), UnorderedElementsAre("a", "c"));
+  s.Upsert(D("web", "a", "2", "other.test"));  // zone changed
+  EXPECT_THAT(Names(s.ByIndex("zone", "a.test")), UnorderedElementsAre("b"));
+  EXPECT_THAT(s.KeysByIndex("zone", "other.test"), UnorderedElementsAre("web/a"));
+  s.Remove(D("shop", "b", "1", ""));
+  EXPECT_TRUE(s.ByIndex("zone", "a.test").empty());
+  EXPECT_TRUE(s.ByIndex("no-such-index", "x").empty());
+}
+
+TEST(Store, ReplaceSwapsAtOnceAndReportsDifferences) {
+  Store s;
+  s.AddIndex("zone", ZoneIndex());
+  s.Upsert(D("web", "keep", "1", "k.test"));
+  s.Upsert(D("web", "changed", "1", "c.test"));
+  s.Upsert(D("web", "gone", "1", "g.test"));
+  s.BeginReplace();
+  s.ReplaceAdd(D("web", "keep", "1", "k.test"));
+  s.ReplaceAdd(D("web", "changed", "7", "c.test"));
+  s.ReplaceAdd(D("web", "new", "8", "n.test"));
+  // Nothing visible until the commit.
+  EXPECT_TRUE(s.Get("web/gone").has_value());
+  EXPECT_FALSE(s.Get("web/new").has_value());
+  auto changes = s.CommitReplace();
+  std::vector<std::string> got;
+  for (const auto& c : changes) {
+    switch (c.type) {
+      case StoreChange::Type::kAdded: got.push_back("add " + Name(*c.new_object)); break;
+      case StoreChange::Type::kUpdated:
+        got.push_back("update " + Name(*c.new_object) + " " + ResourceVersion(*c.old_object) + "->" +
+                      ResourceVersion(*c.new_object));
+        break;
+      case StoreChange::Type::kDeleted: got.push_back("delete " + Name(*c.old_object)); break;
+    }
+  }
+  EXPECT_THAT(got, UnorderedElementsAre("add new", "update changed 1->7", "delete gone"));
+  EXPECT_THAT(s.Keys(), UnorderedElementsAre("web/keep", "web/changed", "web/new"));
+  EXPECT_TRUE(s.ByIndex("zone", "g.test").empty());
+  EXPECT_THAT(Names(s.ByIndex("zone", "n.test")), UnorderedElementsAre("new"));
+}
+
+TEST(Store, CompactStorageStaysWithinThreeTimesJson) {
+  Store s;
+  size_t json_bytes = 0;
+  for (int i = 0; i < 200; ++i) {
+    json d = D("web", "domain-" + std::to_string(i), std::to_string(1000 + i), "d" + std::to_string(i) + ".test");
+    d["spec"]["records"] = json::array();
+    for (int r = 0; r < 5; ++r) {
+      d["spec"]["records"].push_back({{"name", "www" + std::to_string(r)}, {"type", "A"}, {"ttl", 300},
+                                      {"values", {"192.0.2." + std::to_string(r)}}});
+    }
+    json_bytes += d.dump().size();
+    s.Upsert(d);
+  }
+  EXPECT_LT(s.ApproxBytes(), 3 * json_bytes) << "store " << s.ApproxBytes() << " json " << json_bytes;
+}
+
+}  // namespace
+}  // namespace domainguard::kube

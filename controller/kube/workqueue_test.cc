@@ -1,0 +1,361 @@
+#include "controller/kube/workqueue.h"
+
+#include <atomic>
+#include <future>
+#include <map>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace domainguard::kube {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+struct BackoffCase {
+  std::string name;
+  int failures;
+  std::chrono::nanoseconds want;
+};
+class BackoffTest : public ::testing::TestWithParam<BackoffCase> {};
+TEST_P(BackoffTest, Delay) { EXPECT_EQ(BackoffDelay(GetParam().failures, BackoffConfig{}), GetParam().want); }
+INSTANTIATE_TEST_SUITE_P(Default, BackoffTest,
+                         ::testing::ValuesIn(std::vector<BackoffCase>{
+                             {"first_retry_5ms", 0, 5ms},
+                             {"second_10ms", 1, 10ms},
+                             {"third_20ms", 2, 20ms},
+                             {"tenth_2560ms", 9, 2560ms},
+                             {"below_cap", 17, 655360ms},
+                             {"capped_at_1000s", 18, 1000s},
+                             {"huge_count_capped", 500, 1000s},
+                             {"negative_treated_as_zero", -1, 5ms},
+                         }),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(WorkQueue, DuplicateAddsAreProcessedOnce) {
+  FakeClock clock;
+  WorkQueue q("t", clock);
+  q.Add("web/a");
+  q.Add("web/a");
+  q.Add("web/b");
+  EXPECT_EQ(q.Len(), 2u);
+  EXPECT_EQ(q.TryGet(), "web/a");
+  EXPECT_EQ(q.TryGet(), "web/b");
+  EXPECT_EQ(q.TryGet(), std::nullopt);
+}
+
+TEST(WorkQueue, AddWhileProcessingRequeuesAfterDone) {
+  FakeClock clock;
+  WorkQueue q("t", clock);
+  q.Add("web/a");
+  ASSERT_EQ(q.TryGet(), "web/a");
+  q.Add("web/a");
+  q.Add("web/a");
+  EXPECT_EQ(q.Len(), 0u) << "a key being processed must not be handed to another worker";
+  EXPECT_EQ(q.TryGet(), std::nullopt);
+  q.Done("web/a");
+  EXPECT_EQ(q.Len(), 1u);
+  EXPECT_EQ(q.TryGet(), "web/a");
+  q.Done("web/a");
+  EXPECT_EQ(q.TryGet(), std::nullopt);
+}
+
+TEST(WorkQueue, DoneWithoutReAddForgetsKey) {
+  FakeClock clock;
+  WorkQueue q("t", clock);
+  q.Add("a");
+  ASSERT_EQ(q.TryGet(), "a");
+  q.Done("a");
+  q.Done("a");  // twice: harmless
+  EXPECT_EQ(q.Len(), 0u);
+  EXPECT_EQ(q.NumProcessing(), 0u);
+}
+
+TEST(WorkQueue, AddAfterBecomesReadyOnlyWhenDue) {
+  FakeClock clock;
+  WorkQueue q("t", clock);
+  q.AddAfter("a", 10s);
+  EXPECT_EQ(q.NumWaiting(), 1u);
+  EXPECT_EQ(q.TryGet(), std::nullopt);
+  clock.Advance(9s);
+  q.Tick();
+  EXPECT_EQ(q.TryGet(), std::nullopt);
+  clock.Advance(1s);
+  q.Tick();
+  EXPECT_EQ(q.TryGet(), "a");
+  EXPECT_EQ(q.NumWaiting(), 0u);
+}
+
+TEST(WorkQueue, AddAfterEarlierTimeWinsLaterIsIgnored) {
+  FakeClock clock;
+  WorkQueue q("t", clock);
+  q.AddAfter("a", 60s);
+  q.AddAfter("a", 5s);   // earlier: replaces
+  q.AddAfter("a", 30s);  // later: ignored
+  EXPECT_EQ(q.NumWaiting(), 1u);
+  clock.Advance(5s);
+  EXPECT_EQ(q.TryGet(), "a");
+  q.Done("a");
+  clock.Advance(60s);
+  EXPECT_EQ(q.TryGet(), std::nullopt) << "the replaced 60s entry must not fire as well";
+}
+
+TEST(WorkQueue, AddAfterZeroIsImmediate) {
+  FakeClock clock;
+  WorkQueue q("t", clock);
+  q.AddAfter("a", 0s);
+  EXPECT_EQ(q.Len(), 1u);
+}
+
+TEST(WorkQueue, DelayedKeysComeOutInDueOrder) {
+  FakeClock clock;
+  WorkQueue q("t", clock);
+  q.AddAfter("late", 3s);
+  q.AddAfter("early", 1s);
+  q.AddAfter("middle", 2s);
+  clock.Advance(3s);
+  EXPECT_EQ(q.TryGet(), "early");
+  EXPECT_EQ(q.TryGet(), "middle");
+  EXPECT_EQ(q.TryGet(), "late");
+}
+
+TEST(WorkQueue, RateLimitedBacksOffExponentiallyAndForgetResets) {
+  FakeClock clock;
+  WorkQueue q("t", clock);
+  for (auto want : {5ms, 10ms, 20ms, 40ms}) {
+    q.AddRateLimited("a");
+    clock.Advance(want - 1ms);
+    EXPECT_EQ(q.TryGet(), std::nullopt) << "ready before its backoff of " << want.count() << "ms";
+    clock.Advance(1ms);
+    ASSERT_EQ(q.TryGet(), "a");
+    q.Done("a");
+  }
+  EXPECT_EQ(q.NumRequeues("a"), 4);
+  q.Forget("a");
+  EXPECT_EQ(q.NumRequeues("a"), 0);
+  q.AddRateLimited("a");
+  clock.Advance(5ms);
+  EXPECT_EQ(q.TryGet(), "a");
+}
+
+TEST(WorkQueue, BackoffIsPerKey) {
+  FakeClock clock;
+  WorkQueue q("t", clock);
+  q.AddRateLimited("a");
+  q.AddRateLimited("a");  // same due time (5ms) is kept; count 2
+  q.AddRateLimited("b");
+  EXPECT_EQ(q.NumRequeues("a"), 2);
+  EXPECT_EQ(q.NumRequeues("b"), 1);
+}
+
+TEST(WorkQueue, GetBlocksUntilFakeClockAdvancesAndTick) {
+  FakeClock clock;
+  WorkQueue q("t", clock);
+  q.AddAfter("a", 30s);
+  auto got = std::async(std::launch::async, [&] { return q.Get(); });
+  EXPECT_EQ(got.wait_for(50ms), std::future_status::timeout);
+  clock.Advance(30s);
+  q.Tick();
+  ASSERT_EQ(got.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(got.get(), "a");
+}
+
+TEST(WorkQueue, GetWakesOnAdd) {
+  FakeClock clock;
+  WorkQueue q("t", clock);
+  auto got = std::async(std::launch::async, [&] { return q.Get(); });
+  q.Add("a");
+  ASSERT_EQ(got.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(got.get(), "a");
+}
+
+TEST(WorkQueue, RealClockDelayedAddWakesByItself) {
+  RealClock clock;
+  WorkQueue q("t", clock);
+  auto start = std::chrono::steady_clock::now();
+  q.AddAfter("a", 30ms);
+  EXPECT_EQ(q.Get(), "a");
+  auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(waited, 30ms);
+  EXPECT_LT(waited, 900ms);
+}
+
+TEST(WorkQueue, ShutDownUnblocksGetDropsQueuedAndIgnoresAdds) {
+  FakeClock clock;
+  WorkQueue q("t", clock);
+  auto got = std::async(std::launch::async, [&] { return q.Get(); });
+  std::this_thread::sleep_for(20ms);
+  q.ShutDown();
+  ASSERT_EQ(got.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(got.get(), std::nullopt);
+
+  WorkQueue q2("t2", clock);
+  q2.Add("a");
+  q2.AddAfter("b", 1s);
+  q2.ShutDown();
+  q2.Add("c");
+  q2.AddRateLimited("d");
+  clock.Advance(2s);
+  EXPECT_EQ(q2.TryGet(), std::nullopt);
+  EXPECT_EQ(q2.Get(), std::nullopt);
+  EXPECT_TRUE(q2.ShuttingDown());
+}
+
+TEST(WorkQueue, ShutDownWithDrainWaitsForInFlight) {
+  FakeClock clock;
+  WorkQueue q("t", clock);
+  q.Add("a");
+  ASSERT_EQ(q.TryGet(), "a");
+  auto drained = std::async(std::launch::async, [&] { q.ShutDownWithDrain(); });
+  EXPECT_EQ(drained.wait_for(50ms), std::future_status::timeout) << "returned while 'a' was still in flight";
+  q.Add("a");  // ignored: shutting down
+  q.Done("a");
+  ASSERT_EQ(drained.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(q.Len(), 0u);
+}
+
+TEST(WorkQueue, MetricsTrackDepthAddsRetriesAndLatency) {
+  FakeClock clock;
+  metrics::Registry registry;
+  metrics::WorkqueueMetrics m(registry);
+  WorkQueue q("domain", clock, &m);
+  q.Add("a");
+  q.Add("a");  // de-duplicated: not an add
+  q.Add("b");
+  EXPECT_EQ(m.depth.WithLabels({"domain"})->Value(), 2);
+  EXPECT_EQ(m.adds.WithLabels({"domain"})->Value(), 2);
+  clock.Advance(2s);
+  ASSERT_EQ(q.TryGet(), "a");
+  EXPECT_EQ(m.depth.WithLabels({"domain"})->Value(), 1);
+  auto latency = m.queue_duration.WithLabels({"domain"})->Read();
+  EXPECT_EQ(latency.count, 1u);
+  EXPECT_DOUBLE_EQ(latency.sum, 2.0);
+
+  clock.Advance(3s);
+  std::string text = registry.Expose();
+  EXPECT_THAT(text, HasSubstr("workqueue_longest_running_processor_seconds{name=\"domain\"} 3\n"));
+  EXPECT_THAT(text, HasSubstr("workqueue_unfinished_work_seconds{name=\"domain\"} 3\n"));
+  q.AddRateLimited("a");
+  q.Done("a");
+  auto work = m.work_duration.WithLabels({"domain"})->Read();
+  EXPECT_EQ(work.count, 1u);
+  EXPECT_DOUBLE_EQ(work.sum, 3.0);
+  EXPECT_EQ(m.retries.WithLabels({"domain"})->Value(), 1);
+  text = registry.Expose();
+  EXPECT_THAT(text, HasSubstr("workqueue_longest_running_processor_seconds{name=\"domain\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("workqueue_depth{name=\"domain\"} 1\n"));
+}
+
+// Many workers, few keys, keys re-added constantly: no key may ever be processed by two workers at once, and
+// every key added is processed at least once after its last add.
+TEST(WorkQueue, NeverTwoWorkersOnOneKey) {
+  RealClock clock;
+  WorkQueue q("t", clock);
+  constexpr int kKeys = 8;
+  std::array<std::atomic<int>, kKeys> in_flight{};
+  std::atomic<int> overlaps{0}, processed{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&] {
+      while (auto key = q.Get()) {
+        int k = std::stoi(*key);
+        if (in_flight[k].fetch_add(1) != 0) overlaps++;
+        std::this_thread::yield();
+        in_flight[k].fetch_sub(1);
+        processed++;
+        q.Done(*key);
+      }
+    });
+  }
+  for (int i = 0; i < 20000; ++i) q.Add(std::to_string(i % kKeys));
+  // Wait for the queue to settle, then stop.
+  for (int i = 0; i < 500 && (q.Len() > 0 || q.NumProcessing() > 0); ++i) std::this_thread::sleep_for(2ms);
+  q.ShutDownWithDrain();
+  for (auto& t : workers) t.join();
+  EXPECT_EQ(overlaps.load(), 0);
+  EXPECT_GE(processed.load(), kKeys);
+  EXPECT_LE(processed.load(), 20000);
+}
+
+TEST(Workers, ErrorsRetryWithBackoffSuccessForgetsAndRequeueAfterSchedules) {
+  FakeClock clock;
+  metrics::Registry registry;
+  metrics::ControllerMetrics cm(registry);
+  WorkQueue q("records", clock);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::map<std::string, int> calls;
+  auto wait_calls = [&](const std::string& key, int n) {
+    std::unique_lock<std::mutex> lock(mu);
+    return cv.wait_for(lock, 5s, [&] { return calls[key] >= n; });
+  };
+  Workers workers(
+      q, "records",
+      [&](const std::string& key) {
+        std::lock_guard<std::mutex> lock(mu);
+        int n = ++calls[key];
+        cv.notify_all();
+        if (key == "flaky" && n <= 2) return ReconcileResult{Error::Unavailable("provider down"), std::nullopt};
+        if (key == "throttled" && n == 1) return ReconcileResult{Error::Unavailable("429", std::chrono::seconds(30)), {}};
+        if (key == "periodic") return ReconcileResult{OkStatus(), std::chrono::minutes(1)};
+        return ReconcileResult{};
+      },
+      clock, &cm);
+  workers.Start(2);
+  q.Add("flaky");
+  q.Add("throttled");
+  q.Add("periodic");
+  ASSERT_TRUE(wait_calls("flaky", 1));
+  ASSERT_TRUE(wait_calls("throttled", 1));
+  ASSERT_TRUE(wait_calls("periodic", 1));
+  for (int i = 0; i < 200 && q.NumProcessing() > 0; ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(q.NumRequeues("flaky"), 1);
+  clock.Advance(5ms);  // first backoff
+  q.Tick();
+  ASSERT_TRUE(wait_calls("flaky", 2));
+  for (int i = 0; i < 200 && q.NumProcessing() > 0; ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(q.NumRequeues("flaky"), 2);
+  clock.Advance(10ms);  // second backoff
+  q.Tick();
+  ASSERT_TRUE(wait_calls("flaky", 3));
+  for (int i = 0; i < 200 && q.NumProcessing() > 0; ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(q.NumRequeues("flaky"), 0) << "success must Forget the failures";
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(calls["throttled"], 1) << "Retry-After of 30s must be honoured, not the 5ms backoff";
+    EXPECT_EQ(calls["periodic"], 1);
+  }
+  clock.Advance(30s);
+  q.Tick();
+  ASSERT_TRUE(wait_calls("throttled", 2));
+  clock.Advance(31s);
+  q.Tick();
+  ASSERT_TRUE(wait_calls("periodic", 2));
+  q.ShutDownWithDrain();
+  workers.Wait();
+  std::string text = registry.Expose();
+  EXPECT_THAT(text, HasSubstr("controller_runtime_reconcile_errors_total{controller=\"records\"} 3\n"));
+  EXPECT_THAT(text, HasSubstr("controller_runtime_reconcile_total{controller=\"records\",result=\"requeue_after\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("controller_runtime_max_concurrent_reconciles{controller=\"records\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("controller_runtime_active_workers{controller=\"records\"} 0\n"));
+}
+
+TEST(Workers, ExceptionInReconcileIsAnErrorNotACrash) {
+  FakeClock clock;
+  WorkQueue q("t", clock);
+  std::atomic<int> calls{0};
+  Workers workers(q, "t", [&](const std::string&) -> ReconcileResult {
+    calls++;
+    throw std::runtime_error("boom");
+  }, clock);
+  workers.Start(1);
+  q.Add("a");
+  for (int i = 0; i < 500 && q.NumRequeues("a") == 0; ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(q.NumRequeues("a"), 1);
+  EXPECT_EQ(calls.load(), 1);
+}
+
+}  // namespace
+}  // namespace domainguard::kube

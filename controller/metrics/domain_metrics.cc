@@ -1,0 +1,174 @@
+#include "controller/metrics/domain_metrics.h"
+
+#include <chrono>
+
+namespace domainguard::metrics {
+
+namespace {
+
+const std::vector<std::string> kDomainLabels = {"namespace", "domain", "zone"};
+
+std::vector<std::string> DomainLabelsPlus(std::initializer_list<std::string> extra) {
+  std::vector<std::string> out = kDomainLabels;
+  out.insert(out.end(), extra);
+  return out;
+}
+
+LabelValues Values(const DomainRef& d, std::initializer_list<std::string_view> extra = {}) {
+  LabelValues out = {d.namespace_, d.name, d.zone};
+  for (auto v : extra) out.emplace_back(v);
+  return out;
+}
+
+// controller-runtime's reconcile_time buckets (pkg/internal/controller/metrics).
+std::vector<double> ReconcileBuckets() {
+  return {0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0,
+          1.25,  1.5,  1.75,  2.0,  2.5, 3.0,  3.5, 4.0,  4.5, 5,    6,   7,    8,   9,   10,  15,  20,  25,
+          30,    40,   50,    60};
+}
+
+}  // namespace
+
+DomainMetrics::DomainMetrics(Registry& registry)
+    : expiry_timestamp(registry.AddGauge("domainguard_domain_expiry_timestamp_seconds",
+                                         "Registration expiry of the Domain's zone as a Unix timestamp; absent "
+                                         "when no source told it.",
+                                         kDomainLabels)),
+      finding(registry.AddGauge("domainguard_domain_finding",
+                                "1 for each finding currently reported on the Domain, by reason and severity.",
+                                DomainLabelsPlus({"reason", "severity"}))),
+      condition(registry.AddGauge("domainguard_domain_condition",
+                                  "1 for the current status of each Domain condition, 0 for the other statuses.",
+                                  DomainLabelsPlus({"type", "status"}))),
+      provider_requests(registry.AddCounter("domainguard_provider_requests_total",
+                                            "Requests sent to DNS providers, by method and response code.",
+                                            {"namespace", "provider", "method", "code"})),
+      provider_pending_changes(registry.AddGauge("domainguard_provider_pending_changes",
+                                                 "Record changes waiting for the provider to become reachable.",
+                                                 {"namespace", "provider"})),
+      failover_active(registry.AddGauge("domainguard_failover_active",
+                                        "1 while the Domain's Ingress hosts are served through its failover domain.",
+                                        kDomainLabels)),
+      unmonitored_domain(registry.AddGauge("domainguard_unmonitored_domain",
+                                           "1 for each registrable domain used by Ingress hosts that no Domain "
+                                           "covers.",
+                                           {"namespace", "domain"})),
+      dns_queries(registry.AddCounter("domainguard_dns_queries_total",
+                                      "DNS queries sent by domainguard, by purpose and response code.",
+                                      {"purpose", "rcode"})) {}
+
+void DomainMetrics::SetExpiry(const DomainRef& d, std::optional<SystemTime> expires_at) {
+  if (!expires_at) {
+    expiry_timestamp.Remove(Values(d));
+    return;
+  }
+  double seconds = std::chrono::duration<double>(expires_at->time_since_epoch()).count();
+  expiry_timestamp.WithLabels(Values(d))->Set(seconds);
+}
+
+void DomainMetrics::SetCondition(const DomainRef& d, std::string_view type, std::string_view status) {
+  for (std::string_view s : {"True", "False", "Unknown"}) {
+    condition.WithLabels(Values(d, {type, s}))->Set(s == status ? 1 : 0);
+  }
+}
+
+void DomainMetrics::SetFindings(const DomainRef& d, const std::vector<FindingSample>& findings) {
+  finding.RemoveMatching({{"namespace", d.namespace_}, {"domain", d.name}});
+  for (const auto& f : findings) finding.WithLabels(Values(d, {f.reason, f.severity}))->Set(1);
+}
+
+void DomainMetrics::SetFailoverActive(const DomainRef& d, bool active) {
+  failover_active.WithLabels(Values(d))->Set(active ? 1 : 0);
+}
+
+void DomainMetrics::CountProviderRequest(std::string_view namespace_, std::string_view provider,
+                                         std::string_view method, std::string_view code) {
+  provider_requests
+      .WithLabels({std::string(namespace_), std::string(provider), std::string(method), std::string(code)})
+      ->Inc();
+}
+
+void DomainMetrics::SetPendingChanges(std::string_view namespace_, std::string_view provider, int pending) {
+  provider_pending_changes.WithLabels({std::string(namespace_), std::string(provider)})->Set(pending);
+}
+
+void DomainMetrics::CountDnsQuery(std::string_view purpose, std::string_view rcode) {
+  dns_queries.WithLabels({std::string(purpose), std::string(rcode)})->Inc();
+}
+
+void DomainMetrics::SetUnmonitored(std::string_view namespace_, std::string_view registrable_domain, bool present) {
+  LabelValues v = {std::string(namespace_), std::string(registrable_domain)};
+  if (present) {
+    unmonitored_domain.WithLabels(v)->Set(1);
+  } else {
+    unmonitored_domain.Remove(v);
+  }
+}
+
+int DomainMetrics::ForgetDomain(std::string_view namespace_, std::string_view name) {
+  LabelMatch match = {{"namespace", std::string(namespace_)}, {"domain", std::string(name)}};
+  // Only the Domain families: unmonitored_domain's "domain" label is a registrable domain name, not a Domain.
+  int removed = 0;
+  for (FamilyBase* f : std::initializer_list<FamilyBase*>{&expiry_timestamp, &finding, &condition, &failover_active}) {
+    removed += f->RemoveMatching(match);
+  }
+  return removed;
+}
+
+int DomainMetrics::ForgetProvider(std::string_view namespace_, std::string_view provider) {
+  LabelMatch match = {{"namespace", std::string(namespace_)}, {"provider", std::string(provider)}};
+  return provider_requests.RemoveMatching(match) + provider_pending_changes.RemoveMatching(match);
+}
+
+ControllerMetrics::ControllerMetrics(Registry& registry)
+    : reconcile_total(registry.AddCounter("controller_runtime_reconcile_total",
+                                          "Total number of reconciliations per controller", {"controller", "result"})),
+      reconcile_errors(registry.AddCounter("controller_runtime_reconcile_errors_total",
+                                           "Total number of reconciliation errors per controller", {"controller"})),
+      reconcile_time(registry.AddHistogram("controller_runtime_reconcile_time_seconds",
+                                           "Length of time per reconciliation per controller", {"controller"},
+                                           ReconcileBuckets())),
+      active_workers(registry.AddGauge("controller_runtime_active_workers",
+                                       "Number of currently used workers per controller", {"controller"})),
+      max_concurrent_reconciles(registry.AddGauge("controller_runtime_max_concurrent_reconciles",
+                                                  "Maximum number of concurrent reconciles per controller",
+                                                  {"controller"})),
+      leader_election_status(registry.AddGauge("leader_election_master_status",
+                                               "Gauge of if the reporting system is master of the relevant lease, 0 "
+                                               "indicates backup, 1 indicates master. 'name' is the string used to "
+                                               "identify the lease. Please make sure to group by name.",
+                                               {"name"})) {}
+
+void ControllerMetrics::CountReconcile(std::string_view controller, std::string_view result, double seconds) {
+  std::string c(controller);
+  reconcile_total.WithLabels({c, std::string(result)})->Inc();
+  if (result == "error") reconcile_errors.WithLabels({c})->Inc();
+  reconcile_time.WithLabels({c})->Observe(seconds);
+}
+
+void ControllerMetrics::SetLeader(std::string_view lease_name, bool leading) {
+  leader_election_status.WithLabels({std::string(lease_name)})->Set(leading ? 1 : 0);
+}
+
+WorkqueueMetrics::WorkqueueMetrics(Registry& r)
+    : depth(r.AddGauge("workqueue_depth", "Current depth of workqueue", {"name"})),
+      adds(r.AddCounter("workqueue_adds_total", "Total number of adds handled by workqueue", {"name"})),
+      retries(r.AddCounter("workqueue_retries_total", "Total number of retries handled by workqueue", {"name"})),
+      // client-go's buckets: 10ns .. 1000s, x10.
+      queue_duration(r.AddHistogram("workqueue_queue_duration_seconds",
+                                    "How long in seconds an item stays in workqueue before being requested",
+                                    {"name"}, ExponentialBuckets(10e-9, 10, 12))),
+      work_duration(r.AddHistogram("workqueue_work_duration_seconds",
+                                   "How long in seconds processing an item from workqueue takes.", {"name"},
+                                   ExponentialBuckets(10e-9, 10, 12))),
+      unfinished_work(r.AddGauge("workqueue_unfinished_work_seconds",
+                                 "How many seconds of work has been done that is in progress and hasn't been "
+                                 "observed by work_duration. Large values indicate stuck threads. One can deduce "
+                                 "the number of stuck threads by observing the rate at which this increases.",
+                                 {"name"})),
+      longest_running(r.AddGauge("workqueue_longest_running_processor_seconds",
+                                 "How many seconds has the longest running processor for workqueue been running.",
+                                 {"name"})),
+      registry(r) {}
+
+}  // namespace domainguard::metrics

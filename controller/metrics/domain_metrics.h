@@ -1,0 +1,110 @@
+// The metrics catalogue of domainguard, declared in one place: every family's name, help and labels as api.md
+// and controller-runtime spell them, plus small setters that keep the per-Domain series consistent (one
+// condition status at 1, the others at 0; findings replaced as a set; all series gone when a Domain is deleted).
+//
+// Parts receive a DomainMetrics& / ControllerMetrics& from app/ (built on the manager's Registry) and never
+// register families themselves, so names cannot drift.
+//
+// Thread-safety: as Registry — every method may be called from several threads at once. The setters that
+// replace a set of series (SetFindings) are not atomic with respect to a concurrent scrape: a scrape may see the
+// old set, the new set, or briefly a subset; the next scrape is right.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "controller/base/clock.h"
+#include "controller/metrics/registry.h"
+
+namespace domainguard::metrics {
+
+// Identifies the Domain a series describes: labels namespace, domain (the Domain object's name) and zone.
+struct DomainRef {
+  std::string namespace_;
+  std::string name;
+  std::string zone;
+};
+
+struct FindingSample {
+  std::string reason;    // e.g. "GlueMissing", as api.md spells it
+  std::string severity;  // "Critical", "Warning", "Info"
+};
+
+class DomainMetrics {
+ public:
+  explicit DomainMetrics(Registry& registry);
+  DomainMetrics(const DomainMetrics&) = delete;
+  DomainMetrics& operator=(const DomainMetrics&) = delete;
+
+  // The families, for callers that need more than the setters below.
+  GaugeFamily& expiry_timestamp;  // domainguard_domain_expiry_timestamp_seconds{namespace,domain,zone}
+  GaugeFamily& finding;           // domainguard_domain_finding{namespace,domain,zone,reason,severity}
+  GaugeFamily& condition;         // domainguard_domain_condition{namespace,domain,zone,type,status}
+  CounterFamily& provider_requests;     // domainguard_provider_requests_total{namespace,provider,method,code}
+  GaugeFamily& provider_pending_changes;  // domainguard_provider_pending_changes{namespace,provider}
+  GaugeFamily& failover_active;           // domainguard_failover_active{namespace,domain,zone}
+  GaugeFamily& unmonitored_domain;        // domainguard_unmonitored_domain{namespace,domain}
+  CounterFamily& dns_queries;             // domainguard_dns_queries_total{purpose,rcode}
+
+  // Expiry as a Unix timestamp; nullopt (unknown) removes the series rather than exporting a made-up date.
+  void SetExpiry(const DomainRef& d, std::optional<SystemTime> expires_at);
+  // Exports `type` with `status` ("True", "False", "Unknown") at 1 and the two other statuses at 0, so both
+  // `== 1` alerts and absent() work.
+  void SetCondition(const DomainRef& d, std::string_view type, std::string_view status);
+  // Replaces the Domain's findings with `findings` (each at 1).
+  void SetFindings(const DomainRef& d, const std::vector<FindingSample>& findings);
+  void SetFailoverActive(const DomainRef& d, bool active);
+  // Counts one provider API request; `code` is the HTTP status or DNS rcode as text, "error" when none came.
+  void CountProviderRequest(std::string_view namespace_, std::string_view provider, std::string_view method,
+                            std::string_view code);
+  void SetPendingChanges(std::string_view namespace_, std::string_view provider, int pending);
+  // `purpose` e.g. "delegation", "serving", "soa"; `rcode` e.g. "NOERROR", "timeout".
+  void CountDnsQuery(std::string_view purpose, std::string_view rcode);
+  // A registrable domain seen in Ingress hosts of `namespace_` that no Domain covers; `present` false clears it.
+  void SetUnmonitored(std::string_view namespace_, std::string_view registrable_domain, bool present);
+
+  // Removes every series of a deleted Domain (all families with namespace+domain labels). Returns the count.
+  int ForgetDomain(std::string_view namespace_, std::string_view name);
+  // Removes the series of a deleted DNSProvider.
+  int ForgetProvider(std::string_view namespace_, std::string_view provider);
+};
+
+// controller-runtime's own metrics, for dashboards made for controller-runtime operators.
+class ControllerMetrics {
+ public:
+  explicit ControllerMetrics(Registry& registry);
+  ControllerMetrics(const ControllerMetrics&) = delete;
+  ControllerMetrics& operator=(const ControllerMetrics&) = delete;
+
+  CounterFamily& reconcile_total;         // controller_runtime_reconcile_total{controller,result}
+  CounterFamily& reconcile_errors;        // controller_runtime_reconcile_errors_total{controller}
+  HistogramFamily& reconcile_time;        // controller_runtime_reconcile_time_seconds{controller}
+  GaugeFamily& active_workers;            // controller_runtime_active_workers{controller}
+  GaugeFamily& max_concurrent_reconciles; // controller_runtime_max_concurrent_reconciles{controller}
+  GaugeFamily& leader_election_status;    // leader_election_master_status{name}
+
+  // result: "success", "error", "requeue", "requeue_after" (controller-runtime's values).
+  void CountReconcile(std::string_view controller, std::string_view result, double seconds);
+  void SetLeader(std::string_view lease_name, bool leading);
+};
+
+// client-go / controller-runtime work queue metrics, one series per queue `name`.
+class WorkqueueMetrics {
+ public:
+  explicit WorkqueueMetrics(Registry& registry);
+  WorkqueueMetrics(const WorkqueueMetrics&) = delete;
+  WorkqueueMetrics& operator=(const WorkqueueMetrics&) = delete;
+
+  GaugeFamily& depth;                  // workqueue_depth{name}
+  CounterFamily& adds;                 // workqueue_adds_total{name}
+  CounterFamily& retries;              // workqueue_retries_total{name}
+  HistogramFamily& queue_duration;     // workqueue_queue_duration_seconds{name}
+  HistogramFamily& work_duration;      // workqueue_work_duration_seconds{name}
+  GaugeFamily& unfinished_work;        // workqueue_unfinished_work_seconds{name}
+  GaugeFamily& longest_running;        // workqueue_longest_running_processor_seconds{name}
+  Registry& registry;                  // for the queue's collect hook
+};
+
+}  // namespace domainguard::metrics

@@ -1,0 +1,120 @@
+#include "controller/metrics/domain_metrics.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace domainguard::metrics {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const DomainRef kWeb{"web", "example-com", "example.com"};
+
+TEST(DomainMetrics, ConditionExportsAllThreeStatuses) {
+  Registry r;
+  DomainMetrics m(r);
+  m.SetCondition(kWeb, "Ready", "False");
+  EXPECT_EQ(r.Expose(),
+            "# HELP domainguard_domain_condition 1 for the current status of each Domain condition, 0 for the other "
+            "statuses.\n"
+            "# TYPE domainguard_domain_condition gauge\n"
+            "domainguard_domain_condition{namespace=\"web\",domain=\"example-com\",zone=\"example.com\",type=\"Ready\","
+            "status=\"False\"} 1\n"
+            "domainguard_domain_condition{namespace=\"web\",domain=\"example-com\",zone=\"example.com\",type=\"Ready\","
+            "status=\"True\"} 0\n"
+            "domainguard_domain_condition{namespace=\"web\",domain=\"example-com\",zone=\"example.com\",type=\"Ready\","
+            "status=\"Unknown\"} 0\n");
+}
+
+TEST(DomainMetrics, ExpiryUnknownRemovesTheSeries) {
+  Registry r;
+  DomainMetrics m(r);
+  m.SetExpiry(kWeb, SystemTime{} + std::chrono::seconds(1795536055));
+  EXPECT_THAT(r.Expose(), HasSubstr("domainguard_domain_expiry_timestamp_seconds{namespace=\"web\",domain=\"example-"
+                                    "com\",zone=\"example.com\"} 1795536055\n"));
+  m.SetExpiry(kWeb, std::nullopt);
+  EXPECT_THAT(r.Expose(), Not(HasSubstr("domainguard_domain_expiry_timestamp_seconds")));
+}
+
+TEST(DomainMetrics, FindingsAreReplacedAsASet) {
+  Registry r;
+  DomainMetrics m(r);
+  DomainRef other{"web", "other", "other.test"};
+  m.SetFindings(kWeb, {{"GlueMissing", "Critical"}, {"SerialDrift", "Warning"}});
+  m.SetFindings(other, {{"ExpiringSoon", "Warning"}});
+  m.SetFindings(kWeb, {{"SerialDrift", "Warning"}});
+  std::string text = r.Expose();
+  EXPECT_THAT(text, Not(HasSubstr("GlueMissing")));
+  EXPECT_THAT(text, HasSubstr("reason=\"SerialDrift\",severity=\"Warning\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("domain=\"other\",zone=\"other.test\",reason=\"ExpiringSoon\""));
+}
+
+TEST(DomainMetrics, ForgetDomainRemovesOnlyThatDomain) {
+  Registry r;
+  DomainMetrics m(r);
+  DomainRef same_name_other_ns{"ops", "example-com", "example.com"};
+  m.SetCondition(kWeb, "Ready", "True");
+  m.SetFindings(kWeb, {{"GlueMissing", "Critical"}});
+  m.SetFailoverActive(kWeb, true);
+  m.SetExpiry(kWeb, SystemTime{} + std::chrono::hours(1));
+  m.SetFailoverActive(same_name_other_ns, false);
+  m.SetUnmonitored("web", "example-com", true);  // a registrable domain label, not a Domain: kept
+  EXPECT_EQ(m.ForgetDomain("web", "example-com"), 3 + 1 + 1 + 1);
+  std::string text = r.Expose();
+  EXPECT_THAT(text, Not(HasSubstr("namespace=\"web\",domain=\"example-com\",zone")));
+  EXPECT_THAT(text, HasSubstr("domainguard_failover_active{namespace=\"ops\""));
+  EXPECT_THAT(text, HasSubstr("domainguard_unmonitored_domain{namespace=\"web\",domain=\"example-com\"} 1"));
+}
+
+TEST(DomainMetrics, ProviderSeries) {
+  Registry r;
+  DomainMetrics m(r);
+  m.CountProviderRequest("web", "pdns-a", "PATCH", "204");
+  m.CountProviderRequest("web", "pdns-a", "PATCH", "204");
+  m.SetPendingChanges("web", "pdns-a", 7);
+  m.CountDnsQuery("delegation", "NOERROR");
+  std::string text = r.Expose();
+  EXPECT_THAT(text, HasSubstr("domainguard_provider_requests_total{namespace=\"web\",provider=\"pdns-a\",method=\"PATCH\","
+                              "code=\"204\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("domainguard_provider_pending_changes{namespace=\"web\",provider=\"pdns-a\"} 7\n"));
+  EXPECT_THAT(text, HasSubstr("domainguard_dns_queries_total{purpose=\"delegation\",rcode=\"NOERROR\"} 1\n"));
+  EXPECT_EQ(m.ForgetProvider("web", "pdns-a"), 2);
+}
+
+TEST(ControllerMetrics, ReconcileCountsErrorsSeparately) {
+  Registry r;
+  ControllerMetrics m(r);
+  m.CountReconcile("records", "success", 0.02);
+  m.CountReconcile("records", "error", 0.3);
+  m.SetLeader("domainguard-leader", true);
+  std::string text = r.Expose();
+  EXPECT_THAT(text, HasSubstr("controller_runtime_reconcile_total{controller=\"records\",result=\"success\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("controller_runtime_reconcile_total{controller=\"records\",result=\"error\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("controller_runtime_reconcile_errors_total{controller=\"records\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("controller_runtime_reconcile_time_seconds_bucket{controller=\"records\",le=\"0.025\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("controller_runtime_reconcile_time_seconds_count{controller=\"records\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("leader_election_master_status{name=\"domainguard-leader\"} 1\n"));
+}
+
+TEST(WorkqueueMetrics, NamesMatchClientGo) {
+  Registry r;
+  WorkqueueMetrics m(r);
+  m.depth.WithLabels({"domain"})->Set(2);
+  m.adds.WithLabels({"domain"})->Inc();
+  m.retries.WithLabels({"domain"})->Inc();
+  m.queue_duration.WithLabels({"domain"})->Observe(0.001);
+  m.work_duration.WithLabels({"domain"})->Observe(0.001);
+  m.unfinished_work.WithLabels({"domain"})->Set(0);
+  m.longest_running.WithLabels({"domain"})->Set(0);
+  std::string text = r.Expose();
+  for (const char* name : {"workqueue_depth{", "workqueue_adds_total{", "workqueue_retries_total{",
+                           "workqueue_queue_duration_seconds_bucket{name=\"domain\",le=\"1e-08\"} 0",
+                           "workqueue_work_duration_seconds_count{", "workqueue_unfinished_work_seconds{",
+                           "workqueue_longest_running_processor_seconds{"}) {
+    EXPECT_THAT(text, HasSubstr(name));
+  }
+}
+
+}  // namespace
+}  // namespace domainguard::metrics
