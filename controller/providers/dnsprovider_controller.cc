@@ -1,0 +1,91 @@
+#include "controller/providers/dnsprovider_controller.h"
+
+#include <spdlog/spdlog.h>
+
+#include "controller/domain/inputs.h"
+#include "controller/domain/status_part.h"
+#include "controller/kube/conditions.h"
+#include "controller/providers/provider_factory.h"
+
+namespace domainguard::providers {
+
+using nlohmann::json;
+
+int CountDomainsUsing(const kube::Store& domains, const std::string& ns, const std::string& provider) {
+  int n = 0;
+  for (const json& d : domains.ByIndex(kube::kNamespaceIndex, ns)) {
+    const json spec = d.value("spec", json::object());
+    if (!spec.is_object() || !spec.contains("providers") || !spec["providers"].is_array()) continue;
+    for (const json& p : spec["providers"]) {
+      if (p.is_object() && p.value("name", "") == provider) {
+        ++n;
+        break;
+      }
+    }
+  }
+  return n;
+}
+
+DnsProviderController::DnsProviderController(domain::Context ctx, kube::Store& providers,
+                                             http::Transport& transport, DnsProviderControllerOptions options)
+    : ctx_(ctx), providers_(providers), transport_(transport), options_(options) {}
+
+kube::ReconcileResult DnsProviderController::Reconcile(const std::string& key) {
+  std::optional<json> obj = providers_.Get(key);
+  if (!obj) {
+    const size_t slash = key.find('/');
+    if (slash != std::string::npos) ctx_.metrics.ForgetProvider(key.substr(0, slash), key.substr(slash + 1));
+    return {};
+  }
+  const std::string ns = kube::Namespace(*obj);
+  const std::string name = kube::Name(*obj);
+  const json spec = obj->value("spec", json::object());
+  const std::string type = spec.is_object() && spec.contains("powerdns")  ? "powerdns"
+                           : spec.is_object() && spec.contains("rfc2136") ? "rfc2136"
+                                                                          : "";
+
+  kube::Condition ready;
+  ready.type = std::string(kube::kReady);
+  ready.observed_generation = kube::Generation(*obj);
+  Result<BuiltProvider> built =
+      NewProviderFromSpec(name, spec, domain::SecretLookupIn(ctx_.client, ns), &transport_, &ctx_.clock);
+  if (!built.ok()) {
+    ready.status = std::string(kube::kConditionFalse);
+    ready.reason = std::string(kReasonInvalidSpec);
+    ready.message = built.error().message;
+  } else {
+    Result<uint32_t> probe = built->provider->Serial(kProbeZone);
+    const bool answered = probe.ok() || probe.error().code == ErrorCode::kNotFound;
+    ctx_.metrics.CountProviderRequest(ns, name, "probe", answered ? "ok" : std::string(ErrorCodeName(probe.error().code)));
+    ready.status = std::string(answered ? kube::kConditionTrue : kube::kConditionFalse);
+    ready.reason = std::string(answered ? kReasonReachable : kReasonUnreachable);
+    ready.message = answered ? "the provider answers" : probe.error().ToString();
+  }
+
+  const json status = obj->value("status", json::object());
+  std::optional<kube::Condition> before = kube::FindCondition(status, kube::kReady);
+  domain::StatusPart part;
+  part.field_manager = kDnsProviderFieldManager;
+  part.fields["type"] = type;
+  part.fields["zones"] = CountDomainsUsing(ctx_.domains, ns, name);
+  part.fields["observedGeneration"] = kube::Generation(*obj);
+  part.conditions.push_back(ready);
+  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDnsProviders, *obj, part, ctx_.clock);
+  if (!wrote.ok()) {
+    if (wrote.error().code == ErrorCode::kNotFound) return {};
+    return {wrote.error(), std::nullopt};
+  }
+  if (!before || before->reason != ready.reason) {
+    kube::ObjectRef ref = kube::ObjectRef::FromObject(*obj);
+    if (ref.api_version.empty()) ref.api_version = kube::kDnsProviders.ApiVersion();
+    if (ref.kind.empty()) ref.kind = std::string(kube::kDnsProviders.kind);
+    ctx_.events.Record(ref, ready.status == kube::kConditionTrue ? kube::kEventNormal : kube::kEventWarning,
+                       ready.reason, ready.message);
+    spdlog::info("dnsprovider provider={} decision=ready status={} reason={} message=\"{}\"", key, ready.status,
+                 ready.reason, ready.message);
+  }
+  auto next = ready.status == kube::kConditionTrue ? options_.interval : options_.retry;
+  return {OkStatus(), std::chrono::duration_cast<std::chrono::nanoseconds>(next)};
+}
+
+}  // namespace domainguard::providers

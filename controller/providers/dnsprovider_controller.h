@@ -1,0 +1,55 @@
+// The DNSProvider controller: is the provider usable? It builds the provider from its spec and Secret (the same
+// way the records controller does), asks it one cheap question (the SOA serial of a zone that cannot exist: any
+// answer, "not found" included, proves the endpoint and the credentials work) and writes status.type,
+// status.zones (Domains of the namespace that use it) and the Ready condition:
+//   spec or Secret unusable  -> Ready False InvalidSpec   (the message names the field or the Secret and key)
+//   no answer / refused key  -> Ready False Unreachable   (the provider's error, verbatim; never the secret)
+//   answered                 -> Ready True  Reachable
+// An Event on every change of Ready. Requeued every interval (sooner while not Ready).
+//
+// Thread-safety: Reconcile runs on several worker threads for different keys.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "controller/domain/context.h"
+#include "controller/http/transport.h"
+#include "controller/kube/store.h"
+#include "controller/kube/workqueue.h"
+
+namespace domainguard::providers {
+
+inline constexpr const char* kDnsProviderFieldManager = "domainguard-dnsprovider";
+inline constexpr std::string_view kReasonReachable = "Reachable";
+inline constexpr std::string_view kReasonUnreachable = "Unreachable";
+inline constexpr std::string_view kReasonInvalidSpec = "InvalidSpec";
+
+// The zone whose serial is asked to probe a provider: under .invalid (RFC 6761), so no provider can serve it.
+inline constexpr std::string_view kProbeZone = "domainguard-probe.invalid.";
+
+struct DnsProviderControllerOptions {
+  std::chrono::milliseconds interval{std::chrono::minutes(1)};
+  std::chrono::milliseconds retry{std::chrono::seconds(10)};
+};
+
+// Domains of `ns` (from `domains`) whose spec.providers name `provider`.
+int CountDomainsUsing(const kube::Store& domains, const std::string& ns, const std::string& provider);
+
+class DnsProviderController {
+ public:
+  DnsProviderController(domain::Context ctx, kube::Store& providers, http::Transport& transport,
+                        DnsProviderControllerOptions options = {});
+
+  kube::ReconcileResult Reconcile(const std::string& key);
+
+ private:
+  domain::Context ctx_;
+  kube::Store& providers_;
+  http::Transport& transport_;
+  const DnsProviderControllerOptions options_;
+};
+
+}  // namespace domainguard::providers

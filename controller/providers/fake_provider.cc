@@ -1,0 +1,116 @@
+#include "controller/providers/fake_provider.h"
+
+namespace domainguard::providers {
+
+std::string FakeProvider::Soa(const Zone& z) const {
+  return "ns.fake. hostmaster.fake. " + std::to_string(z.serial) + " 3600 600 86400 300";
+}
+
+Result<records::ObservedZone> FakeProvider::ReadZone(std::string_view zone) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (down_) return Error::Unavailable(name_ + ": connection refused");
+  auto it = zones_.find(zone);
+  if (it == zones_.end()) return Error::NotFound("zone " + std::string(zone) + " not found");
+  records::ObservedZone out;
+  out.zone = std::string(zone);
+  out.version = {it->second.serial, Soa(it->second)};
+  for (const auto& [key, r] : it->second.rrsets) out.rrsets.push_back(r);
+  return out;
+}
+
+Result<uint32_t> FakeProvider::Serial(std::string_view zone) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (down_) return Error::Unavailable(name_ + ": connection refused");
+  auto it = zones_.find(zone);
+  if (it == zones_.end()) return Error::NotFound("zone " + std::string(zone) + " not found");
+  return it->second.serial;
+}
+
+Status FakeProvider::EnsureZone(std::string_view zone, const std::vector<std::string>& nameservers) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (down_) return Error::Unavailable(name_ + ": connection refused");
+  if (zones_.count(zone)) return OkStatus();
+  Zone& z = zones_[std::string(zone)];
+  z.rrsets[{std::string(zone), "NS"}] = {zone::RRset{std::string(zone), "NS", 3600, nameservers}, ""};
+  return OkStatus();
+}
+
+Result<uint32_t> FakeProvider::Apply(std::string_view zone, const records::Changes& changes,
+                                     const records::ZoneVersion& expected) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (down_) return Error::Unavailable(name_ + ": connection refused");
+  if (changes.empty()) {
+    auto it = zones_.find(zone);
+    return it == zones_.end() ? 0u : it->second.serial;
+  }
+  if (fail_next_) {
+    Error e = *fail_next_;
+    fail_next_.reset();
+    return e;
+  }
+  auto it = zones_.find(zone);
+  if (it == zones_.end()) return Error::NotFound("zone " + std::string(zone) + " not found");
+  Zone& z = it->second;
+  if (concurrent_) {
+    concurrent_ = false;
+    ++z.serial;
+  }
+  if (expected.serial != z.serial) {
+    return Error::Aborted("zone " + std::string(zone) + " changed since it was read (serial " +
+                          std::to_string(expected.serial) + " -> " + std::to_string(z.serial) + ")");
+  }
+  ++apply_calls_;
+  if (ignore_) return z.serial;
+  for (const records::ObservedRRset& d : changes.deletes) z.rrsets.erase({d.rrset.name, d.rrset.type});
+  for (const records::Update& u : changes.updates) z.rrsets[{u.after.name, u.after.type}] = {u.after, changes.owner};
+  for (const zone::RRset& c : changes.creates) z.rrsets[{c.name, c.type}] = {c, changes.owner};
+  return ++z.serial;
+}
+
+void FakeProvider::SetDown(bool down) {
+  std::lock_guard<std::mutex> lock(mu_);
+  down_ = down;
+}
+void FakeProvider::SetIgnoreUpdates(bool ignore) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ignore_ = ignore;
+}
+void FakeProvider::FailNextApply(Error error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_next_ = std::move(error);
+}
+void FakeProvider::ConcurrentChangeBeforeNextApply() {
+  std::lock_guard<std::mutex> lock(mu_);
+  concurrent_ = true;
+}
+void FakeProvider::Put(std::string_view zone, const zone::RRset& r, const std::string& owner) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Zone& z = zones_[std::string(zone)];
+  z.rrsets[{r.name, r.type}] = {r, owner};
+  ++z.serial;
+}
+void FakeProvider::Remove(std::string_view zone, std::string_view name, std::string_view type) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = zones_.find(zone);
+  if (it == zones_.end()) return;
+  it->second.rrsets.erase({std::string(name), std::string(type)});
+  ++it->second.serial;
+}
+std::vector<records::ObservedRRset> FakeProvider::Rrsets(std::string_view zone) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<records::ObservedRRset> out;
+  auto it = zones_.find(zone);
+  if (it == zones_.end()) return out;
+  for (const auto& [key, r] : it->second.rrsets) out.push_back(r);
+  return out;
+}
+bool FakeProvider::HasZone(std::string_view zone) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return zones_.count(zone) > 0;
+}
+int FakeProvider::apply_calls() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return apply_calls_;
+}
+
+}  // namespace domainguard::providers

@@ -1,0 +1,60 @@
+// FakeProvider: an in-memory DNS provider for unit tests of the records core. It behaves like a careful real one
+// (atomic Apply, serial bumped once per non-empty Apply, SOA precondition -> kAborted) and scripts the failures real
+// ones have: down (kUnavailable), silently ignoring updates (BIND's NOERROR-yet-ignored), a concurrent change
+// before the next Apply, and a one-shot error.
+//
+// Thread-safety: all methods lock; safe from several threads.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controller/providers/provider.h"
+
+namespace domainguard::providers {
+
+class FakeProvider final : public Provider {
+ public:
+  explicit FakeProvider(std::string name) : name_(std::move(name)) {}
+
+  std::string Name() const override { return name_; }
+  Result<records::ObservedZone> ReadZone(std::string_view zone) override;
+  Result<uint32_t> Serial(std::string_view zone) override;
+  Status EnsureZone(std::string_view zone, const std::vector<std::string>& nameservers) override;
+  Result<uint32_t> Apply(std::string_view zone, const records::Changes& changes,
+                         const records::ZoneVersion& expected) override;
+
+  // Scripting.
+  void SetDown(bool down);                 // every call fails with kUnavailable
+  void SetIgnoreUpdates(bool ignore);      // Apply answers success but changes nothing
+  void FailNextApply(Error error);         // the next Apply fails with `error`, once
+  void ConcurrentChangeBeforeNextApply();  // bumps the serial just before the next Apply checks it, once
+
+  // Direct access, as if someone edited the zone behind domainguard's back. `owner` "" = unmarked.
+  void Put(std::string_view zone, const zone::RRset& r, const std::string& owner = "");
+  void Remove(std::string_view zone, std::string_view name, std::string_view type);
+  std::vector<records::ObservedRRset> Rrsets(std::string_view zone) const;
+  bool HasZone(std::string_view zone) const;
+  int apply_calls() const;  // Apply calls that wrote something
+
+ private:
+  struct Zone {
+    uint32_t serial = 1;
+    std::map<std::pair<std::string, std::string>, records::ObservedRRset> rrsets;
+  };
+  std::string Soa(const Zone& z) const;
+
+  const std::string name_;
+  mutable std::mutex mu_;
+  std::map<std::string, Zone, std::less<>> zones_;  // guarded by mu_
+  bool down_ = false;                               // guarded by mu_
+  bool ignore_ = false;                             // guarded by mu_
+  bool concurrent_ = false;                         // guarded by mu_
+  std::optional<Error> fail_next_;                  // guarded by mu_
+  int apply_calls_ = 0;                             // guarded by mu_
+};
+
+}  // namespace domainguard::providers

@@ -1,0 +1,132 @@
+#include "controller/providers/powerdns/powerdns_provider.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "controller/providers/powerdns/powerdns_json.h"
+
+namespace domainguard::providers::powerdns {
+namespace {
+
+class PowerDnsProvider final : public Provider {
+ public:
+  PowerDnsProvider(Config config, http::Transport* transport, const Clock* clock, Sleeper sleeper)
+      : config_(std::move(config)),
+        transport_(transport),
+        sleeper_(sleeper),
+        bucket_(config_.qps, config_.burst, clock, std::move(sleeper)) {
+    while (!config_.url.empty() && config_.url.back() == '/') config_.url.pop_back();
+  }
+
+  std::string Name() const override { return config_.name; }
+
+  Result<records::ObservedZone> ReadZone(std::string_view zone) override {
+    Result<http::HttpResponse> r = Call("GET", ZonesUrl() + "/" + std::string(zone), "");
+    if (!r.ok()) return r.error().Wrap("reading zone " + std::string(zone));
+    // 4.7 answers an unknown zone with 404 text, older versions with 422 "Could not find domain".
+    if (r->status == 422 && r->body.find("Could not find domain") != std::string::npos) {
+      return Error::NotFound("zone " + std::string(zone) + " not found at PowerDNS");
+    }
+    if (r->status != 200) return Fail(*r).Wrap("reading zone " + std::string(zone));
+    return ParseZone(r->body, zone);
+  }
+
+  Status EnsureZone(std::string_view zone, const std::vector<std::string>& nameservers) override {
+    Result<uint32_t> serial = Serial(zone);
+    if (serial.ok()) return OkStatus();
+    if (serial.error().code != ErrorCode::kNotFound) return serial.error();
+    Result<http::HttpResponse> r = Call("POST", ZonesUrl(), BuildCreateZoneBody(zone, config_.kind, nameservers));
+    if (!r.ok()) return r.error().Wrap("creating zone " + std::string(zone));
+    if (r->status == 201 || r->status == 409) {  // 409: created concurrently, which is what we wanted
+      spdlog::info("records provider={} zone={} decision=create-zone kind={}", config_.name, zone, config_.kind);
+      return OkStatus();
+    }
+    return Fail(*r).Wrap("creating zone " + std::string(zone));
+  }
+
+  Result<uint32_t> Apply(std::string_view zone, const records::Changes& changes,
+                         const records::ZoneVersion& expected) override {
+    if (changes.empty()) return expected.serial;  // a no-op PATCH would still bump the serial
+    // The API has no conditional PATCH; a cheap serial check narrows the lost-update window to one round trip.
+    Result<uint32_t> serial = Serial(zone);
+    if (!serial.ok()) return serial.error();
+    if (*serial != expected.serial) {
+      return Error::Aborted("zone " + std::string(zone) + " changed since it was read (serial " +
+                            std::to_string(expected.serial) + " -> " + std::to_string(*serial) + ")");
+    }
+    std::vector<std::string> bodies = BuildPatchBodies(changes, config_.max_body_bytes);
+    for (size_t i = 0; i < bodies.size(); ++i) {
+      Result<http::HttpResponse> r = Call("PATCH", ZonesUrl() + "/" + std::string(zone), bodies[i]);
+      std::string what = "applying changes to " + std::string(zone);
+      if (bodies.size() > 1) what += " (part " + std::to_string(i + 1) + " of " + std::to_string(bodies.size()) + ")";
+      if (!r.ok()) return r.error().Wrap(what);
+      if (r->status != 204 && r->status != 200) return Fail(*r).Wrap(what);
+    }
+    spdlog::info("records provider={} zone={} decision=apply changes={} patches={}", config_.name, zone,
+                 changes.size(), bodies.size());
+    return 0u;  // the serial PowerDNS chose is read back by the caller's re-read
+  }
+
+  // One GET of the zone list entry: PowerDNS lists the serial without the records.
+  Result<uint32_t> Serial(std::string_view zone) override {
+    Result<http::HttpResponse> r = Call("GET", ZonesUrl() + "?zone=" + std::string(zone), "");
+    if (!r.ok()) return r.error().Wrap("listing zone " + std::string(zone));
+    if (r->status != 200) return Fail(*r).Wrap("listing zone " + std::string(zone));
+    return ParseZoneListSerial(r->body, zone);
+  }
+
+ private:
+  std::string ZonesUrl() const { return config_.url + "/api/v1/servers/" + config_.server_id + "/zones"; }
+
+  // One request, retried on 429/5xx answers (PowerDNS with SQLite answers 500 "database is locked" under load;
+  // every call here is idempotent: GETs, REPLACE/DELETE PATCHes, and a POST whose retry gets 409). Connection
+  // failures are not retried: a stopped server stays stopped for this pass.
+  Result<http::HttpResponse> Call(const std::string& method, std::string url, std::string body) {
+    constexpr int kAttempts = 3;
+    for (int attempt = 1;; ++attempt) {
+      Result<http::HttpResponse> r = CallOnce(method, url, body);
+      if (!r.ok() || (r->status != 429 && r->status < 500) || attempt == kAttempts) return r;
+      std::chrono::milliseconds wait(250 * attempt);
+      if (std::optional<std::string> ra = r->Header("Retry-After"); ra && !ra->empty() && ra->size() < 3 &&
+                                                                    std::all_of(ra->begin(), ra->end(), ::isdigit)) {
+        wait = std::min<std::chrono::milliseconds>(std::chrono::seconds(std::stoi(*ra)), std::chrono::seconds(5));
+      }
+      spdlog::warn("records provider={} decision=retry method={} status={} attempt={}", config_.name, method,
+                   r->status, attempt);
+      sleeper_(wait);
+    }
+  }
+
+  Result<http::HttpResponse> CallOnce(const std::string& method, const std::string& url, const std::string& body) {
+    bucket_.Acquire();
+    http::HttpRequest req;
+    req.method = method;
+    req.url = url;
+    req.headers = {{"X-API-Key", config_.api_key}, {"Accept", "application/json"}};
+    if (!body.empty()) req.headers.push_back({"Content-Type", "application/json"});
+    req.body = body;
+    req.timeout = config_.timeout;
+    Result<http::HttpResponse> r = transport_->Send(req);
+    if (!r.ok()) return r.error().Wrap("PowerDNS " + config_.name);
+    return r;
+  }
+
+  static Error Fail(const http::HttpResponse& r) {
+    return ErrorFromResponse(r.status, r.body, r.Header("Retry-After").value_or(""));
+  }
+
+  Config config_;
+  http::Transport* transport_;
+  Sleeper sleeper_;
+  TokenBucket bucket_;
+};
+
+}  // namespace
+
+std::unique_ptr<Provider> NewPowerDnsProvider(Config config, http::Transport* transport, const Clock* clock,
+                                              Sleeper sleeper) {
+  return std::make_unique<PowerDnsProvider>(std::move(config), transport, clock, std::move(sleeper));
+}
+
+}  // namespace domainguard::providers::powerdns

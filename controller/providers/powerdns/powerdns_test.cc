@@ -1,0 +1,242 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/http/fake_transport.h"
+#include "controller/providers/powerdns/powerdns_json.h"
+#include "controller/providers/powerdns/powerdns_provider.h"
+
+namespace domainguard::providers::powerdns {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using nlohmann::json;
+
+constexpr const char* kZoneJson = R"({
+  "name": "example.com.", "serial": 2026112305,
+  "rrsets": [
+    {"name": "example.com.", "type": "SOA", "ttl": 3600, "comments": [],
+     "records": [{"content": "ns1.pdns-a.net. hostmaster.example.com. 2026112305 10800 3600 604800 3600", "disabled": false}]},
+    {"name": "Example.com.", "type": "NS", "ttl": 3600, "comments": [],
+     "records": [{"content": "ns1.pdns-b.net.", "disabled": false}, {"content": "NS1.pdns-a.net.", "disabled": false}]},
+    {"name": "www.example.com.", "type": "A", "ttl": 300,
+     "comments": [{"account": "domainguard", "content": "domainguard: owner=web/example-com", "modified_at": 1}],
+     "records": [{"content": "192.0.2.2", "disabled": false}, {"content": "192.0.2.1", "disabled": false},
+                 {"content": "192.0.2.9", "disabled": true}]},
+    {"name": "ftp.example.com.", "type": "A", "ttl": 60,
+     "comments": [{"account": "alice", "content": "domainguard: owner=web/example-com"}],
+     "records": [{"content": "192.0.2.7", "disabled": false}]},
+    {"name": "off.example.com.", "type": "A", "ttl": 60, "records": [{"content": "192.0.2.8", "disabled": true}]},
+    {"name": "txt.example.com.", "type": "TXT", "ttl": 60, "records": [{"content": "\"hello world\"", "disabled": false}]}
+  ]})";
+
+TEST(ParseZone, CanonicalRrsetsOwnersAndSoa) {
+  Result<records::ObservedZone> z = ParseZone(kZoneJson, "example.com.");
+  ASSERT_TRUE(z.ok()) << z.error().ToString();
+  EXPECT_EQ(z->version.serial, 2026112305u);
+  EXPECT_EQ(z->version.soa, "ns1.pdns-a.net. hostmaster.example.com. 2026112305 10800 3600 604800 3600");
+  std::vector<std::string> got;
+  for (const records::ObservedRRset& o : z->rrsets) got.push_back(zone::Describe(o.rrset) + " owner=" + o.owner);
+  EXPECT_THAT(got, ElementsAre("example.com. 3600 NS ns1.pdns-a.net.,ns1.pdns-b.net. owner=",
+                               // a comment by another account is not our mark, even with our words
+                               "ftp.example.com. 60 A 192.0.2.7 owner=",
+                               "txt.example.com. 60 TXT \"hello world\" owner=",
+                               "www.example.com. 300 A 192.0.2.1,192.0.2.2 owner=web/example-com"));
+}
+
+TEST(ParseZone, Malformed) {
+  EXPECT_FALSE(ParseZone("not json", "example.com.").ok());
+  EXPECT_FALSE(ParseZone("{}", "example.com.").ok());
+  EXPECT_TRUE(ParseZone(R"({"rrsets": [1, {"name": 2}, {"name": "x.", "type": "A", "records": "no"}]})",
+                        "example.com.")
+                  .ok());
+}
+
+records::Changes SwitchToCname() {
+  records::Changes c;
+  c.owner = "web/example-com";
+  c.deletes.push_back({{"www.example.com.", "A", 300, {"192.0.2.1"}}, "web/example-com"});
+  c.creates.push_back({"www.example.com.", "CNAME", 300, {"web.example.net."}});
+  c.updates.push_back({{{"a.example.com.", "A", 300, {"192.0.2.1"}}, ""}, {"a.example.com.", "A", 60, {"192.0.2.1"}}});
+  return c;
+}
+
+TEST(BuildPatchBodies, OneBodyDeletesFirstWithOwnership) {
+  std::vector<std::string> bodies = BuildPatchBodies(SwitchToCname(), 1 << 20);
+  ASSERT_EQ(bodies.size(), 1u);
+  json b = json::parse(bodies[0]);
+  ASSERT_EQ(b["rrsets"].size(), 3u);
+  EXPECT_EQ(b["rrsets"][0]["name"], "a.example.com.");
+  EXPECT_EQ(b["rrsets"][0]["changetype"], "REPLACE");
+  EXPECT_EQ(b["rrsets"][0]["ttl"], 60);
+  EXPECT_EQ(b["rrsets"][1]["changetype"], "DELETE");
+  EXPECT_EQ(b["rrsets"][1]["type"], "A");
+  EXPECT_EQ(b["rrsets"][2]["type"], "CNAME");
+  EXPECT_EQ(b["rrsets"][2]["records"][0]["content"], "web.example.net.");
+  EXPECT_EQ(b["rrsets"][2]["comments"][0]["content"], "domainguard: owner=web/example-com");
+  EXPECT_EQ(b["rrsets"][2]["comments"][0]["account"], "domainguard");
+  EXPECT_TRUE(BuildPatchBodies(records::Changes{}, 1 << 20).empty());
+}
+
+TEST(BuildPatchBodies, ChunksKeepNamesTogether) {
+  records::Changes c;
+  c.owner = "o/x";
+  for (int i = 0; i < 200; ++i) {
+    std::string n = "h" + std::to_string(1000 + i) + ".example.com.";
+    c.deletes.push_back({{n, "A", 300, {"192.0.2.1"}}, "o/x"});
+    c.creates.push_back({n, "CNAME", 300, {"t.example.net."}});
+  }
+  std::vector<std::string> bodies = BuildPatchBodies(c, 4000);
+  ASSERT_GT(bodies.size(), 5u);
+  size_t total = 0;
+  for (const std::string& body : bodies) {
+    EXPECT_LE(body.size(), 4000u);
+    json b = json::parse(body);
+    total += b["rrsets"].size();
+    // Every name in a body has both its DELETE and its REPLACE there.
+    std::map<std::string, int> per_name;
+    for (const json& r : b["rrsets"]) per_name[r["name"]]++;
+    for (const auto& [n, k] : per_name) EXPECT_EQ(k, 2) << n;
+  }
+  EXPECT_EQ(total, 400u);
+}
+
+TEST(ErrorFromResponse, VerbatimAndCoded) {
+  Error e = ErrorFromResponse(422, R"({"error": "Record www.example.com./A '300.1.1.1': unable to parse IP address"})", "");
+  EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(e.message, "PowerDNS HTTP 422: Record www.example.com./A '300.1.1.1': unable to parse IP address");
+  EXPECT_EQ(ErrorFromResponse(400, "Request body too large\n", "").message, "PowerDNS HTTP 400: Request body too large");
+  EXPECT_EQ(ErrorFromResponse(401, "Unauthorized", "").code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(ErrorFromResponse(404, "Not Found", "").code, ErrorCode::kNotFound);
+  Error busy = ErrorFromResponse(503, "", "7");
+  EXPECT_EQ(busy.code, ErrorCode::kUnavailable);
+  ASSERT_TRUE(busy.retry_after.has_value());
+  EXPECT_EQ(busy.retry_after->count(), 7);
+  EXPECT_EQ(ErrorFromResponse(500, std::string(2000, 'x'), "").message.size(), std::string("PowerDNS HTTP 500: ").size() + 500u + 3u);
+}
+
+class ProviderTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Provider> Make(double qps = 0, int burst = 1) {
+    Config c;
+    c.name = "pdns-a";
+    c.url = "http://127.0.0.1:18081/";
+    c.api_key = "s3cr3t-key";
+    c.qps = qps;
+    c.burst = burst;
+    return NewPowerDnsProvider(c, &transport_, &clock_, [this](std::chrono::nanoseconds d) {
+      slept_ += d;
+      clock_.Advance(d);
+    });
+  }
+  http::FakeTransport transport_;
+  FakeClock clock_;
+  std::chrono::nanoseconds slept_{0};
+};
+
+TEST_F(ProviderTest, ApplySendsOnePatchWithTheKey) {
+  auto p = Make();
+  transport_.ExpectJson("GET", "zones?zone=example.com.", 200, R"([{"name": "example.com.", "serial": 5}])");
+  transport_.Expect("PATCH", "/zones/example.com.", http::HttpResponse{204, {}, ""});
+  Result<uint32_t> r = p->Apply("example.com.", SwitchToCname(), {5, ""});
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  std::vector<http::HttpRequest> reqs = transport_.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[1].method, "PATCH");
+  EXPECT_EQ(reqs[1].url, "http://127.0.0.1:18081/api/v1/servers/localhost/zones/example.com.");
+  bool key = false;
+  for (const http::Header& h : reqs[1].headers) key |= h.name == "X-API-Key" && h.value == "s3cr3t-key";
+  EXPECT_TRUE(key);
+}
+
+TEST_F(ProviderTest, EmptyChangesSendNothing) {
+  auto p = Make();
+  Result<uint32_t> r = p->Apply("example.com.", records::Changes{}, {5, ""});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(transport_.requests().empty());
+}
+
+TEST_F(ProviderTest, MovedSerialAbortsWithoutWriting) {
+  auto p = Make();
+  transport_.ExpectJson("GET", "zones?zone=example.com.", 200, R"([{"name": "example.com.", "serial": 6}])");
+  Result<uint32_t> r = p->Apply("example.com.", SwitchToCname(), {5, ""});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kAborted);
+  EXPECT_EQ(transport_.requests().size(), 1u);
+}
+
+TEST_F(ProviderTest, RejectedPatchIsVerbatimAndKeyless) {
+  auto p = Make();
+  transport_.ExpectJson("GET", "zones?zone=example.com.", 200, R"([{"name": "example.com.", "serial": 5}])");
+  transport_.ExpectJson("PATCH", "/zones/example.com.", 422, R"({"error": "RRset www.example.com. IN CNAME: Conflicts with pre-existing RRset"})");
+  Result<uint32_t> r = p->Apply("example.com.", SwitchToCname(), {5, ""});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_THAT(r.error().message, HasSubstr("Conflicts with pre-existing RRset"));
+  EXPECT_THAT(r.error().message, Not(HasSubstr("s3cr3t")));
+}
+
+TEST_F(ProviderTest, ConnectionRefusedIsUnavailable) {
+  auto p = Make();
+  transport_.Expect("GET", "", Error::Unavailable("connection refused"));
+  Result<records::ObservedZone> r = p->ReadZone("example.com.");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
+  for (int i = 0; i < 3; ++i) transport_.ExpectJson("GET", "", 502, "bad gateway");
+  Result<records::ObservedZone> bad = p->ReadZone("example.com.");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kUnavailable);
+  EXPECT_THAT(bad.error().message, HasSubstr("PowerDNS HTTP 502: bad gateway"));
+  EXPECT_EQ(transport_.requests().size(), 4u);  // refused once (not retried), 502 three times
+}
+
+TEST_F(ProviderTest, ServerErrorIsRetried) {
+  auto p = Make();
+  transport_.ExpectJson("GET", "zones?zone=example.com.", 200, R"([{"name": "example.com.", "serial": 5}])");
+  transport_.Expect("PATCH", "/zones/example.com.", http::HttpResponse{500, {}, "database is locked"});
+  transport_.Expect("PATCH", "/zones/example.com.", http::HttpResponse{204, {}, ""});
+  Result<uint32_t> r = p->Apply("example.com.", SwitchToCname(), {5, ""});
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(transport_.requests().size(), 3u);
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(slept_).count(), 250);
+}
+
+TEST_F(ProviderTest, ReadZoneNotFound) {
+  auto p = Make();
+  transport_.Expect("GET", "", http::HttpResponse{404, {}, "Not Found"});
+  EXPECT_EQ(p->ReadZone("example.com.").error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(ProviderTest, EnsureZoneCreatesOnlyWhenAbsent) {
+  auto p = Make();
+  transport_.ExpectJson("GET", "zones?zone=example.com.", 200, "[]");
+  transport_.ExpectJson("POST", "/zones", 201, "{}");
+  ASSERT_TRUE(p->EnsureZone("example.com.", {"ns1.pdns-a.net."}).ok());
+  std::vector<http::HttpRequest> reqs = transport_.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  json body = json::parse(reqs[1].body);
+  EXPECT_EQ(body["name"], "example.com.");
+  EXPECT_EQ(body["kind"], "Native");
+  EXPECT_EQ(body["nameservers"], json::array({"ns1.pdns-a.net."}));
+  transport_.ExpectJson("GET", "zones?zone=example.com.", 200, R"([{"name": "example.com.", "serial": 1}])");
+  ASSERT_TRUE(p->EnsureZone("example.com.", {"ns1.pdns-a.net."}).ok());
+  EXPECT_EQ(transport_.requests().size(), 3u);
+}
+
+TEST_F(ProviderTest, RateLimitWaitsPastTheBurst) {
+  auto p = Make(/*qps=*/2, /*burst=*/2);
+  transport_.SetSendHandler([](const http::HttpRequest&) -> Result<http::HttpResponse> {
+    return http::HttpResponse{200, {}, R"([{"name": "example.com.", "serial": 1}])"};
+  });
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(p->EnsureZone("example.com.", {}).ok());
+  // 2 free, then 4 more at 2 per second.
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(slept_).count(), 2000);
+}
+
+}  // namespace
+}  // namespace domainguard::providers::powerdns

@@ -1,0 +1,55 @@
+// Provider: the tiny interface every DNS hosting backend implements (PowerDNS API, RFC 2136 + TSIG). Everything
+// clever lives in records/plan; a provider only reads a zone, creates it, and applies Changes.
+//
+// Error codes say what the caller does next (base/result.h):
+//   kUnavailable / kDeadlineExceeded  provider down or throttled: keep changes pending, retry with backoff
+//   kAborted                          the zone changed since it was read: re-read, re-plan, retry
+//   kInvalidArgument                  the provider refused the data (message verbatim from the provider)
+//   kUnauthenticated / kPermissionDenied  credentials missing or refused
+//   kNotFound                         ReadZone: the zone does not exist at the provider
+// Messages never contain API keys or TSIG secrets.
+//
+// Thread-safety: one Provider object may be used from several threads at once (implementations lock what they
+// share, e.g. the rate limiter). Providers do not own the zone's desired state; they are stateless between calls
+// except for connections and rate limits.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "controller/base/result.h"
+#include "controller/records/changes.h"
+
+namespace domainguard::providers {
+
+class Provider {
+ public:
+  virtual ~Provider() = default;
+
+  // The DNSProvider's name ("pdns-a"), for status and logs.
+  virtual std::string Name() const = 0;
+
+  // Reads the whole zone: every rrset with its ownership mark, canonical (zone::NormalizeValue), sorted; the SOA
+  // goes into `version` only; the provider's own bookkeeping (the RFC 2136 registry) is folded into owners.
+  virtual Result<records::ObservedZone> ReadZone(std::string_view zone) = 0;
+
+  // The zone's SOA serial, cheaply: one API call or one SOA query, no zone transfer. The records controller polls
+  // it between full compares and reads the whole zone only when it moved. kNotFound when the zone is absent.
+  virtual Result<uint32_t> Serial(std::string_view zone) = 0;
+
+  // Creates the zone when absent, with `nameservers` as its apex NS set. An existing zone is left as it is (its
+  // apex NS set is corrected by the plan). Idempotent.
+  virtual Status EnsureZone(std::string_view zone, const std::vector<std::string>& nameservers) = 0;
+
+  // Applies all `changes` to `zone`, atomically where the provider can (one PowerDNS PATCH, one UPDATE message);
+  // huge change sets may be split (documented per provider). `expected` is the version ReadZone returned; a
+  // provider that can make it a precondition fails with kAborted when the zone moved on. Returns the new serial,
+  // or 0 when the provider does not report it (callers re-read anyway). Empty `changes`: returns at once, writes
+  // nothing (a no-op write would still bump the serial at PowerDNS).
+  virtual Result<uint32_t> Apply(std::string_view zone, const records::Changes& changes,
+                                 const records::ZoneVersion& expected) = 0;
+};
+
+}  // namespace domainguard::providers

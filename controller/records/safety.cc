@@ -1,0 +1,55 @@
+#include "controller/records/safety.h"
+
+#include <algorithm>
+
+#include "controller/records/reasons.h"
+
+namespace domainguard::records {
+
+Result<int> ParseMaxDeletePercent(const nlohmann::json& spec) {
+  if (!spec.is_object() || !spec.contains("safety") || spec["safety"].is_null()) return kDefaultMaxDeletePercent;
+  const nlohmann::json& s = spec["safety"];
+  if (!s.is_object()) return Error::InvalidArgument("spec.safety: must be an object");
+  if (!s.contains("maxDeletePercent") || s["maxDeletePercent"].is_null()) return kDefaultMaxDeletePercent;
+  const nlohmann::json& v = s["maxDeletePercent"];
+  if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > 100) {
+    return Error::InvalidArgument("spec.safety.maxDeletePercent: must be an integer from 0 to 100");
+  }
+  return static_cast<int>(v.get<int64_t>());
+}
+
+SafetyVerdict EvaluateSafety(const Changes& changes, const ObservedZone& observed, const PlanPolicy& policy,
+                             const SafetyPolicy& safety) {
+  SafetyVerdict v;
+  for (const ObservedRRset& o : observed.rrsets) {
+    if (zone::IsProviderManagedType(o.rrset.type)) continue;
+    Claim c = ClaimOf(o, observed.zone, policy.owner);
+    if (c == Claim::kOurs || (c == Claim::kUnmarked && policy.mode == OwnershipMode::kZone)) {
+      v.manageable += o.rrset.values.size();
+    }
+  }
+  for (const ObservedRRset& d : changes.deletes) v.deleted += d.rrset.values.size();
+  for (const Update& u : changes.updates) {
+    for (const std::string& old : u.before.rrset.values) {
+      if (!std::binary_search(u.after.values.begin(), u.after.values.end(), old)) ++v.deleted;
+    }
+  }
+  if (v.deleted == 0 || v.manageable == 0 || safety.max_delete_percent >= 100) return v;
+  // Integer arithmetic: deleted/manageable > max/100  <=>  deleted*100 > max*manageable.
+  if (v.deleted * 100 <= static_cast<size_t>(safety.max_delete_percent) * v.manageable) return v;
+  const size_t percent = (v.deleted * 100 + v.manageable - 1) / v.manageable;
+  const std::string gen = std::to_string(safety.generation);
+  std::string what = "the change deletes " + std::to_string(v.deleted) + " of " + std::to_string(v.manageable) +
+                     " records (" + std::to_string(percent) + "%), more than maxDeletePercent " +
+                     std::to_string(safety.max_delete_percent) + "%";
+  if (safety.approval && *safety.approval == gen) {
+    v.approved = true;
+    v.message = what + "; approved by annotation " + std::string(reasons::kApproveChangeAnnotation) + "=" + gen;
+    return v;
+  }
+  v.blocked = true;
+  v.message = what + "; held until annotated " + std::string(reasons::kApproveChangeAnnotation) + "=" + gen;
+  return v;
+}
+
+}  // namespace domainguard::records

@@ -1,0 +1,43 @@
+// Safety: hold a plan that deletes too much of what domainguard manages until a person approves it.
+//
+// A plan is held (ChangeBlocked) when the records it removes — values of deleted rrsets plus values dropped by
+// updates — exceed spec.safety.maxDeletePercent of the observed records domainguard may change (its own, plus
+// unmarked ones in Zone mode). The annotation domainguard.io/approve-change=<metadata.generation> approves the
+// plan of that generation only: a later spec edit needs a new approval. Thread-safety: pure function.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/records/changes.h"
+#include "controller/records/plan.h"
+
+namespace domainguard::records {
+
+// Used when spec.safety.maxDeletePercent is absent (the value of the API example).
+inline constexpr int kDefaultMaxDeletePercent = 30;
+
+struct SafetyPolicy {
+  int max_delete_percent = kDefaultMaxDeletePercent;  // 0..100; 100 never holds
+  int64_t generation = 0;                             // the Domain's metadata.generation
+  std::optional<std::string> approval;                // the approve-change annotation's value, if set
+};
+
+// Reads spec.safety.maxDeletePercent (absent -> default). Fails with kInvalidArgument naming the field.
+Result<int> ParseMaxDeletePercent(const nlohmann::json& spec);
+
+struct SafetyVerdict {
+  bool blocked = false;
+  bool approved = false;     // over the limit but approved for this generation
+  size_t deleted = 0;        // records the plan removes
+  size_t manageable = 0;     // observed records domainguard may change
+  std::string message;       // set when blocked or approved
+};
+
+SafetyVerdict EvaluateSafety(const Changes& changes, const ObservedZone& observed, const PlanPolicy& policy,
+                             const SafetyPolicy& safety);
+
+}  // namespace domainguard::records

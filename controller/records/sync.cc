@@ -1,0 +1,235 @@
+#include "controller/records/sync.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "controller/records/reasons.h"
+
+namespace domainguard::records {
+namespace {
+
+constexpr int kMaxAttempts = 3;  // re-read and re-plan after kAborted (a concurrent change at the provider)
+constexpr size_t kMaxListed = 5; // changes/rrsets listed in one message
+
+std::string JoinFirst(const std::vector<std::string>& items, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < items.size() && i < n; ++i) {
+    if (i > 0) out += "; ";
+    out += items[i];
+  }
+  if (items.size() > n) out += "; and " + std::to_string(items.size() - n) + " more";
+  return out;
+}
+
+bool IsProviderTrouble(ErrorCode c) {
+  return c == ErrorCode::kUnavailable || c == ErrorCode::kDeadlineExceeded || c == ErrorCode::kUnauthenticated ||
+         c == ErrorCode::kPermissionDenied || c == ErrorCode::kAborted || c == ErrorCode::kNotFound ||
+         c == ErrorCode::kCancelled || c == ErrorCode::kInternal;
+}
+
+int Severity(std::string_view reason) {
+  if (reason == reasons::kInvalidRecord) return 5;
+  if (reason == reasons::kChangeBlocked) return 4;
+  if (reason == reasons::kZoneConflict) return 3;
+  if (reason == reasons::kForeignRecordKept) return 2;
+  if (reason == reasons::kProviderUnavailable) return 1;
+  return 0;
+}
+
+}  // namespace
+
+Decision DecideProvider(const std::string& provider, const Result<zone::DesiredZone>& desired,
+                        const Result<ObservedZone>& observed, const SyncPolicy& policy,
+                        const std::optional<ProviderStatus>& previous, int64_t previous_generation) {
+  Decision d;
+  d.status.name = provider;
+  if (previous) {
+    d.status.last_sync_time = previous->last_sync_time;
+    d.status.serial = previous->serial;
+  }
+  // 1. An invalid spec writes nothing anywhere: deleting what is served because of a typo would take a site down.
+  if (!desired.ok()) {
+    d.status.reason = std::string(reasons::kInvalidRecord);
+    d.status.message = desired.error().message;
+    d.events.push_back({d.status.reason, desired.error().message, true});
+    return d;
+  }
+  // 2. An unreadable provider keeps whatever was pending; the next pass recomputes it from the desired state.
+  if (!observed.ok()) {
+    d.status.reason = std::string(reasons::kProviderUnavailable);
+    d.status.message = "reading zone " + desired->origin + ": " + observed.error().ToString();
+    d.status.pending_changes = previous ? previous->pending_changes : 0;
+    d.events.push_back({d.status.reason, provider + ": " + d.status.message, true});
+    return d;
+  }
+  // 3. Plan.
+  Plan plan = ComputePlan(*desired, *observed, policy.plan);
+  d.status.serial = observed->version.serial;
+  std::vector<std::string> conflict_messages;
+  for (const Conflict& c : plan.conflicts) {
+    conflict_messages.push_back(c.message);
+    d.events.push_back({c.reason, provider + ": " + c.message, true});
+  }
+  if (!plan.foreign_kept.empty()) {
+    std::vector<std::string> kept;
+    for (const ObservedRRset& o : plan.foreign_kept) kept.push_back(zone::KeyOf(o.rrset));
+    d.events.push_back({std::string(reasons::kForeignRecordKept),
+                        provider + ": kept " + std::to_string(kept.size()) +
+                            " rrsets domainguard did not write (ownership Records): " + JoinFirst(kept, kMaxListed),
+                        false});
+  }
+  const std::string conflict_text = JoinFirst(conflict_messages, kMaxListed);
+  if (plan.changes.empty()) {
+    d.status.pending_changes = 0;
+    if (!plan.conflicts.empty()) {
+      d.status.reason = plan.conflicts.front().reason;
+      d.status.message = conflict_text;
+    } else {
+      d.status.synced = true;
+      d.status.reason = std::string(reasons::kSynced);
+    }
+    return d;
+  }
+  d.changes = std::move(plan.changes);
+  d.status.pending_changes = d.changes.size();
+  // 4. Safety.
+  SafetyVerdict v = EvaluateSafety(d.changes, *observed, policy.plan, policy.safety);
+  if (v.blocked) {
+    d.action = Action::kHold;
+    d.status.reason = std::string(reasons::kChangeBlocked);
+    d.status.message = v.message;
+    d.events.push_back({d.status.reason, provider + ": " + v.message, true});
+    return d;
+  }
+  d.action = Action::kApply;
+  const bool drift = previous && previous->synced && previous_generation == policy.safety.generation;
+  d.status.reason = std::string(drift ? reasons::kDriftRepaired : reasons::kSynced);
+  d.status.message = v.approved ? v.message : conflict_text;
+  if (!plan.conflicts.empty()) d.status.reason = plan.conflicts.front().reason;
+  return d;
+}
+
+namespace {
+
+ProviderOutcome RunProvider(providers::Provider* p, const zone::DesiredZone& desired, const SyncPolicy& policy,
+                            const std::optional<ProviderStatus>& previous, int64_t previous_generation,
+                            const Clock& clock) {
+  ProviderOutcome out;
+  const std::string name = p->Name();
+  Status ensured = p->EnsureZone(desired.origin, desired.nameservers);
+  for (int attempt = 1;; ++attempt) {
+    Result<ObservedZone> observed =
+        ensured.ok() ? p->ReadZone(desired.origin) : Result<ObservedZone>(ensured.error().Wrap("creating zone"));
+    Decision d = DecideProvider(name, desired, observed, policy, previous, previous_generation);
+    out.events.insert(out.events.end(), d.events.begin(), d.events.end());
+    if (d.action != Action::kApply) {
+      out.status = std::move(d.status);
+      if (out.status.synced) out.status.last_sync_time = clock.Now();
+      return out;
+    }
+    // 5. Apply.
+    Result<uint32_t> applied = p->Apply(desired.origin, d.changes, observed->version);
+    if (!applied.ok()) {
+      if (applied.error().code == ErrorCode::kAborted && attempt < kMaxAttempts) continue;  // re-read, re-plan
+      out.status = std::move(d.status);
+      out.status.synced = false;
+      out.status.reason = std::string(IsProviderTrouble(applied.error().code) ? reasons::kProviderUnavailable
+                                                                              : reasons::kInvalidRecord);
+      out.status.message = "applying " + std::to_string(d.changes.size()) + " changes: " + applied.error().ToString();
+      out.events.push_back({out.status.reason, name + ": " + out.status.message, true});
+      return out;
+    }
+    out.applied = DescribeChanges(d.changes);
+    // 6. Re-read: servers may answer success yet ignore an update (field notes: BIND drops a CNAME beside other
+    // data, or the last apex NS). What did not stick is reported, not assumed.
+    Result<ObservedZone> after = p->ReadZone(desired.origin);
+    Decision check = DecideProvider(name, desired, after, policy, std::nullopt, 0);
+    out.status = check.status;
+    out.status.last_sync_time = d.status.last_sync_time;
+    if (!after.ok()) {
+      out.status.pending_changes = 0;
+      out.status.message = "wrote " + std::to_string(d.changes.size()) + " changes, then " + out.status.message;
+      return out;
+    }
+    if (check.action == Action::kNone && check.status.synced) {
+      out.status.reason = d.status.reason;  // Synced or DriftRepaired
+      out.status.message = d.status.message;
+      out.status.last_sync_time = clock.Now();
+      if (d.status.reason == reasons::kDriftRepaired) {
+        out.events.push_back({std::string(reasons::kDriftRepaired),
+                              name + ": repaired " + std::to_string(d.changes.size()) +
+                                  " rrsets changed outside domainguard: " + JoinFirst(out.applied, kMaxListed),
+                              false});
+      }
+      return out;
+    }
+    if (check.action == Action::kNone) return out;  // conflicts remain: status already says which
+    out.status.synced = false;
+    out.status.reason = std::string(reasons::kInvalidRecord);
+    out.status.message = "the provider answered success but did not apply: " +
+                         JoinFirst(DescribeChanges(check.changes), kMaxListed);
+    out.events.push_back({out.status.reason, name + ": " + out.status.message, true});
+    return out;
+  }
+}
+
+}  // namespace
+
+std::vector<ProviderOutcome> SyncZone(const Result<zone::DesiredZone>& desired,
+                                      const std::vector<providers::Provider*>& providers, const SyncPolicy& policy,
+                                      const std::vector<ProviderStatus>& previous, int64_t previous_generation,
+                                      const Clock& clock) {
+  std::vector<ProviderOutcome> outcomes(providers.size());
+  auto previous_of = [&](const std::string& name) -> std::optional<ProviderStatus> {
+    for (const ProviderStatus& s : previous) {
+      if (s.name == name) return s;
+    }
+    return std::nullopt;
+  };
+  if (!desired.ok()) {
+    for (size_t i = 0; i < providers.size(); ++i) {
+      const std::string name = providers[i]->Name();
+      Decision d = DecideProvider(name, desired, Error::Internal("not read"), policy, previous_of(name),
+                                  previous_generation);
+      outcomes[i].status = d.status;
+      if (i == 0) outcomes[i].events = d.events;  // one event for the Domain, not one per provider
+    }
+    return outcomes;
+  }
+  std::vector<std::thread> threads;
+  threads.reserve(providers.size());
+  for (size_t i = 0; i < providers.size(); ++i) {
+    threads.emplace_back([&, i] {
+      outcomes[i] =
+          RunProvider(providers[i], *desired, policy, previous_of(providers[i]->Name()), previous_generation, clock);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  return outcomes;
+}
+
+RecordsCondition SummarizeRecords(const std::vector<ProviderOutcome>& outcomes) {
+  RecordsCondition c;
+  c.synced = std::all_of(outcomes.begin(), outcomes.end(), [](const ProviderOutcome& o) { return o.status.synced; });
+  const ProviderOutcome* worst = nullptr;
+  for (const ProviderOutcome& o : outcomes) {
+    if (o.status.synced) continue;
+    if (!worst || Severity(o.status.reason) > Severity(worst->status.reason)) worst = &o;
+  }
+  if (worst) {
+    c.reason = worst->status.reason;
+    c.message = worst->status.name + ": " + worst->status.message;
+    return c;
+  }
+  c.reason = std::string(reasons::kSynced);
+  for (const ProviderOutcome& o : outcomes) {
+    if (o.status.reason == reasons::kDriftRepaired) {
+      c.reason = std::string(reasons::kDriftRepaired);
+      c.message = o.status.name + ": records changed outside domainguard were repaired";
+    }
+  }
+  if (c.message.empty()) c.message = "all " + std::to_string(outcomes.size()) + " providers serve the desired zone";
+  return c;
+}
+
+}  // namespace domainguard::records

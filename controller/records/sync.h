@@ -1,0 +1,92 @@
+// The records reconcile core: per provider, read -> plan -> safety -> apply -> re-read, and the status it leaves.
+//
+// DecideProvider is the pure part (desired, observed, policy, previous state -> action + status + events); SyncZone
+// is the thin executor that calls providers. Each provider is handled on its own thread so one provider being
+// down or slow never holds back the others. Nothing is remembered between passes except what the caller keeps in
+// status: pending changes are recomputed from the desired state on the next pass, so an outage loses nothing.
+//
+// Thread-safety: DecideProvider is pure. SyncZone may be called from several threads for different zones; for one
+// zone the caller (the Domain controller's work queue) never runs two at once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controller/base/clock.h"
+#include "controller/base/result.h"
+#include "controller/providers/provider.h"
+#include "controller/records/plan.h"
+#include "controller/records/safety.h"
+#include "controller/zone/desired_zone.h"
+
+namespace domainguard::records {
+
+// The Domain's status.providers[] entry, as api.md shows it.
+struct ProviderStatus {
+  std::string name;
+  bool synced = false;
+  uint32_t serial = 0;
+  size_t pending_changes = 0;
+  std::optional<SystemTime> last_sync_time;  // the last time this provider was seen in sync
+  std::string message;
+  std::string reason;  // one of reasons.h: why synced is what it is
+};
+
+struct SyncEvent {
+  std::string reason;  // reasons.h
+  std::string message;
+  bool warning = false;
+};
+
+struct SyncPolicy {
+  PlanPolicy plan;
+  SafetyPolicy safety;
+};
+
+enum class Action {
+  kNone,   // in sync, or nothing can be done now (invalid spec, provider unreadable)
+  kApply,  // write `changes`
+  kHold,   // ChangeBlocked: wait for approval
+};
+
+struct Decision {
+  Action action = Action::kNone;
+  Changes changes;
+  ProviderStatus status;  // as it stands if `action` is not carried out (for kApply: pending)
+  std::vector<SyncEvent> events;
+};
+
+// Decides for one provider. `previous` is the provider's status from the last pass (for DriftRepaired: a provider
+// that was synced at this generation and now differs has drifted; `previous_generation` is the generation that
+// status was computed for). REQUIRES: when both ok, desired->origin == observed->zone.
+Decision DecideProvider(const std::string& provider, const Result<zone::DesiredZone>& desired,
+                        const Result<ObservedZone>& observed, const SyncPolicy& policy,
+                        const std::optional<ProviderStatus>& previous, int64_t previous_generation);
+
+struct ProviderOutcome {
+  ProviderStatus status;
+  std::vector<SyncEvent> events;
+  std::vector<std::string> applied;  // DescribeChanges of what was written this pass
+};
+
+// One reconcile pass over every provider of a zone. `previous` holds last pass's statuses (matched by name) and
+// `previous_generation` the generation they belong to. An invalid `desired` touches no provider at all. Returns one
+// outcome per provider, in the order of `providers`.
+std::vector<ProviderOutcome> SyncZone(const Result<zone::DesiredZone>& desired,
+                                      const std::vector<providers::Provider*>& providers, const SyncPolicy& policy,
+                                      const std::vector<ProviderStatus>& previous, int64_t previous_generation,
+                                      const Clock& clock);
+
+// The RecordsSynced condition from the outcomes: status "True" when every provider is synced; the reason of the
+// first unsynced provider in severity order InvalidRecord > ChangeBlocked > ZoneConflict > ForeignRecordKept >
+// ProviderUnavailable, else Synced (or DriftRepaired when a repair happened this pass).
+struct RecordsCondition {
+  bool synced = false;
+  std::string reason;
+  std::string message;
+};
+RecordsCondition SummarizeRecords(const std::vector<ProviderOutcome>& outcomes);
+
+}  // namespace domainguard::records

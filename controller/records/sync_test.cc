@@ -1,0 +1,192 @@
+#include "controller/records/sync.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "controller/providers/fake_provider.h"
+#include "controller/records/reasons.h"
+
+namespace domainguard::records {
+namespace {
+
+using nlohmann::json;
+using providers::FakeProvider;
+using ::testing::HasSubstr;
+
+constexpr const char* kZone = "example.com.";
+constexpr const char* kMe = "web/example-com";
+
+json Spec(int n_records, std::string ownership = "Records") {
+  json records = json::array();
+  for (int i = 0; i < n_records; ++i) {
+    records.push_back({{"name", "h" + std::to_string(i)}, {"type", "A"}, {"ttl", 300},
+                       {"values", {"192.0.2." + std::to_string(i + 1)}}});
+  }
+  return {{"zone", "example.com"}, {"records", records}, {"ownership", ownership},
+          {"nameservers", json::array({{{"name", "ns1.pdns-a.net."}}, {{"name", "ns1.pdns-b.net."}}})}};
+}
+
+class SyncTest : public ::testing::Test {
+ protected:
+  std::vector<ProviderOutcome> Pass(const json& spec, int64_t generation = 1, std::optional<std::string> approval = {}) {
+    SyncPolicy policy{{kMe, *ParseOwnershipMode(spec.value("ownership", ""))},
+                      {*ParseMaxDeletePercent(spec), generation, approval}};
+    std::vector<ProviderOutcome> out =
+        SyncZone(zone::BuildDesiredZone(spec, {}), {&a_, &b_}, policy, last_, last_generation_, clock_);
+    last_.clear();
+    for (const ProviderOutcome& o : out) last_.push_back(o.status);
+    last_generation_ = generation;
+    return out;
+  }
+  size_t Count(const FakeProvider& p) const { return const_cast<FakeProvider&>(p).Rrsets(kZone).size(); }
+
+  FakeClock clock_{SystemTime{} + std::chrono::hours(24 * 365 * 56)};
+  FakeProvider a_{"pdns-a"}, b_{"pdns-b"};
+  std::vector<ProviderStatus> last_;
+  int64_t last_generation_ = 0;
+};
+
+TEST_F(SyncTest, FirstPassCreatesZoneAndRecordsEverywhere) {
+  std::vector<ProviderOutcome> out = Pass(Spec(20));
+  ASSERT_EQ(out.size(), 2u);
+  for (const ProviderOutcome& o : out) {
+    EXPECT_TRUE(o.status.synced) << o.status.message;
+    EXPECT_EQ(o.status.reason, reasons::kSynced);
+    EXPECT_EQ(o.status.pending_changes, 0u);
+    EXPECT_GT(o.status.serial, 0u);
+    EXPECT_TRUE(o.status.last_sync_time.has_value());
+    EXPECT_EQ(o.applied.size(), 20u);  // the zone was created with its NS set; 20 creates
+  }
+  EXPECT_EQ(Count(a_), 21u);
+  EXPECT_EQ(Count(b_), 21u);
+  EXPECT_TRUE(SummarizeRecords(out).synced);
+  // A second pass writes nothing.
+  int writes = a_.apply_calls();
+  out = Pass(Spec(20));
+  EXPECT_EQ(a_.apply_calls(), writes);
+  EXPECT_TRUE(out[0].applied.empty());
+}
+
+TEST_F(SyncTest, DriftAtOneProviderIsRepairedAndTheOtherUntouched) {
+  (void)Pass(Spec(5));
+  a_.Remove(kZone, "h1.example.com.", "A");
+  a_.Put(kZone, {"h2.example.com.", "A", 300, {"203.0.113.66"}}, kMe);
+  int b_writes = b_.apply_calls();
+  std::vector<ProviderOutcome> out = Pass(Spec(5));
+  EXPECT_EQ(out[0].status.reason, reasons::kDriftRepaired);
+  EXPECT_TRUE(out[0].status.synced);
+  EXPECT_EQ(out[0].applied.size(), 2u);
+  bool event = false;
+  for (const SyncEvent& e : out[0].events) event |= e.reason == reasons::kDriftRepaired;
+  EXPECT_TRUE(event);
+  EXPECT_EQ(out[1].status.reason, reasons::kSynced);
+  EXPECT_EQ(b_.apply_calls(), b_writes);
+  EXPECT_EQ(SummarizeRecords(out).reason, reasons::kDriftRepaired);
+}
+
+TEST_F(SyncTest, OutageKeepsChangesPendingAndOthersProceed) {
+  (void)Pass(Spec(5));
+  a_.SetDown(true);
+  std::vector<ProviderOutcome> out = Pass(Spec(8), 2);
+  EXPECT_FALSE(out[0].status.synced);
+  EXPECT_EQ(out[0].status.reason, reasons::kProviderUnavailable);
+  EXPECT_THAT(out[0].status.message, HasSubstr("connection refused"));
+  EXPECT_TRUE(out[1].status.synced) << out[1].status.message;
+  EXPECT_EQ(Count(b_), 9u);
+  RecordsCondition c = SummarizeRecords(out);
+  EXPECT_FALSE(c.synced);
+  EXPECT_EQ(c.reason, reasons::kProviderUnavailable);
+  // Back up: the next pass applies everything that was pending.
+  a_.SetDown(false);
+  out = Pass(Spec(8), 2);
+  EXPECT_TRUE(out[0].status.synced) << out[0].status.message;
+  EXPECT_EQ(out[0].applied.size(), 3u);
+  EXPECT_EQ(Count(a_), 9u);
+}
+
+TEST_F(SyncTest, ApplyUnavailableCountsPending) {
+  (void)Pass(Spec(2));
+  a_.FailNextApply(Error::Unavailable("HTTP 503"));
+  std::vector<ProviderOutcome> out = Pass(Spec(4), 2);
+  EXPECT_EQ(out[0].status.reason, reasons::kProviderUnavailable);
+  EXPECT_EQ(out[0].status.pending_changes, 2u);
+  EXPECT_TRUE(out[1].status.synced);
+}
+
+TEST_F(SyncTest, InvalidSpecTouchesNoProvider) {
+  (void)Pass(Spec(5));
+  int a_writes = a_.apply_calls(), b_writes = b_.apply_calls();
+  json spec = Spec(5);
+  spec["records"][3]["values"][0] = "300.1.1.1";
+  std::vector<ProviderOutcome> out = Pass(spec, 2);
+  for (const ProviderOutcome& o : out) {
+    EXPECT_EQ(o.status.reason, reasons::kInvalidRecord);
+    EXPECT_EQ(o.status.message, "spec.records[3].values[0]: \"300.1.1.1\" is not an IPv4 address");
+  }
+  EXPECT_EQ(out[0].events.size(), 1u);
+  EXPECT_TRUE(out[1].events.empty());
+  EXPECT_EQ(a_.apply_calls(), a_writes);
+  EXPECT_EQ(b_.apply_calls(), b_writes);
+  EXPECT_EQ(Count(a_), 6u);
+  EXPECT_EQ(SummarizeRecords(out).reason, reasons::kInvalidRecord);
+}
+
+TEST_F(SyncTest, MassDeleteIsHeldUntilApproved) {
+  (void)Pass(Spec(20));
+  std::vector<ProviderOutcome> out = Pass(Spec(4), 2);  // deletes 16 of 21 owned records
+  for (const ProviderOutcome& o : out) {
+    EXPECT_EQ(o.status.reason, reasons::kChangeBlocked);
+    EXPECT_EQ(o.status.pending_changes, 16u);
+    EXPECT_THAT(o.status.message, HasSubstr("domainguard.io/approve-change=2"));
+  }
+  EXPECT_EQ(Count(a_), 21u);
+  out = Pass(Spec(4), 2, "2");
+  EXPECT_TRUE(out[0].status.synced) << out[0].status.message;
+  EXPECT_EQ(Count(a_), 5u);
+}
+
+TEST_F(SyncTest, UpdateThatDoesNotStickIsReported) {
+  (void)Pass(Spec(1));
+  a_.SetIgnoreUpdates(true);
+  std::vector<ProviderOutcome> out = Pass(Spec(2), 2);
+  EXPECT_FALSE(out[0].status.synced);
+  EXPECT_EQ(out[0].status.reason, reasons::kInvalidRecord);
+  EXPECT_THAT(out[0].status.message, HasSubstr("did not apply: create h1.example.com. A"));
+  EXPECT_EQ(out[0].status.pending_changes, 1u);
+}
+
+TEST_F(SyncTest, ConcurrentChangeIsRereadAndReplanned) {
+  (void)Pass(Spec(1));
+  a_.ConcurrentChangeBeforeNextApply();
+  std::vector<ProviderOutcome> out = Pass(Spec(2), 2);
+  EXPECT_TRUE(out[0].status.synced) << out[0].status.message;
+  EXPECT_EQ(Count(a_), 3u);
+}
+
+TEST_F(SyncTest, ForeignRecordKeptInRecordsModePrunedInZoneMode) {
+  (void)Pass(Spec(2));
+  a_.Put(kZone, {"ftp.example.com.", "A", 300, {"192.0.2.99"}});
+  std::vector<ProviderOutcome> out = Pass(Spec(2));
+  EXPECT_TRUE(out[0].status.synced);
+  bool kept = false;
+  for (const SyncEvent& e : out[0].events) kept |= e.reason == reasons::kForeignRecordKept;
+  EXPECT_TRUE(kept);
+  EXPECT_EQ(Count(a_), 4u);
+  out = Pass(Spec(2, "Zone"), 2);
+  EXPECT_TRUE(out[0].status.synced) << out[0].status.message;
+  EXPECT_EQ(Count(a_), 3u);
+}
+
+TEST_F(SyncTest, ForeignInTheWayIsNotSynced) {
+  (void)Pass(Spec(1));
+  a_.Put(kZone, {"www.example.com.", "A", 300, {"192.0.2.99"}});
+  json spec = Spec(1);
+  spec["records"].push_back({{"name", "www"}, {"type", "A"}, {"values", {"192.0.2.1"}}});
+  std::vector<ProviderOutcome> out = Pass(spec, 2);
+  EXPECT_FALSE(out[0].status.synced);
+  EXPECT_EQ(out[0].status.reason, reasons::kForeignRecordKept);
+  EXPECT_TRUE(out[1].status.synced);
+}
+
+}  // namespace
+}  // namespace domainguard::records

@@ -1,0 +1,114 @@
+#include "controller/zone/rrset.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace domainguard::zone {
+namespace {
+
+struct NameCase {
+  std::string name, in, origin, want;  // want "" means an error
+};
+class NormalizeNameTest : public ::testing::TestWithParam<NameCase> {};
+TEST_P(NormalizeNameTest, Canonical) {
+  const NameCase& c = GetParam();
+  Result<std::string> got = NormalizeName(c.in, c.origin);
+  if (c.want.empty()) {
+    EXPECT_FALSE(got.ok()) << *got;
+  } else {
+    ASSERT_TRUE(got.ok()) << got.error().ToString();
+    EXPECT_EQ(*got, c.want);
+  }
+}
+INSTANTIATE_TEST_SUITE_P(
+    Names, NormalizeNameTest,
+    ::testing::ValuesIn(std::vector<NameCase>{
+        {"apex_at", "@", "example.com.", "example.com."},
+        {"apex_empty", "", "example.com.", "example.com."},
+        {"relative", "WWW", "example.com.", "www.example.com."},
+        {"absolute_mixed_case", "Mail.Example.COM.", "example.com.", "mail.example.com."},
+        {"wildcard", "*.dev", "example.com.", "*.dev.example.com."},
+        {"underscore", "_dmarc", "example.com.", "_dmarc.example.com."},
+        {"idn_label", "bücher", "example.com.", "xn--bcher-kva.example.com."},
+        {"idn_upper", "BÜCHER", "example.com.", "xn--bcher-kva.example.com."},
+        {"idn_zone", "münchen.de", ".", "xn--mnchen-3ya.de."},
+        {"zone_without_dot", "example.com", ".", "example.com."},
+        {"empty_label", "a..b", "example.com.", ""},
+        {"long_label", std::string(64, 'a'), "example.com.", ""},
+        {"space", "a b", "example.com.", ""},
+        {"newline", "a\nb", "example.com.", ""},
+        {"quote", "a\"b", "example.com.", ""},
+        {"relative_without_origin", "www", "", ""},
+    }),
+    [](const auto& info) { return info.param.name; });
+
+struct ValueCase {
+  std::string name, type, in, want;  // want "" means an error
+};
+class NormalizeValueTest : public ::testing::TestWithParam<ValueCase> {};
+TEST_P(NormalizeValueTest, Canonical) {
+  const ValueCase& c = GetParam();
+  Result<std::string> got = NormalizeValue(c.type, c.in, "www.example.com.", "example.com.");
+  if (c.want.empty()) {
+    EXPECT_FALSE(got.ok()) << *got;
+  } else {
+    ASSERT_TRUE(got.ok()) << got.error().ToString();
+    EXPECT_EQ(*got, c.want);
+  }
+}
+INSTANTIATE_TEST_SUITE_P(
+    Values, NormalizeValueTest,
+    ::testing::ValuesIn(std::vector<ValueCase>{
+        {"a", "A", "192.0.2.1", "192.0.2.1"},
+        {"a_bad_octet", "A", "300.1.1.1", ""},
+        {"a_trailing_garbage", "A", "192.0.2.1 x", ""},
+        {"aaaa_compressed", "AAAA", "2001:DB8:0:0::10", "2001:db8::10"},
+        {"aaaa_bad", "AAAA", "2001:db8::zz", ""},
+        {"mx_case", "MX", "10 MX1.Example.COM.", "10 mx1.example.com."},
+        {"mx_relative", "MX", "10 mx1", "10 mx1.example.com."},
+        {"mx_missing_host", "MX", "10", ""},
+        {"cname", "CNAME", "Target.Example.NET.", "target.example.net."},
+        {"txt_plain", "TXT", "v=spf1 -all", "\"v=spf1 -all\""},
+        {"txt_quoted_kept", "TXT", "\"a\" \"b\"", "\"a\" \"b\""},
+        {"txt_case_kept", "TXT", "Hello", "\"Hello\""},
+        {"srv", "SRV", "10 5 5060 SIP.example.com.", "10 5 5060 sip.example.com."},
+        {"caa", "CAA", "0 issue \"letsencrypt.org\"", "0 issue \"letsencrypt.org\""},
+        {"newline_smuggling", "A", "192.0.2.1\nevil 1 IN A 192.0.2.2", ""},
+        {"empty", "A", "  ", ""},
+    }),
+    [](const auto& info) { return info.param.name; });
+
+TEST(NormalizeValue, ErrorMessagesSayWhatIsWrong) {
+  Result<std::string> a = NormalizeValue("A", "300.1.1.1", "www.example.com.", "example.com.");
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().message, "\"300.1.1.1\" is not an IPv4 address");
+  EXPECT_EQ(a.error().code, ErrorCode::kInvalidArgument);
+  Result<std::string> mx = NormalizeValue("MX", "ten mail", "www.example.com.", "example.com.");
+  ASSERT_FALSE(mx.ok());
+  EXPECT_THAT(mx.error().message, ::testing::StartsWith("\"ten mail\" is not valid MX data"));
+}
+
+TEST(NormalizeRRset, SortsDedupsAndNamesTheBadValue) {
+  Result<RRset> r = NormalizeRRset({"www", "a", 60, {"192.0.2.2", "192.0.2.1", "192.0.2.2"}}, "example.com.");
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(*r, (RRset{"www.example.com.", "A", 60, {"192.0.2.1", "192.0.2.2"}}));
+
+  Result<RRset> bad = NormalizeRRset({"www", "A", 60, {"192.0.2.1", "1.2.3"}}, "example.com.");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "values[1]: \"1.2.3\" is not an IPv4 address");
+
+  Result<RRset> badtype = NormalizeRRset({"www", "BOGUS", 60, {"x"}}, "example.com.");
+  ASSERT_FALSE(badtype.ok());
+  EXPECT_THAT(badtype.error().message, ::testing::StartsWith("type: "));
+}
+
+TEST(IsInZone, Boundaries) {
+  EXPECT_TRUE(IsInZone("example.com.", "example.com."));
+  EXPECT_TRUE(IsInZone("a.example.com.", "example.com."));
+  EXPECT_FALSE(IsInZone("badexample.com.", "example.com."));
+  EXPECT_FALSE(IsInZone("com.", "example.com."));
+  EXPECT_TRUE(IsInZone("anything.", "."));
+}
+
+}  // namespace
+}  // namespace domainguard::zone
