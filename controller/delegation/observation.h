@@ -1,0 +1,97 @@
+// Observation: what the probes saw for one zone, as plain values. It is the input of the pure verdict
+// (verdict.h) and is filled by the prober (prober.h) from real DNS answers, or by hand in table tests.
+// Thread-safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace domainguard::delegation {
+
+// A name server as the user wants it (Domain spec.nameservers) or as the parent lists it.
+struct NameserverSpec {
+  std::string name;                    // canonical
+  std::vector<std::string> addresses;  // sorted; empty: not specified / no glue
+  std::string provider;                // DNSProvider serving it, when known ("" otherwise)
+
+  bool operator==(const NameserverSpec&) const = default;
+};
+
+// One record set the zone must serve (from Domain spec.records). Values are normalised presentation format.
+struct DesiredRecord {
+  std::string name;                 // canonical absolute owner name
+  uint16_t type = 0;
+  std::vector<std::string> values;  // sorted
+};
+
+// What the user wants for one zone.
+struct ZoneSpec {
+  std::string zone;                          // canonical
+  std::vector<NameserverSpec> nameservers;   // empty: no expectation (check the parent against the child)
+  std::vector<DesiredRecord> records;
+};
+
+// How one parent server address answered "zone NS?" (RD=0).
+enum class ParentOutcome {
+  kDelegation,     // a referral (or authoritative NS answer) for the zone
+  kNoDelegation,   // NXDOMAIN, or authoritative NODATA: the parent does not delegate the zone
+  kRefused,
+  kServFail,
+  kTimeout,
+  kUnreachable,
+  kBadAnswer,      // another rcode, a referral elsewhere, an unparsable answer
+};
+
+struct ParentView {
+  std::string server_name;   // the parent server's NS name ("a.nic.test.")
+  std::string address;
+  ParentOutcome outcome = ParentOutcome::kTimeout;
+  std::vector<std::string> ns;                              // NS targets listed, sorted
+  std::map<std::string, std::vector<std::string>> glue;     // NS name -> glue addresses from the additional section
+  std::string detail;                                       // rcode or error text for messages
+};
+
+// How one name server address answered "zone SOA?" (RD=0), plus its NS set and the desired records.
+enum class ServerOutcome {
+  kAuthoritative,     // NOERROR, AA, the zone's SOA in the answer
+  kNotAuthoritative,  // an answer without AA (a referral, a cached answer, a parking server for the parent)
+  kRefused,           // the server does not have the zone
+  kServFail,
+  kTimeout,
+  kUnreachable,
+  kBadAnswer,
+};
+
+struct ServerView {
+  std::string ns_name;
+  std::string address;
+  ServerOutcome outcome = ServerOutcome::kTimeout;
+  std::string detail;
+  std::optional<uint32_t> serial;
+  std::vector<std::string> ns;               // apex NS served, sorted (empty when unknown)
+  int records_checked = 0;
+  std::vector<std::string> records_missing;  // "www.example.test. A" for each desired rrset not served as desired
+};
+
+// A zone hosting some of this zone's name servers, and whether its own delegation is lost.
+struct DependencyView {
+  std::string zone;
+  bool broken = false;
+  std::string detail;  // why, when broken
+};
+
+struct Observation {
+  std::string zone;
+  std::string parent_zone;                   // "" when discovery failed
+  std::vector<std::string> parent_servers;   // "name address", every parent server address asked
+  std::string discovery_error;               // set when the parent could not be found
+  std::vector<ParentView> parents;
+  std::vector<ServerView> servers;
+  std::vector<std::string> unresolvable_ns;  // NS names no address was found for
+  std::vector<DependencyView> dependencies;
+};
+
+}  // namespace domainguard::delegation

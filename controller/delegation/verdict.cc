@@ -1,0 +1,456 @@
+// The delegation verdict: an ordered set of pure checks over one Observation. See verdict.h.
+#include "controller/delegation/verdict.h"
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include <libpsl.h>
+
+#include "controller/delegation/reasons.h"
+#include "controller/dns/dns_message.h"
+
+namespace domainguard::delegation {
+namespace {
+
+using dns::IsSubdomain;
+
+std::string Join(const std::vector<std::string>& v, std::string_view sep = ", ") {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out += sep;
+    out += v[i];
+  }
+  return out;
+}
+
+std::string JoinSet(const std::set<std::string>& s) { return Join(std::vector<std::string>(s.begin(), s.end())); }
+
+std::string Plural(size_t n, std::string_view word) {
+  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+}
+
+// Collects findings and the parent-side streaks while the checks run.
+class Collector {
+ public:
+  Collector(const History& previous, const Policy& policy, size_t parent_count)
+      : previous_(previous), policy_(policy), parent_count_(parent_count) {}
+
+  void Add(std::string_view reason, Severity severity, std::string message) {
+    findings_.push_back(Finding{std::string(reason), severity, std::move(message)});
+  }
+
+  // A parent-side finding seen from `seen` parent server addresses out of `parent_count_`. `critical_kind` says
+  // whether this kind of finding is critical once confirmed. Decision table:
+  //   seen >= needed | streak >= confirmations | critical_kind | severity
+  //   no             | -                       | -             | Warning  (one stale server; streak resets)
+  //   yes            | no                      | -             | Warning  (streak grows)
+  //   yes            | yes                     | no            | Warning
+  //   yes            | yes                     | yes           | Critical
+  void AddParentSide(std::string_view reason, size_t seen, bool critical_kind, const std::string& message) {
+    if (seen == 0) return;
+    const size_t needed = std::min<size_t>(2, std::max<size_t>(1, parent_count_));
+    Severity severity = Severity::kWarning;
+    std::string note;
+    if (seen >= needed) {
+      const std::string key(reason);
+      auto it = previous_.streak.find(key);
+      const int streak = (it == previous_.streak.end() ? 0 : it->second) + 1;
+      next_.streak[key] = std::max(next_.streak[key], streak);
+      if (critical_kind && streak >= policy_.confirmations) {
+        severity = Severity::kCritical;
+      } else if (critical_kind) {
+        note = " (confirmation " + std::to_string(streak) + " of " + std::to_string(policy_.confirmations) + ")";
+      }
+    } else if (critical_kind) {
+      note = " (seen from " + std::to_string(seen) + " of " + std::to_string(parent_count_) +
+             " parent servers; not confirmed)";
+    }
+    // Several checks may add the same reason (e.g. glue of two names); keep the worst.
+    for (Finding& f : findings_) {
+      if (f.reason == reason) {
+        if (severity > f.severity) f.severity = severity;
+        f.message += "; " + message + note;
+        return;
+      }
+    }
+    Add(reason, severity, message + note);
+  }
+
+  std::vector<Finding> TakeFindings() { return std::move(findings_); }
+  History TakeHistory() { return std::move(next_); }
+
+ private:
+  const History& previous_;
+  const Policy& policy_;
+  size_t parent_count_;
+  std::vector<Finding> findings_;
+  History next_;
+};
+
+bool Responded(const ParentView& p) {
+  return p.outcome == ParentOutcome::kDelegation || p.outcome == ParentOutcome::kNoDelegation;
+}
+
+std::string Describe(const ParentView& p) { return p.server_name.empty() ? p.address : p.server_name + " (" + p.address + ")"; }
+
+std::vector<std::string> Names(const std::vector<NameserverSpec>& ns) {
+  std::vector<std::string> out;
+  for (const auto& n : ns) out.push_back(dns::CanonicalName(n.name));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::string Tld(std::string_view name) {
+  const int labels = dns::LabelCount(name);
+  std::string n(name);
+  for (int i = 1; i < labels; ++i) n = dns::ParentName(n);
+  return n;
+}
+
+std::string DescribeServer(const ServerView& s) { return s.ns_name + " (" + s.address + ")"; }
+
+std::string OutcomeText(const ServerView& s) {
+  switch (s.outcome) {
+    case ServerOutcome::kAuthoritative: return "authoritative";
+    case ServerOutcome::kNotAuthoritative: return "answers without AA";
+    case ServerOutcome::kRefused: return "REFUSED";
+    case ServerOutcome::kServFail: return "SERVFAIL";
+    case ServerOutcome::kTimeout: return "timeout";
+    case ServerOutcome::kUnreachable: return "unreachable";
+    case ServerOutcome::kBadAnswer: return "bad answer" + (s.detail.empty() ? "" : " " + s.detail);
+  }
+  return "?";
+}
+
+// --- The checks, in order. Each reads the observation and adds findings. ---
+
+// Parent side: delegation present, NS set as desired, glue present and right.
+void CheckParent(const Observation& o, const ZoneSpec& spec, Collector& c) {
+  std::vector<const ParentView*> delegating, missing;
+  for (const ParentView& p : o.parents) {
+    if (p.outcome == ParentOutcome::kDelegation) delegating.push_back(&p);
+    if (p.outcome == ParentOutcome::kNoDelegation) missing.push_back(&p);
+  }
+  if (!missing.empty()) {
+    std::vector<std::string> who;
+    for (const ParentView* p : missing) who.push_back(Describe(*p) + ": " + p->detail);
+    c.AddParentSide(reasons::kDelegationMissing, missing.size(), true,
+                    "parent " + o.parent_zone + " does not delegate " + o.zone + " (" + Join(who) + ")");
+  }
+
+  const std::vector<std::string> desired = Names(spec.nameservers);
+  if (!desired.empty()) {
+    // Per parent server: the listed set vs the desired set.
+    size_t disjoint = 0, partial = 0;
+    std::set<std::string> extra, absent;
+    for (const ParentView* p : delegating) {
+      if (p->ns == desired) continue;
+      std::vector<std::string> common;
+      std::set_intersection(p->ns.begin(), p->ns.end(), desired.begin(), desired.end(), std::back_inserter(common));
+      (common.empty() ? disjoint : partial)++;
+      for (const auto& n : p->ns) {
+        if (!std::binary_search(desired.begin(), desired.end(), n)) extra.insert(n);
+      }
+      for (const auto& n : desired) {
+        if (!std::binary_search(p->ns.begin(), p->ns.end(), n)) absent.insert(n);
+      }
+    }
+    if (disjoint + partial > 0) {
+      std::string msg = "parent " + o.parent_zone;
+      if (!extra.empty()) msg += " lists name servers not desired: " + JoinSet(extra);
+      if (!extra.empty() && !absent.empty()) msg += ";";
+      if (!absent.empty()) msg += " lacks desired " + JoinSet(absent);
+      msg += " (" + std::string(disjoint > 0 ? "none of the desired set, " : "") + "seen from " +
+             Plural(disjoint + partial, "parent server") + ")";
+      // Disjoint: the zone is served by someone else entirely (parking, hijack): critical once confirmed.
+      // A partial overlap still resolves through the desired servers: a warning.
+      if (disjoint > 0) {
+        c.AddParentSide(reasons::kNameserversChanged, disjoint, true, msg);
+      } else {
+        c.AddParentSide(reasons::kNameserversChanged, partial, false, msg);
+      }
+    }
+  }
+
+  // Glue for in-bailiwick names (RFC 9471: required for resolution).
+  std::map<std::string, size_t> glue_missing_seen;
+  std::map<std::string, size_t> glue_wrong_seen, glue_fully_wrong_seen;
+  std::map<std::string, std::string> glue_wrong_text;
+  for (const ParentView* p : delegating) {
+    for (const std::string& ns : p->ns) {
+      if (!IsSubdomain(ns, o.zone)) continue;
+      auto g = p->glue.find(ns);
+      if (g == p->glue.end() || g->second.empty()) {
+        glue_missing_seen[ns]++;
+        continue;
+      }
+      auto want = std::find_if(spec.nameservers.begin(), spec.nameservers.end(),
+                               [&](const NameserverSpec& d) { return dns::CanonicalName(d.name) == ns; });
+      if (want == spec.nameservers.end() || want->addresses.empty()) continue;
+      std::vector<std::string> w = want->addresses;
+      std::sort(w.begin(), w.end());
+      std::vector<std::string> got = g->second;
+      std::sort(got.begin(), got.end());
+      if (got == w) continue;
+      std::vector<std::string> common;
+      std::set_intersection(got.begin(), got.end(), w.begin(), w.end(), std::back_inserter(common));
+      glue_wrong_seen[ns]++;
+      if (common.empty()) glue_fully_wrong_seen[ns]++;
+      glue_wrong_text[ns] = ns + " glue " + Join(got) + " at " + Describe(*p) + ", desired " + Join(w);
+    }
+  }
+  if (!glue_missing_seen.empty()) {
+    // Critical only when no name server stays reachable: every listed NS is in-bailiwick without glue.
+    bool any_usable = false;
+    for (const ParentView* p : delegating) {
+      for (const std::string& ns : p->ns) {
+        if (!glue_missing_seen.count(ns)) any_usable = true;
+      }
+    }
+    size_t seen = 0;
+    std::vector<std::string> names;
+    for (const auto& [ns, n] : glue_missing_seen) {
+      seen = std::max(seen, n);
+      names.push_back(ns);
+    }
+    c.AddParentSide(reasons::kGlueMissing, seen, !any_usable,
+                    "parent " + o.parent_zone + " has no glue for " + Join(names) +
+                        (any_usable ? "" : "; no name server of the zone is reachable"));
+  }
+  for (const auto& [ns, n] : glue_wrong_seen) {
+    const bool fully = glue_fully_wrong_seen.count(ns) > 0;
+    c.AddParentSide(reasons::kGlueMismatch, fully ? glue_fully_wrong_seen.at(ns) : n, fully, glue_wrong_text[ns]);
+  }
+}
+
+// Without a desired set, the parent's NS set is checked against the apex NS the authoritative servers serve.
+void CheckParentChildNs(const Observation& o, const ZoneSpec& spec, Collector& c) {
+  if (!spec.nameservers.empty()) return;
+  std::set<std::vector<std::string>> parent_sets, child_sets;
+  for (const ParentView& p : o.parents) {
+    if (p.outcome == ParentOutcome::kDelegation) parent_sets.insert(p.ns);
+  }
+  for (const ServerView& s : o.servers) {
+    if (s.outcome == ServerOutcome::kAuthoritative && !s.ns.empty()) child_sets.insert(s.ns);
+  }
+  if (parent_sets.size() != 1 || child_sets.size() != 1) return;
+  const auto& parent = *parent_sets.begin();
+  const auto& child = *child_sets.begin();
+  if (parent == child) return;
+  c.Add(reasons::kNameserversChanged, Severity::kWarning,
+        "parent " + o.parent_zone + " lists " + Join(parent) + " but the zone's servers list " + Join(child));
+}
+
+void CheckServers(const Observation& o, const ZoneSpec& spec, Collector& c) {
+  std::vector<std::string> lame;
+  size_t authoritative = 0;
+  for (const ServerView& s : o.servers) {
+    if (s.outcome == ServerOutcome::kAuthoritative) {
+      ++authoritative;
+    } else {
+      lame.push_back(DescribeServer(s) + ": " + OutcomeText(s));
+    }
+  }
+  for (const std::string& ns : o.unresolvable_ns) lame.push_back(ns + ": no address");
+  if (!lame.empty() && !(o.servers.empty() && o.unresolvable_ns.empty())) {
+    // All lame: nobody can resolve the zone. Some lame: resolvers retry elsewhere, slower.
+    const Severity sev = authoritative == 0 ? Severity::kCritical : Severity::kWarning;
+    c.Add(reasons::kLameNameserver, sev,
+          (authoritative == 0 ? "no name server answers authoritatively for " + o.zone + ": "
+                              : Plural(lame.size(), "name server") + " of " + o.zone + " not authoritative: ") +
+              Join(lame));
+  }
+
+  // Serial drift among authoritative answers.
+  std::map<uint32_t, std::vector<std::string>> by_serial;
+  for (const ServerView& s : o.servers) {
+    if (s.outcome == ServerOutcome::kAuthoritative && s.serial) by_serial[*s.serial].push_back(DescribeServer(s));
+  }
+  if (by_serial.size() > 1) {
+    std::vector<std::string> parts;
+    for (const auto& [serial, who] : by_serial) parts.push_back(std::to_string(serial) + " at " + Join(who));
+    c.Add(reasons::kSerialDrift, Severity::kWarning, "SOA serials differ: " + Join(parts, "; "));
+  }
+
+  // Desired records.
+  if (!spec.records.empty()) {
+    std::map<std::string, std::vector<std::string>> missing_at;  // rrset -> servers
+    size_t checked_servers = 0;
+    for (const ServerView& s : o.servers) {
+      if (s.outcome != ServerOutcome::kAuthoritative || s.records_checked == 0) continue;
+      ++checked_servers;
+      for (const std::string& r : s.records_missing) missing_at[r].push_back(DescribeServer(s));
+    }
+    if (!missing_at.empty()) {
+      bool everywhere = false;
+      std::vector<std::string> parts;
+      for (const auto& [rrset, who] : missing_at) {
+        if (who.size() == checked_servers) everywhere = true;
+        parts.push_back(rrset + " at " + Join(who));
+      }
+      c.Add(reasons::kRecordsNotServed, everywhere ? Severity::kCritical : Severity::kWarning,
+            "desired records not served: " + Join(parts, "; "));
+    }
+  }
+}
+
+void CheckDependencies(const Observation& o, Collector& c) {
+  std::vector<std::string> broken;
+  for (const DependencyView& d : o.dependencies) {
+    if (d.broken) broken.push_back(d.zone + (d.detail.empty() ? "" : " (" + d.detail + ")"));
+  }
+  if (!broken.empty()) {
+    c.Add(reasons::kDependencyBroken, Severity::kCritical,
+          "name servers of " + o.zone + " depend on zones that lost their delegation: " + Join(broken));
+  }
+}
+
+// The effective NS set: desired if given, else what the parent servers list.
+std::vector<NameserverSpec> EffectiveNameservers(const Observation& o, const ZoneSpec& spec) {
+  if (!spec.nameservers.empty()) return spec.nameservers;
+  std::set<std::string> names;
+  for (const ParentView& p : o.parents) {
+    if (p.outcome == ParentOutcome::kDelegation) names.insert(p.ns.begin(), p.ns.end());
+  }
+  std::vector<NameserverSpec> out;
+  for (const auto& n : names) out.push_back(NameserverSpec{n, {}, ""});
+  return out;
+}
+
+void CheckSinglePointOfFailure(const Observation& o, const ZoneSpec& spec, Collector& c) {
+  const std::vector<NameserverSpec> ns = EffectiveNameservers(o, spec);
+  if (ns.empty()) return;
+  if (ns.size() == 1) {
+    c.Add(reasons::kSinglePointOfFailure, Severity::kWarning, o.zone + " has only one name server: " + ns[0].name);
+    return;
+  }
+  // In-bailiwick names add no dependency beyond the zone itself; the rules below look at foreign ones only.
+  std::set<std::string> registered, tlds, providers;
+  bool all_foreign = true, all_have_provider = true;
+  for (const NameserverSpec& n : ns) {
+    const std::string name = dns::CanonicalName(n.name);
+    if (IsSubdomain(name, o.zone)) all_foreign = false;
+    registered.insert(RegisteredDomain(name));
+    tlds.insert(Tld(name));
+    if (n.provider.empty()) all_have_provider = false;
+    providers.insert(n.provider);
+  }
+  if (all_foreign && registered.size() == 1 && !registered.begin()->empty()) {
+    c.Add(reasons::kSinglePointOfFailure, Severity::kWarning,
+          "all name servers of " + o.zone + " are under one domain, " + *registered.begin());
+  } else if (all_foreign && tlds.size() == 1 && *tlds.begin() != Tld(o.zone)) {
+    c.Add(reasons::kSinglePointOfFailure, Severity::kWarning,
+          "all name servers of " + o.zone + " are under one TLD, " + *tlds.begin());
+  } else if (all_have_provider && providers.size() == 1) {
+    c.Add(reasons::kSinglePointOfFailure, Severity::kWarning,
+          "all name servers of " + o.zone + " are served by one provider, " + *providers.begin());
+  }
+}
+
+std::vector<std::string> DependsOn(const Observation& o) {
+  std::vector<std::string> out;
+  for (const DependencyView& d : o.dependencies) out.push_back(d.zone);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+struct PslFree {
+  void operator()(psl_ctx_t* p) const { psl_free(p); }
+};
+
+}  // namespace
+
+std::string_view SeverityName(Severity s) {
+  switch (s) {
+    case Severity::kInfo: return "Info";
+    case Severity::kWarning: return "Warning";
+    case Severity::kCritical: return "Critical";
+  }
+  return "Info";
+}
+
+Severity Verdict::Worst() const {
+  Severity worst = Severity::kInfo;
+  for (const Finding& f : findings) worst = std::max(worst, f.severity);
+  return worst;
+}
+
+std::string Verdict::ConditionReason() const {
+  for (const Finding& f : findings) {
+    if (f.severity != Severity::kInfo) return f.reason;
+  }
+  return std::string(reasons::kDelegationHealthy);
+}
+
+bool Verdict::Has(std::string_view reason) const { return Find(reason) != nullptr; }
+
+const Finding* Verdict::Find(std::string_view reason) const {
+  for (const Finding& f : findings) {
+    if (f.reason == reason) return &f;
+  }
+  return nullptr;
+}
+
+std::string RegisteredDomain(std::string_view name) {
+  // The built-in list is static data in libpsl; psl_builtin() returns a shared read-only context.
+  const psl_ctx_t* psl = psl_builtin();
+  std::string n = dns::CanonicalName(name);
+  if (n == ".") return "";
+  std::string bare = n.substr(0, n.size() - 1);
+  // Longest ICANN public suffix of the name: walk from the TLD down while the suffix is public.
+  std::vector<size_t> starts = {0};
+  for (size_t i = 0; i < bare.size(); ++i) {
+    if (bare[i] == '.') starts.push_back(i + 1);
+  }
+  // starts: label beginnings, left to right. Suffix from starts[k] has (labels - k) labels.
+  size_t suffix_index = starts.size() - 1;  // the TLD counts as a suffix even when the list lacks it
+  for (size_t k = starts.size(); k-- > 0;) {
+    const std::string suffix = bare.substr(starts[k]);
+    if (psl != nullptr && psl_is_public_suffix2(psl, suffix.c_str(), PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE)) {
+      suffix_index = k;
+    } else if (k != starts.size() - 1) {
+      break;
+    }
+  }
+  if (suffix_index == 0) return "";  // the name is itself a public suffix
+  return bare.substr(starts[suffix_index - 1]) + ".";
+}
+
+Verdict EvaluateDelegation(const Observation& observation, const ZoneSpec& spec, const History& previous,
+                           const Policy& policy) {
+  Verdict v;
+  size_t responded = 0;
+  for (const ParentView& p : observation.parents) responded += Responded(p) ? 1 : 0;
+  Collector c(previous, policy, observation.parents.size());
+
+  // 1. Parent side. With no answering parent server there is nothing to judge there: unknown, not healthy.
+  if (responded == 0) {
+    v.unknown = true;
+    std::string why = !observation.discovery_error.empty()
+                          ? observation.discovery_error
+                          : "none of " + Plural(observation.parents.size(), "parent server") + " of " +
+                                observation.parent_zone + " answered";
+    c.Add(reasons::kParentUnreachable, Severity::kWarning, "cannot check the delegation of " + observation.zone + ": " + why);
+  } else {
+    CheckParent(observation, spec, c);
+  }
+  // 2. Serving side, 3. what the zone depends on, 4. its shape.
+  CheckServers(observation, spec, c);
+  if (responded > 0) CheckParentChildNs(observation, spec, c);
+  CheckDependencies(observation, c);
+  CheckSinglePointOfFailure(observation, spec, c);
+
+  v.findings = c.TakeFindings();
+  std::stable_sort(v.findings.begin(), v.findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    return a.reason < b.reason;
+  });
+  v.history = c.TakeHistory();
+  v.depends_on = DependsOn(observation);
+  return v;
+}
+
+}  // namespace domainguard::delegation

@@ -1,0 +1,67 @@
+// EvaluateDelegation: the pure verdict of the delegation checks. Observation + desired state + the zone's
+// previous History in; findings (reason, severity, message), dependsOn and the next History out. No I/O, no clock:
+// same input, same verdict.
+//
+// Confirmation rule: a parent-side finding (DelegationMissing, NameserversChanged, GlueMissing, GlueMismatch) is
+// Critical only when it is seen from at least two parent server addresses (or the only one, when the parent has
+// one) on `confirmations` consecutive probes. One stale TLD server, or one probe, raises at most a Warning.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "controller/delegation/observation.h"
+
+namespace domainguard::delegation {
+
+enum class Severity { kInfo = 0, kWarning = 1, kCritical = 2 };
+
+// "Info", "Warning", "Critical".
+std::string_view SeverityName(Severity s);
+
+struct Finding {
+  std::string reason;   // one of reasons.h
+  Severity severity = Severity::kWarning;
+  std::string message;
+
+  bool operator==(const Finding&) const = default;
+};
+
+// Per-zone memory between probes, kept by the caller (controller: in memory per Domain; check: empty).
+struct History {
+  std::map<std::string, int> streak;  // parent-side reason -> consecutive probes on which it was confirmed
+
+  bool operator==(const History&) const = default;
+};
+
+struct Policy {
+  int confirmations = 1;  // consecutive confirmed probes before a parent-side finding is Critical (>= 1)
+};
+
+struct Verdict {
+  std::vector<Finding> findings;         // ordered by severity (critical first), then reason
+  std::vector<std::string> depends_on;   // zones hosting this zone's name servers, sorted
+  History history;                       // pass to the next evaluation of this zone
+  bool unknown = false;                  // the parent could not be asked: the verdict is not a verdict
+
+  // The worst severity, kInfo when there are no findings.
+  Severity Worst() const;
+  // The condition reason: the reason of the first (worst) Warning/Critical finding, or DelegationHealthy.
+  std::string ConditionReason() const;
+  bool Has(std::string_view reason) const;
+  const Finding* Find(std::string_view reason) const;
+};
+
+// REQUIRES: observation.zone == spec.zone, policy.confirmations >= 1.
+Verdict EvaluateDelegation(const Observation& observation, const ZoneSpec& spec, const History& previous,
+                           const Policy& policy);
+
+// The registrable domain of `name` under the ICANN section of the Public Suffix List (private suffixes such as
+// github.io do not count): "ns1.dns.example.co.uk." -> "example.co.uk.". Names under a TLD the list does not
+// know count that TLD as the suffix ("ns1.host.test." -> "host.test."). Returns "" for a bare suffix.
+std::string RegisteredDomain(std::string_view name);
+
+}  // namespace domainguard::delegation

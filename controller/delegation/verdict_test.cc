@@ -1,0 +1,297 @@
+#include "controller/delegation/verdict.h"
+
+#include <functional>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace domainguard::delegation {
+namespace {
+
+using ::testing::ElementsAreArray;
+
+// A healthy zone: two parent servers delegate z.test. to ns1/ns2.z.test. with the desired glue; both name
+// servers answer authoritatively with one serial and serve the desired record.
+ZoneSpec Spec() {
+  ZoneSpec s;
+  s.zone = "z.test.";
+  s.nameservers = {{"ns1.z.test.", {"127.53.1.1"}, ""}, {"ns2.z.test.", {"127.53.1.2"}, ""}};
+  s.records = {{"www.z.test.", 1, {"192.0.2.80"}}};
+  return s;
+}
+
+ParentView Parent(const std::string& addr) {
+  ParentView p;
+  p.server_name = "ns" + addr.substr(addr.size() - 1) + ".nic.test.";
+  p.address = addr;
+  p.outcome = ParentOutcome::kDelegation;
+  p.ns = {"ns1.z.test.", "ns2.z.test."};
+  p.glue = {{"ns1.z.test.", {"127.53.1.1"}}, {"ns2.z.test.", {"127.53.1.2"}}};
+  return p;
+}
+
+ServerView Server(const std::string& name, const std::string& addr) {
+  ServerView s;
+  s.ns_name = name;
+  s.address = addr;
+  s.outcome = ServerOutcome::kAuthoritative;
+  s.serial = 2026112301;
+  s.ns = {"ns1.z.test.", "ns2.z.test."};
+  s.records_checked = 1;
+  return s;
+}
+
+Observation Healthy() {
+  Observation o;
+  o.zone = "z.test.";
+  o.parent_zone = "test.";
+  o.parents = {Parent("127.53.10.1"), Parent("127.53.10.2")};
+  o.servers = {Server("ns1.z.test.", "127.53.1.1"), Server("ns2.z.test.", "127.53.1.2")};
+  return o;
+}
+
+ParentView NoDelegation(ParentView p) {
+  p.outcome = ParentOutcome::kNoDelegation;
+  p.ns.clear();
+  p.glue.clear();
+  p.detail = "NXDOMAIN";
+  return p;
+}
+
+struct Case {
+  std::string name;
+  std::function<void(Observation&, ZoneSpec&)> mutate;
+  std::vector<std::string> want;  // "Reason/Severity", in verdict order
+  int confirmations = 1;
+};
+
+std::vector<std::string> Describe(const Verdict& v) {
+  std::vector<std::string> out;
+  for (const Finding& f : v.findings) out.push_back(f.reason + "/" + std::string(SeverityName(f.severity)));
+  return out;
+}
+
+class VerdictTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(VerdictTest, Findings) {
+  const Case& c = GetParam();
+  Observation o = Healthy();
+  ZoneSpec s = Spec();
+  c.mutate(o, s);
+  Verdict v = EvaluateDelegation(o, s, History{}, Policy{c.confirmations});
+  EXPECT_THAT(Describe(v), ElementsAreArray(c.want));
+  for (const Finding& f : v.findings) EXPECT_FALSE(f.message.empty()) << f.reason;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Delegation, VerdictTest,
+    ::testing::ValuesIn(std::vector<Case>{
+        {"healthy_has_no_findings", [](Observation&, ZoneSpec&) {}, {}},
+        {"delegation_missing_at_both_parents_is_critical",
+         [](Observation& o, ZoneSpec&) {
+           o.parents = {NoDelegation(o.parents[0]), NoDelegation(o.parents[1])};
+           o.servers.clear();
+         },
+         {"DelegationMissing/Critical"}},
+        {"delegation_missing_at_one_stale_parent_is_a_warning",
+         [](Observation& o, ZoneSpec&) { o.parents[1] = NoDelegation(o.parents[1]); },
+         {"DelegationMissing/Warning"}},
+        {"delegation_missing_needs_confirmations",
+         [](Observation& o, ZoneSpec&) {
+           o.parents = {NoDelegation(o.parents[0]), NoDelegation(o.parents[1])};
+           o.servers.clear();
+         },
+         {"DelegationMissing/Warning"}, 3},
+        {"single_parent_server_confirms_alone",
+         [](Observation& o, ZoneSpec&) { o.parents = {NoDelegation(o.parents[0])}; }, {"DelegationMissing/Critical"}},
+        {"parking_servers_replace_all_ns_is_critical",
+         [](Observation& o, ZoneSpec&) {
+           for (auto& p : o.parents) {
+             p.ns = {"ns1.parking.net.", "ns2.parking.net."};
+             p.glue.clear();
+           }
+         },
+         {"NameserversChanged/Critical"}},
+        {"one_ns_replaced_is_a_warning",
+         [](Observation& o, ZoneSpec&) {
+           for (auto& p : o.parents) p.ns = {"ns1.other.net.", "ns1.z.test."};
+         },
+         {"NameserversChanged/Warning"}},
+        {"one_stale_parent_with_parking_ns_is_only_a_warning",
+         [](Observation& o, ZoneSpec&) { o.parents[0].ns = {"ns1.parking.net.", "ns2.parking.net."}; },
+         {"NameserversChanged/Warning"}},
+        {"glue_removed_everywhere_is_critical",
+         [](Observation& o, ZoneSpec&) {
+           for (auto& p : o.parents) p.glue.clear();
+         },
+         {"GlueMissing/Critical"}},
+        {"glue_missing_for_one_of_two_is_a_warning",
+         [](Observation& o, ZoneSpec&) {
+           for (auto& p : o.parents) p.glue.erase("ns2.z.test.");
+         },
+         {"GlueMissing/Warning"}},
+        {"wrong_glue_address_is_critical",
+         [](Observation& o, ZoneSpec&) {
+           for (auto& p : o.parents) p.glue["ns2.z.test."] = {"127.53.1.9"};
+         },
+         {"GlueMismatch/Critical"}},
+        {"wrong_glue_at_one_parent_is_a_warning",
+         [](Observation& o, ZoneSpec&) { o.parents[0].glue["ns2.z.test."] = {"127.53.1.9"}; },
+         {"GlueMismatch/Warning"}},
+        {"glue_with_an_extra_address_is_a_warning",
+         [](Observation& o, ZoneSpec&) {
+           for (auto& p : o.parents) p.glue["ns2.z.test."] = {"127.53.1.2", "127.53.1.7"};
+         },
+         {"GlueMismatch/Warning"}},
+        {"one_refusing_ns_is_a_lame_warning",
+         [](Observation& o, ZoneSpec&) {
+           o.servers[1].outcome = ServerOutcome::kRefused;
+           o.servers[1].serial.reset();
+         },
+         {"LameNameserver/Warning"}},
+        {"all_ns_lame_is_critical",
+         [](Observation& o, ZoneSpec&) {
+           o.servers[0].outcome = ServerOutcome::kTimeout;
+           o.servers[1].outcome = ServerOutcome::kNotAuthoritative;
+         },
+         {"LameNameserver/Critical"}},
+        {"unresolvable_ns_is_lame",
+         [](Observation& o, ZoneSpec&) { o.unresolvable_ns = {"ns3.gone.test."}; }, {"LameNameserver/Warning"}},
+        {"older_serial_is_drift",
+         [](Observation& o, ZoneSpec&) { o.servers[1].serial = 2026112200; }, {"SerialDrift/Warning"}},
+        {"record_missing_at_one_server_is_a_warning",
+         [](Observation& o, ZoneSpec&) { o.servers[0].records_missing = {"www.z.test. A"}; },
+         {"RecordsNotServed/Warning"}},
+        {"record_missing_everywhere_is_critical",
+         [](Observation& o, ZoneSpec&) {
+           for (auto& s : o.servers) s.records_missing = {"www.z.test. A"};
+         },
+         {"RecordsNotServed/Critical"}},
+        {"no_parent_answers_is_unknown",
+         [](Observation& o, ZoneSpec&) {
+           for (auto& p : o.parents) {
+             p.outcome = ParentOutcome::kTimeout;
+             p.ns.clear();
+           }
+         },
+         {"ParentUnreachable/Warning"}},
+        {"one_parent_timing_out_alone_is_fine",
+         [](Observation& o, ZoneSpec&) { o.parents[0].outcome = ParentOutcome::kTimeout; }, {}},
+        {"broken_dependency_is_critical",
+         [](Observation& o, ZoneSpec& s) {
+           s.nameservers = {{"ns1.host.test.", {}, ""}, {"ns1.pdns-b.net.", {}, ""}};
+           for (auto& p : o.parents) {
+             p.ns = {"ns1.host.test.", "ns1.pdns-b.net."};
+             p.glue.clear();
+           }
+           o.dependencies = {{"host.test.", true, "NXDOMAIN at test."}, {"pdns-b.net.", false, ""}};
+         },
+         {"DependencyBroken/Critical"}},
+        {"all_ns_under_one_foreign_domain",
+         [](Observation& o, ZoneSpec& s) {
+           s.nameservers = {{"ns1.dnshost.net.", {}, ""}, {"ns2.dnshost.net.", {}, ""}};
+           for (auto& p : o.parents) {
+             p.ns = {"ns1.dnshost.net.", "ns2.dnshost.net."};
+             p.glue.clear();
+           }
+         },
+         {"SinglePointOfFailure/Warning"}},
+        {"all_ns_under_one_foreign_tld",
+         [](Observation& o, ZoneSpec& s) {
+           s.nameservers = {{"ns1.pdns-a.net.", {}, ""}, {"ns1.pdns-b.net.", {}, ""}};
+           for (auto& p : o.parents) {
+             p.ns = {"ns1.pdns-a.net.", "ns1.pdns-b.net."};
+             p.glue.clear();
+           }
+         },
+         {"SinglePointOfFailure/Warning"}},
+        {"ns_spread_over_tlds_is_fine",
+         [](Observation& o, ZoneSpec& s) {
+           s.nameservers = {{"ns1.pdns-a.net.", {}, ""}, {"ns1.other.sm.", {}, ""}};
+           for (auto& p : o.parents) {
+             p.ns = {"ns1.other.sm.", "ns1.pdns-a.net."};
+             p.glue.clear();
+           }
+         },
+         {}},
+        {"one_provider_is_a_single_point",
+         [](Observation&, ZoneSpec& s) {
+           for (auto& n : s.nameservers) n.provider = "pdns-a";
+         },
+         {"SinglePointOfFailure/Warning"}},
+        {"single_ns_is_a_single_point",
+         [](Observation& o, ZoneSpec& s) {
+           s.nameservers.pop_back();
+           for (auto& p : o.parents) {
+             p.ns = {"ns1.z.test."};
+             p.glue.erase("ns2.z.test.");
+           }
+           o.servers.pop_back();
+         },
+         {"SinglePointOfFailure/Warning"}},
+        {"without_desired_ns_parent_and_child_sets_are_compared",
+         [](Observation& o, ZoneSpec& s) {
+           s.nameservers.clear();
+           for (auto& sv : o.servers) sv.ns = {"ns1.z.test.", "ns3.z.test."};
+         },
+         {"NameserversChanged/Warning"}},
+        {"critical_findings_come_first",
+         [](Observation& o, ZoneSpec&) {
+           o.servers[1].serial = 1;
+           for (auto& p : o.parents) p.glue.clear();
+         },
+         {"GlueMissing/Critical", "SerialDrift/Warning"}},
+    }),
+    [](const auto& info) { return info.param.name; });
+
+TEST(VerdictHistoryTest, ParentSideFindingTurnsCriticalAfterConsecutiveConfirmations) {
+  Observation o = Healthy();
+  o.parents = {NoDelegation(o.parents[0]), NoDelegation(o.parents[1])};
+  const Policy policy{3};
+  History h;
+  std::vector<Severity> seen;
+  for (int i = 0; i < 3; ++i) {
+    Verdict v = EvaluateDelegation(o, Spec(), h, policy);
+    ASSERT_TRUE(v.Has("DelegationMissing"));
+    seen.push_back(v.Find("DelegationMissing")->severity);
+    h = v.history;
+  }
+  EXPECT_THAT(seen, ElementsAreArray({Severity::kWarning, Severity::kWarning, Severity::kCritical}));
+  // A healthy probe in between resets the streak.
+  Verdict ok = EvaluateDelegation(Healthy(), Spec(), h, policy);
+  EXPECT_EQ(ok.ConditionReason(), "DelegationHealthy");
+  Verdict again = EvaluateDelegation(o, Spec(), ok.history, policy);
+  EXPECT_EQ(again.Find("DelegationMissing")->severity, Severity::kWarning);
+}
+
+TEST(VerdictHistoryTest, OneStaleServerNeverEscalates) {
+  Observation o = Healthy();
+  o.parents[0] = NoDelegation(o.parents[0]);
+  History h;
+  for (int i = 0; i < 10; ++i) {
+    Verdict v = EvaluateDelegation(o, Spec(), h, Policy{2});
+    ASSERT_EQ(v.Worst(), Severity::kWarning);
+    h = v.history;
+  }
+}
+
+TEST(VerdictTest, DependsOnListsEveryHostingZone) {
+  Observation o = Healthy();
+  o.dependencies = {{"pdns-b.net.", false, ""}, {"host.test.", false, ""}};
+  Verdict v = EvaluateDelegation(o, Spec(), {}, {});
+  EXPECT_THAT(v.depends_on, ElementsAreArray({"host.test.", "pdns-b.net."}));
+  EXPECT_FALSE(v.Has("DependencyBroken"));
+}
+
+TEST(RegisteredDomainTest, IcannSectionOnly) {
+  EXPECT_EQ(RegisteredDomain("ns1.dns.example.co.uk."), "example.co.uk.");
+  EXPECT_EQ(RegisteredDomain("ns1.pdns-a.net"), "pdns-a.net.");
+  EXPECT_EQ(RegisteredDomain("ns1.host.test."), "host.test.");
+  // github.io is a private suffix: it does not make foo.github.io a registered domain.
+  EXPECT_EQ(RegisteredDomain("ns1.foo.github.io."), "github.io.");
+  EXPECT_EQ(RegisteredDomain("co.uk."), "");
+  EXPECT_EQ(RegisteredDomain("test."), "");
+}
+
+}  // namespace
+}  // namespace domainguard::delegation

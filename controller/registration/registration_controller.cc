@@ -1,0 +1,507 @@
+#include "controller/registration/registration_controller.h"
+
+#include <algorithm>
+#include <array>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "controller/base/time_format.h"
+#include "controller/domain/domain_object.h"
+#include "controller/kube/event_recorder.h"
+#include "controller/kube/object.h"
+#include "controller/registration/reasons.h"
+#include "controller/registration/registrable.h"
+
+namespace domainguard::registration {
+namespace {
+
+using nlohmann::json;
+using std::chrono::seconds;
+
+constexpr std::array<std::string_view, 11> kRegistrationReasons = {
+    kRegistered,       kExpiringSoon,   kExpiryCritical,   kExpired,
+    kRegistryHold,     kPendingDelete,  kRedemptionPeriod, kTransferLockMissing,
+    kRegistryNameserversDiffer, kRegistrarChanged, kRegistrationUnknown};
+
+// The CRD's floor for spec.checks.registration.interval: registries rate-limit.
+constexpr seconds kMinInterval{60};
+
+// Event and condition order of severities: Info < Warning < Unknown < Critical (as the verdict ranks them: not
+// knowing is worse than a warning, better than a known emergency).
+int Rank(Severity s) {
+  switch (s) {
+    case Severity::kCritical: return 3;
+    case Severity::kUnknown: return 2;
+    case Severity::kWarning: return 1;
+    case Severity::kInfo: return 0;
+  }
+  return 0;
+}
+
+const json* Member(const json& obj, std::string_view key) {
+  if (!obj.is_object()) return nullptr;
+  auto it = obj.find(std::string(key));
+  return it == obj.end() || it->is_null() ? nullptr : &*it;
+}
+
+// Reads an optional Go duration at `obj[key]`; `path` names the field in errors.
+Result<std::optional<seconds>> OptionalDuration(const json& obj, std::string_view key, const std::string& path) {
+  const json* v = Member(obj, key);
+  if (v == nullptr) return std::optional<seconds>();
+  if (!v->is_string()) return Error::InvalidArgument(path + ": must be a duration string such as \"12h\"");
+  Result<std::chrono::nanoseconds> d = ParseDuration(v->get<std::string>());
+  if (!d.ok()) return Error::InvalidArgument(path + ": " + d.error().message);
+  return std::optional<seconds>(std::chrono::duration_cast<seconds>(*d));
+}
+
+std::string FormatSeconds(seconds s) { return FormatDuration(std::chrono::nanoseconds(s)); }
+
+std::string JoinMessages(const std::vector<Finding>& findings) {
+  std::string out;
+  for (const Finding& f : findings) out += (out.empty() ? "" : "; ") + f.message;
+  return out;
+}
+
+// What the condition (and the "Registered" Event) say when all is well.
+std::string HealthyMessage(const Verdict& v) {
+  if (!v.record) return "registered";
+  const RegistrationRecord& r = *v.record;
+  std::string m = r.domain.empty() ? std::string("registered") : r.domain + " is registered";
+  if (!r.registrar.empty()) m += " at " + r.registrar;
+  if (r.expires_at) m += " until " + FormatRfc3339(*r.expires_at);
+  m += " (" + std::string(SourceName(r.source)) + ", checked " + FormatRfc3339(r.checked_at) + ")";
+  return m;
+}
+
+std::string DescribeSet(const FindingSet& set) {
+  if (set.empty()) return "none";
+  std::string out;
+  for (const auto& [reason, severity] : set) {
+    out += (out.empty() ? "" : ",") + reason + ":" + std::string(SeverityName(severity));
+  }
+  return out;
+}
+
+bool Deleting(const json& obj) {
+  const json* meta = Member(obj, "metadata");
+  return meta != nullptr && Member(*meta, "deletionTimestamp") != nullptr;
+}
+
+const json& StatusOf(const json& obj) {
+  static const json kEmpty = json::object();
+  const json* s = Member(obj, "status");
+  return s != nullptr && s->is_object() ? *s : kEmpty;
+}
+
+// The registrable domain a zone's monitor state is kept under; "" when it has none.
+std::string RegistrableOf(const std::string& zone) {
+  Result<std::string> d = RegistrableDomain(zone);
+  return d.ok() ? *d : std::string();
+}
+
+}  // namespace
+
+// --- Spec -------------------------------------------------------------------------------------------------------
+
+Result<DomainSpec> DomainSpecFromObject(const json& domain) {
+  DomainSpec spec;
+  const json* s = Member(domain, "spec");
+  if (s == nullptr || !s->is_object()) return Error::InvalidArgument("spec: required");
+  std::string zone = domain::CanonicalZone(domain);
+  if (zone.empty()) return Error::InvalidArgument("spec.zone: required");
+  zone.pop_back();  // the registration part speaks of domains without the root dot ("example.com")
+  spec.zone = zone;
+
+  if (const json* checks = Member(*s, "checks")) {
+    if (!checks->is_object()) return Error::InvalidArgument("spec.checks: must be an object");
+    if (const json* reg = Member(*checks, "registration")) {
+      const std::string path = "spec.checks.registration";
+      if (!reg->is_object()) return Error::InvalidArgument(path + ": must be an object");
+
+      auto interval = OptionalDuration(*reg, "interval", path + ".interval");
+      if (!interval.ok()) return interval.error();
+      if (*interval) {
+        if (**interval < kMinInterval) {
+          return Error::InvalidArgument(path + ".interval: must be at least 1m (registries rate-limit), got " +
+                                        (*reg)["interval"].get<std::string>());
+        }
+        spec.interval = **interval;
+      }
+      auto warn = OptionalDuration(*reg, "warnBefore", path + ".warnBefore");
+      if (!warn.ok()) return warn.error();
+      if (*warn) spec.policy.warn_before = **warn;
+      auto critical = OptionalDuration(*reg, "criticalBefore", path + ".criticalBefore");
+      if (!critical.ok()) return critical.error();
+      if (*critical) spec.policy.critical_before = **critical;
+      // The CRD's rule, applied only when both are given (a lone criticalBefore is compared with nothing).
+      if (*warn && *critical && **critical >= **warn) {
+        return Error::InvalidArgument(path + ".criticalBefore: must be shorter than warnBefore (" +
+                                      FormatSeconds(**critical) + " >= " + FormatSeconds(**warn) + ")");
+      }
+      if (const json* lock = Member(*reg, "expectTransferLock")) {
+        if (!lock->is_boolean()) return Error::InvalidArgument(path + ".expectTransferLock: must be true or false");
+        spec.policy.expect_transfer_lock = lock->get<bool>();
+      }
+    }
+  }
+
+  if (const json* ns = Member(*s, "nameservers")) {
+    if (!ns->is_array()) return Error::InvalidArgument("spec.nameservers: must be a list");
+    for (size_t i = 0; i < ns->size(); ++i) {
+      const json& item = (*ns)[i];
+      const std::string path = "spec.nameservers[" + std::to_string(i) + "].name";
+      const json* name = Member(item, "name");
+      if (name == nullptr || !name->is_string() || name->get<std::string>().empty()) {
+        return Error::InvalidArgument(path + ": required");
+      }
+      spec.desired_nameservers.push_back(name->get<std::string>());
+    }
+  }
+  return spec;
+}
+
+bool IsRegistrationReason(std::string_view reason) {
+  return std::find(kRegistrationReasons.begin(), kRegistrationReasons.end(), reason) != kRegistrationReasons.end();
+}
+
+// --- Condition and status part ------------------------------------------------------------------------------------
+
+kube::Condition RegistrationCondition(const Verdict& v, int64_t generation) {
+  kube::Condition c;
+  c.type = std::string(kube::kRegistrationHealthy);
+  c.observed_generation = generation;
+  c.reason = v.reason.empty() ? std::string(v.healthy ? kRegistered : kRegistrationUnknown) : v.reason;
+  if (v.healthy) {
+    c.status = std::string(kube::kConditionTrue);
+    c.message = HealthyMessage(v);
+  } else {
+    c.status = std::string(v.worst == Severity::kUnknown ? kube::kConditionUnknown : kube::kConditionFalse);
+    c.message = JoinMessages(MergeFindingsByReason(v.findings));
+  }
+  return c;
+}
+
+std::vector<Finding> MergeFindingsByReason(const std::vector<Finding>& findings) {
+  std::vector<Finding> out;
+  for (const Finding& f : findings) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const Finding& o) { return o.reason == f.reason; });
+    if (it == out.end()) {
+      out.push_back(f);
+      continue;
+    }
+    if (Rank(f.severity) > Rank(it->severity)) it->severity = f.severity;
+    it->message += "; " + f.message;
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Finding& a, const Finding& b) { return Rank(a.severity) > Rank(b.severity); });
+  return out;
+}
+
+domain::StatusPart RegistrationStatusPart(const Verdict& v, int64_t generation) {
+  domain::StatusPart part;
+  part.field_manager = std::string(kFieldManager);
+  if (v.record) {
+    json reg = v.RegistrationJson();
+    if (reg.is_object()) reg.erase("findings");  // findings live in status.findings, not twice
+    part.fields["registration"] = std::move(reg);
+  }
+  part.conditions.push_back(RegistrationCondition(v, generation));
+  part.owns_findings = true;
+  part.owns_reason = [](std::string_view reason) { return IsRegistrationReason(reason); };
+  for (const Finding& f : MergeFindingsByReason(v.findings)) {
+    part.findings.push_back({f.reason, std::string(SeverityName(f.severity)), f.message});
+  }
+  return part;
+}
+
+// --- Event diff -------------------------------------------------------------------------------------------------
+
+std::optional<Severity> SeverityFromName(std::string_view name) {
+  for (Severity s : {Severity::kInfo, Severity::kWarning, Severity::kCritical, Severity::kUnknown}) {
+    if (SeverityName(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+FindingSet FindingSetOf(const std::vector<Finding>& findings) {
+  FindingSet set;
+  for (const Finding& f : findings) {
+    auto [it, inserted] = set.emplace(f.reason, f.severity);
+    if (!inserted && Rank(f.severity) > Rank(it->second)) it->second = f.severity;
+  }
+  return set;
+}
+
+FindingSet RegistrationFindingsOfStatus(const json& status) {
+  FindingSet set;
+  const json* list = Member(status, "findings");
+  if (list == nullptr || !list->is_array()) return set;
+  for (const json& item : *list) {
+    const json* reason = Member(item, "reason");
+    if (reason == nullptr || !reason->is_string() || !IsRegistrationReason(reason->get<std::string>())) continue;
+    const json* sev = Member(item, "severity");
+    Severity s = Severity::kUnknown;
+    if (sev != nullptr && sev->is_string()) s = SeverityFromName(sev->get<std::string>()).value_or(Severity::kUnknown);
+    auto [it, inserted] = set.emplace(reason->get<std::string>(), s);
+    if (!inserted && Rank(s) > Rank(it->second)) it->second = s;
+  }
+  return set;
+}
+
+std::vector<PlannedEvent> PlanRegistrationEvents(const FindingSet& previous, const std::vector<Finding>& current,
+                                                 std::string_view healthy_note) {
+  std::vector<PlannedEvent> events;
+  std::vector<Finding> merged = MergeFindingsByReason(current);
+  if (FindingSetOf(merged) == previous) return events;
+  if (merged.empty()) {
+    if (!previous.empty()) {
+      events.push_back({std::string(kube::kEventNormal), std::string(kRegistered), std::string(healthy_note)});
+    }
+    return events;
+  }
+  for (const Finding& f : merged) {
+    if (Rank(f.severity) < Rank(Severity::kWarning)) continue;  // Info is not worth a Warning Event
+    auto before = previous.find(f.reason);
+    if (before != previous.end() && Rank(f.severity) <= Rank(before->second)) continue;
+    events.push_back({std::string(kube::kEventWarning), f.reason, f.message});
+  }
+  return events;
+}
+
+// --- Controller -------------------------------------------------------------------------------------------------
+
+RegistrationController::RegistrationController(domain::Context ctx, RegistrationMonitor& monitor)
+    : ctx_(ctx), monitor_(monitor) {}
+
+void RegistrationController::ForgetKey(const std::string& key) {
+  std::string zone;
+  bool shared = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = memory_.find(key);
+    if (it == memory_.end()) return;
+    zone = it->second.zone;
+    memory_.erase(it);
+    // The monitor keeps state per registrable domain: another Domain (a sub-zone, or a zone claimed twice) may
+    // still use it.
+    const std::string registrable = RegistrableOf(zone);
+    for (const auto& [other, m] : memory_) {
+      if (m.zone == zone || (!registrable.empty() && RegistrableOf(m.zone) == registrable)) shared = true;
+    }
+  }
+  if (!zone.empty() && !shared) monitor_.Forget(zone);
+}
+
+void RegistrationController::Emit(const json& domain, const std::vector<PlannedEvent>& events) {
+  if (events.empty()) return;
+  const kube::ObjectRef ref = domain::DomainRef(domain);
+  for (const PlannedEvent& e : events) ctx_.events.Record(ref, e.type, e.reason, e.note);
+}
+
+kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) {
+  // 1. Read the cache; stop when the Domain is gone or going.
+  std::optional<json> obj = ctx_.domains.Get(key);
+  if (!obj || Deleting(*obj)) {
+    std::string zone;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = memory_.find(key);
+      if (it != memory_.end()) zone = it->second.zone;
+    }
+    spdlog::info("registration domain={} zone={} decision={}", key, zone.empty() ? "?" : zone,
+                 obj ? "deleting" : "gone");
+    ForgetKey(key);
+    return {};
+  }
+  const json& domain = *obj;
+  const std::string ns = kube::Namespace(domain);
+  const std::string name = kube::Name(domain);
+  const std::string zone = domain::CanonicalZone(domain);
+  const int64_t generation = kube::Generation(domain);
+  const json& status = StatusOf(domain);
+  const metrics::DomainRef metric_ref{ns, name, zone};
+
+  // 2. What was reported before: remembered, or (first time, e.g. after a restart) the status' own findings.
+  FindingSet previous;
+  std::string previous_spec_error;
+  std::string previous_zone;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = memory_.find(key);
+    if (it == memory_.end()) {
+      it = memory_.emplace(key, Memory{zone, RegistrationFindingsOfStatus(status), ""}).first;
+    }
+    previous = it->second.findings;
+    previous_spec_error = it->second.spec_error;
+    previous_zone = it->second.zone;
+    it->second.zone = zone;
+  }
+  // spec.zone is immutable (CRD), but an old object may still change it: drop the old zone's state.
+  if (previous_zone != zone && !previous_zone.empty()) monitor_.Forget(previous_zone);
+
+  // The last known good record, from status.registration (after a restart, the monitor starts from it).
+  std::optional<RegistrationRecord> status_record;
+  if (const json* reg = Member(status, "registration")) {
+    Result<RegistrationRecord> r = RecordFromJson(*reg);
+    if (r.ok()) status_record = std::move(r).value();
+  }
+
+  // 3. Spec -> DomainSpec; a bad spec is reported, never looked up.
+  Result<DomainSpec> spec = DomainSpecFromObject(domain);
+  if (!spec.ok()) {
+    const std::string message = spec.error().message;
+    domain::StatusPart part;
+    part.field_manager = std::string(kFieldManager);
+    // Keep the last known record as it is: it is still what the registry said.
+    if (const json* reg = Member(status, "registration")) part.fields["registration"] = *reg;
+    kube::Condition c;
+    c.type = std::string(kube::kRegistrationHealthy);
+    c.status = std::string(kube::kConditionFalse);
+    c.reason = std::string(kRegistrationUnknown);
+    c.message = message;
+    c.observed_generation = generation;
+    part.conditions.push_back(c);
+    part.owns_findings = true;
+    part.owns_reason = [](std::string_view reason) { return IsRegistrationReason(reason); };
+    part.findings.push_back({std::string(kRegistrationUnknown), std::string(SeverityName(Severity::kWarning)), message});
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      Memory& m = memory_[key];
+      m.findings = {{std::string(kRegistrationUnknown), Severity::kWarning}};
+      m.spec_error = message;
+    }
+    if (message != previous_spec_error) {
+      Emit(domain, std::vector<PlannedEvent>{
+                       PlannedEvent{std::string(kube::kEventWarning), std::string(kRegistrationUnknown), message}});
+    }
+    ctx_.metrics.SetExpiry(metric_ref, status_record ? status_record->expires_at : std::nullopt);
+    Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDomains, domain, part, ctx_.clock);
+    spdlog::warn("registration domain={}/{} zone={} decision=invalid-spec wrote={} error=\"{}\"", ns, name,
+                 zone.empty() ? "?" : zone, wrote.ok() && *wrote, message);
+    if (!wrote.ok()) return {wrote.error(), std::nullopt};
+    return {};  // a spec edit triggers the next reconcile
+  }
+
+  // 4. Observe: the monitor decides whether a lookup is due.
+  Observation obs = monitor_.Observe(*spec, status_record);
+  const Verdict& v = obs.verdict;
+
+  // 5. Events from the change of (reason, severity), then remember what was reported.
+  const std::vector<Finding> findings = MergeFindingsByReason(v.findings);
+  const kube::Condition condition = RegistrationCondition(v, generation);
+  const std::vector<PlannedEvent> events =
+      PlanRegistrationEvents(previous, findings, v.healthy ? condition.message : std::string());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    Memory& m = memory_[key];
+    m.findings = FindingSetOf(findings);
+    m.spec_error.clear();
+  }
+  Emit(domain, events);
+
+  // 6. Metric, status part.
+  ctx_.metrics.SetExpiry(metric_ref, v.record ? v.record->expires_at : std::nullopt);
+  Result<bool> wrote =
+      domain::WriteStatusPart(ctx_.client, kube::kDomains, domain, RegistrationStatusPart(v, generation), ctx_.clock);
+
+  const seconds requeue = std::max(seconds(1), obs.requeue_after);
+  const std::string expires = v.record && v.record->expires_at ? FormatRfc3339(*v.record->expires_at) : "unknown";
+  const std::string decision = obs.looked_up ? (obs.lookup_error ? "lookup-failed" : "looked-up") : "not-due";
+  const std::string error = obs.lookup_error ? obs.lookup_error->ToString()
+                            : wrote.ok()     ? std::string()
+                                             : wrote.error().ToString();
+  spdlog::log(obs.lookup_error || !wrote.ok() ? spdlog::level::warn : spdlog::level::info,
+              "registration domain={}/{} zone={} decision={} reason={} status={} expires={} findings={} events={} "
+              "wrote={} requeue={}{}",
+              ns, name, zone, decision, v.reason, condition.status, expires, DescribeSet(FindingSetOf(findings)),
+              events.size(), wrote.ok() && *wrote, FormatSeconds(requeue),
+              error.empty() ? "" : " error=\"" + error + "\"");
+  if (!wrote.ok()) return {wrote.error(), std::nullopt};
+  return {OkStatus(), std::chrono::nanoseconds(requeue)};
+}
+
+// --- Stack ------------------------------------------------------------------------------------------------------
+
+Result<std::map<std::string, std::string>> ParseWhoisServers(std::string_view text) {
+  std::map<std::string, std::string> out;
+  std::stringstream ss{std::string(text)};
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) continue;
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
+      return Error::InvalidArgument("--whois-servers: expected TLD=HOST[:PORT] pairs separated by commas, got \"" +
+                                    item + "\"");
+    }
+    std::string tld = item.substr(0, eq);
+    std::transform(tld.begin(), tld.end(), tld.begin(), [](unsigned char c) { return std::tolower(c); });
+    while (!tld.empty() && tld.front() == '.') tld.erase(tld.begin());
+    if (tld.empty()) {
+      return Error::InvalidArgument("--whois-servers: empty TLD in \"" + item + "\"");
+    }
+    out[tld] = item.substr(eq + 1);
+  }
+  return out;
+}
+
+Result<std::unique_ptr<RegistrationStack>> RegistrationStack::Build(http::Transport& transport, const Clock& clock,
+                                                                    RegistrationStackOptions o) {
+  auto bad_rate = [](double qps, double burst) { return !(qps > 0) || !(burst >= 1); };
+  if (bad_rate(o.rdap_qps, o.rdap_burst)) {
+    return Error::InvalidArgument("registration: rdap qps must be > 0 and burst >= 1");
+  }
+  if (o.whois && bad_rate(o.whois_qps, o.whois_burst)) {
+    return Error::InvalidArgument("registration: whois qps must be > 0 and burst >= 1");
+  }
+  for (const auto& [tld, server] : o.whois_servers) {
+    if (tld.empty() || server.empty()) {
+      return Error::InvalidArgument("registration: whois server for \"" + tld + "\" is empty");
+    }
+  }
+  if (o.rdap_bootstrap_path.empty() && !o.whois) {
+    return Error::InvalidArgument("registration: neither an RDAP bootstrap nor WHOIS is configured");
+  }
+  std::optional<RdapBootstrap> bootstrap;
+  if (!o.rdap_bootstrap_path.empty()) {
+    Result<RdapBootstrap> b = RdapBootstrap::LoadFile(o.rdap_bootstrap_path);
+    if (!b.ok()) return b.error().Wrap("rdap bootstrap " + o.rdap_bootstrap_path);
+    bootstrap = std::move(b).value();
+  }
+  return std::unique_ptr<RegistrationStack>(
+      new RegistrationStack(transport, clock, std::move(o), std::move(bootstrap)));
+}
+
+RegistrationStack::RegistrationStack(http::Transport& transport, const Clock& clock, RegistrationStackOptions o,
+                                     std::optional<RdapBootstrap> bootstrap)
+    : options_(std::move(o)),
+      bootstrap_(bootstrap ? std::move(*bootstrap) : RdapBootstrap()),
+      rdap_limiter_(clock, {options_.rdap_qps, options_.rdap_burst}),
+      whois_limiter_(clock, {options_.whois_qps, options_.whois_burst}),
+      cache_(options_.cache_bytes),
+      random_(std::random_device{}()) {
+  if (bootstrap) rdap_ = std::make_unique<RdapClient>(transport, bootstrap_, rdap_limiter_, clock, options_.rdap);
+  if (options_.whois) {
+    WhoisConnector* connector = options_.whois_connector;
+    if (connector == nullptr) {
+      owned_connector_ = NewTcpWhoisConnector();
+      connector = owned_connector_.get();
+    }
+    WhoisOptions w;
+    w.tld_servers = options_.whois_servers;
+    w.iana_server = options_.whois_referral_server;
+    w.timeout = options_.whois_timeout;
+    whois_ = std::make_unique<WhoisClient>(*connector, whois_limiter_, clock, std::move(w));
+  }
+  checker_ = std::make_unique<RegistrationChecker>(rdap_.get(), whois_.get(), cache_, clock);
+  std::function<double()> random01 = options_.random01;
+  if (!random01) random01 = [this] { return Random01(); };
+  monitor_ = std::make_unique<RegistrationMonitor>(*checker_, clock, std::move(random01));
+}
+
+double RegistrationStack::Random01() {
+  std::lock_guard<std::mutex> lock(random_mu_);
+  return std::uniform_real_distribution<double>(0.0, 1.0)(random_);
+}
+
+}  // namespace domainguard::registration
