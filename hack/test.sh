@@ -74,7 +74,7 @@ stage() {
 
 # count_junit FILE: adds ctest's results in FILE to the totals (skipped tests are reported, not counted).
 count_junit() {
-  local f=$1 counts p fl sk names
+  local f=$1 counts p fl sk
   [ -s "$f" ] || return 0
   counts="$(python3 - "$f" <<'EOF'
 import sys, xml.etree.ElementTree as ET
@@ -83,20 +83,23 @@ failed = []
 for tc in ET.parse(sys.argv[1]).getroot().iter("testcase"):
     if tc.find("failure") is not None or tc.find("error") is not None:
         f += 1
-        failed.append(tc.get("name", "?"))
+        # Parameterised gtest names carry "  # GetParam() = <bytes>": the name alone says which test.
+        failed.append(tc.get("name", "?").split("  # ")[0])
     elif tc.find("skipped") is not None or tc.get("status") in ("notrun", "disabled"):
         s += 1
     else:
         p += 1
-print(p, f, s, " ".join(failed))
+print(p, f, s)
+for name in failed:
+    print(name)
 EOF
 )" || { FAILED=$((FAILED + 1)); FAILURES+=("unreadable $f"); return; }
-  read -r p fl sk names <<<"$counts"
+  read -r p fl sk <<<"$(head -1 <<<"$counts")"
   PASSED=$((PASSED + p))
   FAILED=$((FAILED + fl))
   SKIPPED=$((SKIPPED + sk))
   local n
-  for n in $names; do FAILURES+=("ctest $n"); done
+  while IFS= read -r n; do [ -n "$n" ] && FAILURES+=("ctest $n"); done < <(tail -n +2 <<<"$counts")
 }
 
 # run_ctest LABEL: ctest for one label, results counted from its junit file. Exit status: any test failed.

@@ -2,7 +2,11 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
+#include "controller/app/check_registration_plugin.h"
+#include "controller/app/run_command.h"
+#include "controller/delegation/check_command.h"
 #include "controller/app/version.h"
 
 namespace {
@@ -24,6 +28,13 @@ int main(int argc, char** argv) {
   if (cmd == "version" || cmd == "--version") {
     std::printf("domainguard %s (commit %s)\n", domainguard::kVersion, domainguard::kGitCommit);
     return 0;
+  }
+  if (cmd == "run") {
+    return domainguard::app::RunCommand(std::vector<std::string>(argv + 2, argv + argc));
+  }
+  if (cmd == "check") {
+    return domainguard::delegation::RunCheck(argc - 1, argv + 1,
+                                             {.parts = {domainguard::app::MakeRegistrationCheckPlugin()}});
   }
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::fputs(kUsage, stdout);

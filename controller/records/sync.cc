@@ -122,6 +122,7 @@ ProviderOutcome RunProvider(providers::Provider* p, const zone::DesiredZone& des
         ensured.ok() ? p->ReadZone(desired.origin) : Result<ObservedZone>(ensured.error().Wrap("creating zone"));
     Decision d = DecideProvider(name, desired, observed, policy, previous, previous_generation);
     out.events.insert(out.events.end(), d.events.begin(), d.events.end());
+    if (observed.ok()) out.observed = *observed;
     if (d.action != Action::kApply) {
       out.status = std::move(d.status);
       if (out.status.synced) out.status.last_sync_time = clock.Now();
@@ -146,6 +147,7 @@ ProviderOutcome RunProvider(providers::Provider* p, const zone::DesiredZone& des
     Decision check = DecideProvider(name, desired, after, policy, std::nullopt, 0);
     out.status = check.status;
     out.status.last_sync_time = d.status.last_sync_time;
+    out.observed = after.ok() ? std::optional<ObservedZone>(*after) : std::nullopt;
     if (!after.ok()) {
       out.status.pending_changes = 0;
       out.status.message = "wrote " + std::to_string(d.changes.size()) + " changes, then " + out.status.message;

@@ -69,6 +69,9 @@ struct ProviderOutcome {
   ProviderStatus status;
   std::vector<SyncEvent> events;
   std::vector<std::string> applied;  // DescribeChanges of what was written this pass
+  // The zone as last read this pass (after any write), when it could be read: the caller keeps it to count what
+  // is pending while the provider is unreachable.
+  std::optional<ObservedZone> observed;
 };
 
 // One reconcile pass over every provider of a zone. `previous` holds last pass's statuses (matched by name) and

@@ -1,0 +1,217 @@
+#include "controller/app/builtin_controllers.h"
+
+#include <filesystem>
+#include <random>
+
+#include <spdlog/spdlog.h>
+
+#include "controller/delegation/delegation_controller.h"
+#include "controller/delegation/prober.h"
+#include "controller/delegation/walker.h"
+#include "controller/dns/ares_resolver.h"
+#include "controller/dns/notify_listener.h"
+#include "controller/domain/domain_object.h"
+#include "controller/domain/ready_controller.h"
+#include "controller/http/transport.h"
+#include "controller/kube/event_recorder.h"
+#include "controller/providers/dnsprovider_controller.h"
+#include "controller/records/records_controller.h"
+#include "controller/registration/registration_controller.h"
+
+namespace domainguard::app {
+
+namespace {
+
+using nlohmann::json;
+
+// The shipped IANA bootstrap when installed, else the copy in the source tree (running from build/).
+std::string DefaultBootstrap(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (std::filesystem::exists("/usr/share/domainguard/iana-rdap-dns.json")) {
+    return "/usr/share/domainguard/iana-rdap-dns.json";
+  }
+  return DG_SOURCE_BOOTSTRAP;
+}
+
+class Runtime final : public ControllerRuntime {
+ public:
+  std::unique_ptr<http::Transport> transport;
+  std::unique_ptr<kube::EventRecorder> events;
+  std::unique_ptr<dns::AresResolver> resolver;
+  std::unique_ptr<delegation::Walker> walker;
+  std::unique_ptr<delegation::Prober> prober;
+  std::unique_ptr<registration::RegistrationStack> registration_stack;
+  std::unique_ptr<records::RecordsController> records;
+  std::unique_ptr<delegation::DelegationController> delegation;
+  std::unique_ptr<registration::RegistrationController> registration;
+  std::unique_ptr<domain::ReadyController> ready;
+  std::unique_ptr<providers::DnsProviderController> dnsproviders;
+  std::unique_ptr<dns::NotifyListener> notify;  // last: its thread uses the controllers above
+  ~Runtime() override { notify.reset(); }
+};
+
+// DNSProvider -> the Domains of its namespace that name it.
+MapFunc ProviderToDomains(kube::Store& domains) {
+  return [&domains](const json& provider) {
+    std::vector<std::string> keys;
+    const std::string ns = kube::Namespace(provider);
+    const std::string name = kube::Name(provider);
+    for (const json& d : domains.ByIndex(kube::kNamespaceIndex, ns)) {
+      const json spec = d.value("spec", json::object());
+      if (!spec.is_object() || !spec.contains("providers") || !spec["providers"].is_array()) continue;
+      for (const json& p : spec["providers"]) {
+        if (p.is_object() && p.value("name", "") == name) {
+          keys.push_back(kube::ObjectKey(d));
+          break;
+        }
+      }
+    }
+    return keys;
+  };
+}
+
+// Domain -> the DNSProviders it names (their zone counts change).
+std::vector<std::string> DomainToProviders(const json& d) {
+  std::vector<std::string> keys;
+  const json spec = d.value("spec", json::object());
+  if (!spec.is_object() || !spec.contains("providers") || !spec["providers"].is_array()) return keys;
+  for (const json& p : spec["providers"]) {
+    if (p.is_object() && p.contains("name") && p["name"].is_string()) {
+      keys.push_back(kube::ObjectKey(kube::Namespace(d), p["name"].get<std::string>()));
+    }
+  }
+  return keys;
+}
+
+// Domain -> the other Domains claiming the same zone (a deleted winner frees the zone for the next).
+MapFunc SameZone(kube::Store& domains) {
+  return [&domains](const json& d) {
+    std::vector<std::string> keys;
+    for (const std::string& k : domains.KeysByIndex(domain::kZoneIndex, domain::CanonicalZone(d))) {
+      if (k != kube::ObjectKey(d)) keys.push_back(k);
+    }
+    return keys;
+  };
+}
+
+template <typename C>
+std::function<kube::ReconcileResult(const std::string&)> ReconcileOf(C* c) {
+  return [c](const std::string& key) { return c->Reconcile(key); };
+}
+
+}  // namespace
+
+ControllerSpec NoopControllerSpec(const ResourceFlag& resource, Manager& manager) {
+  ControllerSpec spec;
+  spec.name = "noop-" + resource.plural;
+  spec.resource = ResourceType{resource.group, resource.version, resource.plural, resource.plural, true};
+  kube::Store& cache = manager.informers().For(spec.resource).store();
+  std::string name = spec.name;
+  spec.reconcile = [&cache, name](const std::string& key) {
+    std::optional<kube::json> obj = cache.Get(key);
+    spdlog::info("controller={} key={} decision=observed exists={} generation={}", name, key, obj.has_value(),
+                 obj ? kube::Generation(*obj) : 0);
+    return kube::ReconcileResult{};
+  };
+  return spec;
+}
+
+Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager, const ManagerOptions& options,
+                                                               kube::Client& client, const Clock& clock) {
+  auto rt = std::make_unique<Runtime>();
+  for (const ResourceFlag& r : options.noop_controllers) manager.AddController(NoopControllerSpec(r, manager));
+  if (!options.domain_controllers) return std::unique_ptr<ControllerRuntime>(std::move(rt));
+
+  // Upstreams first: a bad flag stops the start with one line naming it.
+  Result<std::vector<delegation::NameserverSpec>> roots = delegation::LoadRootHints(options.root_hints);
+  if (!roots.ok()) return roots.error().Wrap("--root-hints");
+  Result<std::unique_ptr<http::Transport>> transport = http::NewCppRestTransport({});
+  if (!transport.ok()) return transport.error().Wrap("HTTP transport for providers and RDAP");
+  rt->transport = std::move(*transport);
+  Result<std::unique_ptr<dns::AresResolver>> resolver =
+      dns::AresResolver::Create(dns::AresOptions{.timeout = options.dns_timeout});
+  if (!resolver.ok()) return resolver.error().Wrap("DNS resolver");
+  rt->resolver = std::move(*resolver);
+  rt->walker = std::make_unique<delegation::Walker>(*rt->resolver, std::move(*roots));
+  rt->prober = std::make_unique<delegation::Prober>(*rt->resolver, *rt->walker);
+  registration::RegistrationStackOptions reg;
+  reg.rdap_bootstrap_path = DefaultBootstrap(options.rdap_bootstrap);
+  reg.whois_servers = options.whois_servers;
+  Result<std::unique_ptr<registration::RegistrationStack>> stack =
+      registration::RegistrationStack::Build(*rt->transport, clock, reg);
+  if (!stack.ok()) return stack.error().Wrap("--rdap-bootstrap");
+  rt->registration_stack = std::move(*stack);
+
+  kube::EventAggregatorConfig ev;
+  ev.reporting_instance = manager.identity();
+  rt->events = std::make_unique<kube::EventRecorder>(client, ev, clock);
+
+  const ResourceType domains_type = ResourceType::From(kube::kDomains);
+  const ResourceType providers_type = ResourceType::From(kube::kDnsProviders);
+  kube::Store& domains = manager.informers().For(domains_type).store();
+  domains.AddIndex(domain::kZoneIndex, domain::ZoneIndexValues);
+  kube::Store& providers = manager.informers().For(providers_type).store();
+  domain::Context ctx{client, domains, *rt->events, manager.domain_metrics(), clock};
+
+  records::RecordsControllerOptions ro;
+  ro.poll_interval = options.drift_poll_interval;
+  ro.full_compare_interval = options.drift_full_interval;
+  rt->records = std::make_unique<records::RecordsController>(ctx, providers, *rt->transport, ro);
+  rt->delegation = std::make_unique<delegation::DelegationController>(ctx, providers, *rt->prober,
+                                                                      delegation::DelegationControllerOptions{});
+  rt->registration =
+      std::make_unique<registration::RegistrationController>(ctx, rt->registration_stack->monitor());
+  rt->ready = std::make_unique<domain::ReadyController>(ctx);
+  rt->dnsproviders = std::make_unique<providers::DnsProviderController>(ctx, providers, *rt->transport);
+
+  ControllerSpec rs;
+  rs.name = "domain-records";
+  rs.resource = domains_type;
+  rs.reconcile = ReconcileOf(rt->records.get());
+  rs.watches.push_back({providers_type, ProviderToDomains(domains)});
+  rs.watches.push_back({domains_type, SameZone(domains)});
+  Controller& records_controller = manager.AddController(std::move(rs));
+
+  ControllerSpec ds;
+  ds.name = "domain-delegation";
+  ds.resource = domains_type;
+  ds.reconcile = ReconcileOf(rt->delegation.get());
+  ds.workers = 1;  // one sweep at a time: the prober is not thread-safe, and a sweep batches its queries
+  manager.AddController(std::move(ds));
+
+  ControllerSpec gs;
+  gs.name = "domain-registration";
+  gs.resource = domains_type;
+  gs.reconcile = ReconcileOf(rt->registration.get());
+  manager.AddController(std::move(gs));
+
+  ControllerSpec ys;
+  ys.name = "domain-ready";
+  ys.resource = domains_type;
+  ys.reconcile = ReconcileOf(rt->ready.get());
+  manager.AddController(std::move(ys));
+
+  ControllerSpec ps;
+  ps.name = "dnsprovider";
+  ps.resource = providers_type;
+  ps.reconcile = ReconcileOf(rt->dnsproviders.get());
+  ps.watches.push_back({domains_type, DomainToProviders});
+  manager.AddController(std::move(ps));
+
+  if (!options.notify_bind.disabled) {
+    records::RecordsController* records = rt->records.get();
+    Result<std::unique_ptr<dns::NotifyListener>> listener = dns::NotifyListener::Start(
+        options.notify_bind.host, static_cast<uint16_t>(options.notify_bind.port),
+        [records, &records_controller](const dns::NotifyEvent& e) {
+          std::vector<std::string> keys = records->OnZoneChanged(e.zone);
+          spdlog::info("records zone={} from={} decision=notify domains={}", e.zone, e.from_address, keys.size());
+          for (const std::string& k : keys) records_controller.queue().Add(k);
+        });
+    if (!listener.ok()) return listener.error().Wrap("--notify-listen-address");
+    rt->notify = std::move(*listener);
+    spdlog::info("manager decision=notify-listen address={}:{}", options.notify_bind.host, rt->notify->port());
+  }
+  return std::unique_ptr<ControllerRuntime>(std::move(rt));
+}
+
+}  // namespace domainguard::app

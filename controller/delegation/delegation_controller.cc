@@ -1,0 +1,363 @@
+// The Domain delegation controller: schedule, probe, verdict, Events, status part. See delegation_controller.h.
+#include "controller/delegation/delegation_controller.h"
+
+#include <algorithm>
+#include <array>
+#include <span>
+
+#include <spdlog/spdlog.h>
+
+#include "controller/base/time_format.h"
+#include "controller/delegation/reasons.h"
+#include "controller/delegation/report.h"
+#include "controller/dns/dns_message.h"
+#include "controller/dns/zone_file.h"
+#include "controller/domain/domain_object.h"
+#include "controller/kube/event_recorder.h"
+#include "controller/zone/rrset.h"
+
+namespace domainguard::delegation {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array<std::string_view, 11> kReasons = {
+    reasons::kDelegationHealthy, reasons::kDelegationMissing, reasons::kNameserversChanged, reasons::kGlueMissing,
+    reasons::kGlueMismatch,      reasons::kLameNameserver,    reasons::kSerialDrift,        reasons::kRecordsNotServed,
+    reasons::kParentUnreachable, reasons::kDependencyBroken,  reasons::kSinglePointOfFailure,
+};
+
+void SortUnique(std::vector<std::string>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+bool IsProblem(const Finding& f) { return f.severity >= Severity::kWarning; }
+
+// The DNSProvider (of those found) whose spec.nameservers lists `ns` (canonical); "" for none.
+std::string ProviderOf(const std::string& ns, const std::vector<domain::ProviderRef>& providers) {
+  for (const domain::ProviderRef& p : providers) {
+    if (!p.object || !p.object->is_object()) continue;
+    const json spec = p.object->value("spec", json::object());
+    if (!spec.is_object() || !spec.contains("nameservers") || !spec["nameservers"].is_array()) continue;
+    for (const json& n : spec["nameservers"]) {
+      if (n.is_string() && dns::CanonicalName(n.get<std::string>()) == ns) return p.name;
+    }
+  }
+  return "";
+}
+
+const json& StatusOf(const json& domain) {
+  static const json kEmpty = json::object();
+  auto it = domain.find("status");
+  return it != domain.end() && it->is_object() ? *it : kEmpty;
+}
+
+bool IsDeleting(const json& domain) {
+  auto m = domain.find("metadata");
+  return m != domain.end() && m->is_object() && m->contains("deletionTimestamp") &&
+         !(*m)["deletionTimestamp"].is_null();
+}
+
+std::string Describe(const std::vector<Finding>& findings) {
+  if (findings.empty()) return "none";
+  std::string out;
+  for (const Finding& f : findings) {
+    out += (out.empty() ? "" : ",") + f.reason + ":" + std::string(SeverityName(f.severity));
+  }
+  return out;
+}
+
+std::string Seconds(std::chrono::nanoseconds d) {
+  return FormatDuration(std::chrono::duration_cast<std::chrono::seconds>(d));
+}
+
+}  // namespace
+
+ZoneSpec ZoneSpecFromDesired(const zone::DesiredZone& desired, const std::vector<domain::ProviderRef>& providers) {
+  ZoneSpec out;
+  out.zone = desired.origin;
+  for (const std::string& name : desired.nameservers) {
+    NameserverSpec ns{name, {}, ProviderOf(name, providers)};
+    // Glue exists only for names inside the zone; an out-of-zone server's addresses are found by resolving it.
+    if (dns::IsSubdomain(name, desired.origin)) {
+      for (const char* type : {"A", "AAAA"}) {
+        if (const zone::RRset* r = desired.Find(name, type)) {
+          ns.addresses.insert(ns.addresses.end(), r->values.begin(), r->values.end());
+        }
+      }
+      SortUnique(ns.addresses);
+    }
+    out.nameservers.push_back(std::move(ns));
+  }
+
+  // Zone cuts below the apex: their servers answer for them with a referral (RFC 1034 4.3.2), not
+  // authoritatively, so neither the cut's NS set nor names below it can be checked at this zone's servers. The DS
+  // set at a cut belongs to this zone (RFC 4035 2.4) and stays.
+  std::vector<std::string> cuts;
+  for (const zone::RRset& r : desired.rrsets) {
+    if (r.type == "NS" && r.name != desired.origin) cuts.push_back(r.name);
+  }
+  for (const zone::RRset& r : desired.rrsets) {
+    if (zone::IsProviderManagedType(r.type)) continue;  // SOA and DNSSEC data are the provider's
+    if (r.type == "NS" && r.name == desired.origin) continue;  // compared with the parent, not as a record
+    bool at_cut = false, below_cut = false;
+    for (const std::string& c : cuts) {
+      if (r.name == c) {
+        at_cut = true;
+      } else if (dns::IsSubdomain(r.name, c)) {
+        below_cut = true;
+      }
+    }
+    if (below_cut || (at_cut && r.type != "DS")) continue;
+    Result<uint16_t> type = dns::ParseTypeName(r.type);
+    if (!type.ok()) continue;
+    DesiredRecord d{r.name, *type, {}};
+    for (const std::string& v : r.values) {
+      // The desired zone's values are ldns-canonical already; this puts them in exactly the form served answers
+      // are parsed into. A value ldns cannot read back is kept as is: the records controller reports it.
+      Result<std::string> norm = dns::NormalizeRdata(*type, v, desired.origin);
+      d.values.push_back(norm.ok() ? *norm : v);
+    }
+    SortUnique(d.values);
+    out.records.push_back(std::move(d));
+  }
+  return out;
+}
+
+ZoneSpec ZoneSpecFromDomain(const json& domain, const std::vector<domain::ProviderRef>& providers) {
+  ZoneSpec out;
+  out.zone = domain::CanonicalZone(domain);
+  if (!domain.is_object() || !domain.contains("spec") || !domain["spec"].is_object()) return out;
+  const json& spec = domain["spec"];
+  if (!spec.contains("nameservers") || !spec["nameservers"].is_array()) return out;
+  for (const json& n : spec["nameservers"]) {
+    if (!n.is_object() || !n.contains("name") || !n["name"].is_string()) continue;
+    NameserverSpec ns;
+    ns.name = dns::CanonicalName(n["name"].get<std::string>());
+    if (n.contains("addresses") && n["addresses"].is_array()) {
+      for (const json& a : n["addresses"]) {
+        if (a.is_string()) ns.addresses.push_back(a.get<std::string>());
+      }
+    }
+    SortUnique(ns.addresses);
+    ns.provider = ProviderOf(ns.name, providers);
+    out.nameservers.push_back(std::move(ns));
+  }
+  return out;
+}
+
+kube::Condition DelegationCondition(const Verdict& v, int64_t generation) {
+  kube::Condition c;
+  c.type = std::string(kube::kDelegationHealthy);
+  c.observed_generation = generation;
+  const auto problem = std::find_if(v.findings.begin(), v.findings.end(), IsProblem);  // the worst: sorted
+  if (problem == v.findings.end()) {
+    c.status = std::string(kube::kConditionTrue);
+    c.reason = std::string(reasons::kDelegationHealthy);
+    c.message = "the parent delegates the zone as desired and its name servers answer authoritatively";
+    return c;
+  }
+  if (v.unknown) {
+    // Without a parent answer the delegation is not known to be broken either; say so rather than guess.
+    const Finding* why = v.Find(reasons::kParentUnreachable);
+    c.status = std::string(kube::kConditionUnknown);
+    c.reason = std::string(reasons::kParentUnreachable);
+    c.message = why ? why->message : problem->message;
+    return c;
+  }
+  c.status = std::string(kube::kConditionFalse);
+  c.reason = v.ConditionReason();
+  c.message = problem->message;
+  return c;
+}
+
+bool IsDelegationReason(std::string_view reason) {
+  return std::find(kReasons.begin(), kReasons.end(), reason) != kReasons.end();
+}
+
+std::vector<Finding> FindingsFromStatus(const json& status) {
+  std::vector<Finding> out;
+  if (!status.is_object() || !status.contains("findings") || !status["findings"].is_array()) return out;
+  for (const json& f : status["findings"]) {
+    if (!f.is_object() || !f.contains("reason") || !f["reason"].is_string()) continue;
+    const std::string reason = f["reason"].get<std::string>();
+    if (!IsDelegationReason(reason)) continue;
+    const std::string severity = f.contains("severity") && f["severity"].is_string() ? f["severity"].get<std::string>() : "";
+    const std::string message = f.contains("message") && f["message"].is_string() ? f["message"].get<std::string>() : "";
+    out.push_back(Finding{reason,
+                          severity == "Critical"  ? Severity::kCritical
+                          : severity == "Warning" ? Severity::kWarning
+                                                  : Severity::kInfo,
+                          message});
+  }
+  return out;
+}
+
+std::vector<DelegationEvent> VerdictChanges(const std::vector<Finding>& previous, const std::vector<Finding>& current) {
+  std::map<std::string, Severity> before;
+  for (const Finding& f : previous) {
+    auto [it, added] = before.emplace(f.reason, f.severity);
+    if (!added) it->second = std::max(it->second, f.severity);
+  }
+  std::vector<DelegationEvent> out;
+  for (const Finding& f : current) {
+    if (!IsProblem(f)) continue;
+    auto it = before.find(f.reason);
+    if (it == before.end() || it->second < f.severity) {
+      out.push_back({std::string(kube::kEventWarning), f.reason, f.message});
+    }
+  }
+  const bool was_bad = std::any_of(previous.begin(), previous.end(), IsProblem);
+  const bool is_bad = std::any_of(current.begin(), current.end(), IsProblem);
+  if (was_bad && !is_bad) {
+    out.push_back({std::string(kube::kEventNormal), std::string(reasons::kDelegationHealthy),
+                   "delegation healthy again"});
+  }
+  return out;
+}
+
+std::chrono::nanoseconds DelegationInterval(const json& domain, std::chrono::nanoseconds fallback) {
+  const json* at = &domain;
+  for (const char* key : {"spec", "checks", "delegation", "interval"}) {
+    if (!at->is_object() || !at->contains(key)) return fallback;
+    at = &(*at)[key];
+  }
+  if (!at->is_string()) return fallback;
+  Result<std::chrono::nanoseconds> d = ParseDuration(at->get<std::string>());
+  if (!d.ok() || d->count() <= 0) return fallback;
+  return *d;
+}
+
+DelegationController::DelegationController(domain::Context ctx, kube::Store& providers, Prober& prober,
+                                           DelegationControllerOptions options)
+    : ctx_(ctx), providers_(providers), options_(options), prober_(prober) {}
+
+Result<bool> DelegationController::Write(const json& domain, const domain::StatusPart& part) {
+  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDomains, domain, part, ctx_.clock);
+  if (!wrote.ok() && wrote.error().code == ErrorCode::kNotFound) return false;  // deleted meanwhile
+  return wrote;
+}
+
+kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
+  // 1. The Domain, or forget it.
+  std::optional<json> domain = ctx_.domains.Get(key);
+  if (!domain || IsDeleting(*domain)) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (states_.erase(key) > 0) spdlog::info("delegation domain={} decision=forget", key);
+    return {};
+  }
+  const std::string ns = kube::Namespace(*domain);
+  const std::string name = kube::Name(*domain);
+  const std::string zone = domain::CanonicalZone(*domain);
+  if (zone.empty()) {
+    // Nothing to probe; the records controller reports the invalid spec.
+    spdlog::info("delegation domain={}/{} zone= decision=skip why=\"spec.zone is empty\"", ns, name);
+    return {};
+  }
+  const int64_t generation = kube::Generation(*domain);
+  const std::chrono::nanoseconds interval = DelegationInterval(*domain, options_.default_interval);
+
+  // 2. Early (a status write re-triggered us) and the spec unchanged: wait, but finish a failed write.
+  History history;
+  std::optional<std::vector<Finding>> previous;
+  {
+    std::optional<domain::StatusPart> unwritten;
+    std::optional<std::chrono::nanoseconds> remaining;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = states_.find(key);
+      if (it != states_.end() && it->second.zone == zone) {
+        const MonotonicTime now = ctx_.clock.Monotonic();
+        if (it->second.generation == generation && now < it->second.due) {
+          remaining = it->second.due - now;
+          unwritten = it->second.unwritten;
+        } else {
+          history = it->second.history;
+          previous = it->second.findings;
+        }
+      }
+    }
+    if (remaining) {
+      if (!unwritten) {
+        spdlog::debug("delegation domain={}/{} zone={} decision=wait next={}", ns, name, zone, Seconds(*remaining));
+        return {OkStatus(), *remaining};
+      }
+      Result<bool> wrote = Write(*domain, *unwritten);
+      if (!wrote.ok()) {
+        spdlog::warn("delegation domain={}/{} zone={} decision=retry-write error=\"{}\"", ns, name, zone,
+                     wrote.error().ToString());
+        return {wrote.error(), std::nullopt};
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto it = states_.find(key);
+        if (it != states_.end()) it->second.unwritten.reset();
+      }
+      spdlog::info("delegation domain={}/{} zone={} decision=write-pending wrote={} next={}", ns, name, zone, *wrote,
+                   Seconds(*remaining));
+      return {OkStatus(), *remaining};
+    }
+  }
+
+  // 3. What to expect: the desired zone, or only the zone (and spec.nameservers) when it cannot be built.
+  const std::vector<domain::ProviderRef> providers = domain::ResolveProviders(*domain, providers_);
+  Result<zone::DesiredZone> desired = domain::BuildDomainZone(*domain, providers, ctx_.client);
+  const ZoneSpec spec = desired.ok() ? ZoneSpecFromDesired(*desired, providers) : ZoneSpecFromDomain(*domain, providers);
+
+  // 4. Probe and judge.
+  Observation observation;
+  {
+    std::lock_guard<std::mutex> lock(prober_mu_);
+    // The Walker and the resolver measure deadlines on the machine's steady clock, not on ctx_.clock.
+    const dns::Deadline deadline = std::chrono::steady_clock::now() + options_.sweep_timeout;
+    observation = std::move(prober_.ObserveAll(std::span<const ZoneSpec>(&spec, 1), deadline).front());
+  }
+  const Verdict verdict =
+      EvaluateDelegation(observation, spec, history, Policy{std::max(1, options_.confirmations)});
+  const std::vector<Finding> before = previous ? *previous : FindingsFromStatus(StatusOf(*domain));
+
+  domain::StatusPart part;
+  part.field_manager = kDelegationFieldManager;
+  part.fields["delegation"] = ToJson(StatusFromObservation(observation, ctx_.clock.Now()));
+  part.fields["dependsOn"] = verdict.depends_on;
+  const kube::Condition condition = DelegationCondition(verdict, generation);
+  part.conditions.push_back(condition);
+  part.owns_findings = true;
+  part.owns_reason = IsDelegationReason;
+  for (const Finding& f : verdict.findings) {
+    part.findings.push_back({f.reason, std::string(SeverityName(f.severity)), f.message});
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    states_[key] = ZoneState{zone, generation, ctx_.clock.Monotonic() + interval, verdict.history, verdict.findings,
+                             std::nullopt};
+  }
+
+  // 5. Events for what changed, then the status.
+  const std::vector<DelegationEvent> events = VerdictChanges(before, verdict.findings);
+  const kube::ObjectRef ref = domain::DomainRef(*domain);
+  for (const DelegationEvent& e : events) ctx_.events.Record(ref, e.type, e.reason, e.note);
+
+  Result<bool> wrote = Write(*domain, part);
+  const std::string expectations = desired.ok() ? "desired" : "none error=\"" + desired.error().message + "\"";
+  if (!wrote.ok()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = states_.find(key);
+      if (it != states_.end()) it->second.unwritten = part;
+    }
+    spdlog::warn("delegation domain={}/{} zone={} decision=check status={} reason={} findings={} events={} "
+                 "expectations={} wrote=failed error=\"{}\"",
+                 ns, name, zone, condition.status, condition.reason, Describe(verdict.findings), events.size(),
+                 expectations, wrote.error().ToString());
+    return {wrote.error(), std::nullopt};
+  }
+  spdlog::info("delegation domain={}/{} zone={} decision=check status={} reason={} findings={} events={} "
+               "expectations={} wrote={} next={}",
+               ns, name, zone, condition.status, condition.reason, Describe(verdict.findings), events.size(),
+               expectations, *wrote, Seconds(interval));
+  return {OkStatus(), interval};
+}
+
+}  // namespace domainguard::delegation

@@ -1,0 +1,140 @@
+// The Domain delegation controller: on each Domain's own schedule (spec.checks.delegation.interval), probes the
+// zone's delegation and serving (Prober), judges it (EvaluateDelegation, with the History kept here between
+// probes), and writes its share of the status under the field manager "domainguard-delegation":
+// status.delegation, status.dependsOn, the DelegationHealthy condition and the delegation findings. Events go
+// out when the set of findings changes: one Warning per new or worsened finding, one Normal DelegationHealthy
+// when the zone has recovered.
+//
+// Reconcile, as a story:
+//   1. read the Domain from the cache; gone or deleting: forget what was kept about it, done;
+//   2. not due yet and the spec did not change (other controllers' status writes re-trigger it): come back when
+//      due, writing only a status the last attempt failed to write;
+//   3. build the desired zone (providers, records, apex NS); when that fails, probe the zone without
+//      expectations (only spec.nameservers, if any);
+//   4. probe (one sweep at a time: the Prober is not thread-safe), judge, keep the next History;
+//   5. Events for the changes, then write the status part if it changed; come back after the interval.
+//
+// Thread-safety: Reconcile may run on several worker threads at once (for different keys); the per-Domain state
+// and the borrowed Prober are each guarded by their own mutex. The pure helpers below are thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/delegation/observation.h"
+#include "controller/delegation/prober.h"
+#include "controller/delegation/verdict.h"
+#include "controller/domain/context.h"
+#include "controller/domain/inputs.h"
+#include "controller/domain/status_part.h"
+#include "controller/kube/conditions.h"
+#include "controller/kube/store.h"
+#include "controller/kube/workqueue.h"
+#include "controller/zone/desired_zone.h"
+
+namespace domainguard::delegation {
+
+inline constexpr const char* kDelegationFieldManager = "domainguard-delegation";
+
+struct DelegationControllerOptions {
+  std::chrono::seconds default_interval{60};  // when spec.checks.delegation.interval is absent or invalid
+  int confirmations = 2;                      // Policy.confirmations: consecutive confirmed probes before Critical
+  std::chrono::seconds sweep_timeout{20};     // the deadline of one Domain's probes
+};
+
+class DelegationController {
+ public:
+  // `providers` is the DNSProvider cache. `prober` is borrowed and not thread-safe: this controller runs one sweep
+  // at a time through it, so nothing else may use it meanwhile.
+  // REQUIRES: everything in `ctx`, `providers` and `prober` outlives the controller; options.confirmations >= 1.
+  DelegationController(domain::Context ctx, kube::Store& providers, Prober& prober,
+                       DelegationControllerOptions options = {});
+  DelegationController(const DelegationController&) = delete;
+  DelegationController& operator=(const DelegationController&) = delete;
+
+  // Reconciles the Domain `key` ("namespace/name"). Success comes with requeue_after: the time until the next
+  // probe is due. A failed status write is returned as the status (the queue retries with backoff); the probe
+  // is not repeated for it, only the write.
+  kube::ReconcileResult Reconcile(const std::string& key);
+
+ private:
+  // What is remembered about one Domain between reconciles.
+  struct ZoneState {
+    std::string zone;
+    int64_t generation = 0;
+    MonotonicTime due{};                                // next probe (Clock::Monotonic)
+    History history;                                    // for the next EvaluateDelegation
+    std::vector<Finding> findings;                      // of the last verdict, for Events
+    std::optional<domain::StatusPart> unwritten;        // the last probe's status part, when writing it failed
+  };
+
+  // Writes `part` for `domain`. kNotFound (the Domain is gone) reads as success without a write.
+  Result<bool> Write(const nlohmann::json& domain, const domain::StatusPart& part);
+
+  domain::Context ctx_;
+  kube::Store& providers_;
+  const DelegationControllerOptions options_;
+
+  std::mutex prober_mu_;
+  Prober& prober_;  // guarded by prober_mu_
+
+  std::mutex mu_;
+  std::map<std::string, ZoneState> states_;  // guarded by mu_; key -> state
+};
+
+// --- Pure helpers (table-tested) ---
+
+// The probe expectations from a desired zone:
+//   nameservers: desired.nameservers, each with the addresses of the desired A/AAAA rrsets at its name when it is
+//     inside the zone (glue), and provider = the first of `providers` whose spec.nameservers lists it ("" if none);
+//   records: every desired rrset the zone's servers answer authoritatively: not SOA or other provider-managed
+//     types, not the apex NS set, not a delegation below the apex (its NS set, names below it; a DS at the cut
+//     stays). Types via dns::ParseTypeName (an rrset of an unknown type is left out); values re-normalised with
+//     dns::NormalizeRdata, the form ServesRecord compares served data in, and sorted.
+ZoneSpec ZoneSpecFromDesired(const zone::DesiredZone& desired, const std::vector<domain::ProviderRef>& providers);
+
+// The probe expectations when the desired zone cannot be built: the zone and spec.nameservers (names canonical,
+// addresses sorted, providers as above), no records. Malformed entries are skipped.
+ZoneSpec ZoneSpecFromDomain(const nlohmann::json& domain, const std::vector<domain::ProviderRef>& providers);
+
+// The DelegationHealthy condition with `generation` as observedGeneration:
+//   no Warning/Critical finding -> True    DelegationHealthy
+//   v.unknown                   -> Unknown ParentUnreachable (the delegation could not be checked)
+//   otherwise                   -> False   v.ConditionReason(), the message of that (worst) finding
+kube::Condition DelegationCondition(const Verdict& v, int64_t generation);
+
+// True for the reasons this controller owns (reasons.h), so its findings never touch another controller's.
+bool IsDelegationReason(std::string_view reason);
+
+// The delegation findings as the status holds them (status.findings whose reason IsDelegationReason; severities
+// "Critical"/"Warning", anything else reads as Info). Used when no verdict is in memory (after a restart).
+std::vector<Finding> FindingsFromStatus(const nlohmann::json& status);
+
+// One Event to record about the Domain.
+struct DelegationEvent {
+  std::string type;    // kube::kEventWarning or kube::kEventNormal
+  std::string reason;
+  std::string note;
+
+  bool operator==(const DelegationEvent&) const = default;
+};
+
+// The Events for a change of verdict from `previous` to `current` findings:
+//   a Warning/Critical finding not in `previous`, or more severe than there -> Warning, its reason and message
+//   `previous` had a Warning/Critical finding, `current` has none          -> Normal DelegationHealthy
+//                                                                             "delegation healthy again"
+// Nothing else: the same findings (or one getting milder, or an Info finding) raise no Event.
+std::vector<DelegationEvent> VerdictChanges(const std::vector<Finding>& previous, const std::vector<Finding>& current);
+
+// spec.checks.delegation.interval (a Go duration), or `fallback` when absent, malformed or not positive.
+std::chrono::nanoseconds DelegationInterval(const nlohmann::json& domain, std::chrono::nanoseconds fallback);
+
+}  // namespace domainguard::delegation

@@ -1,0 +1,622 @@
+// The delegation controller's pure helpers as tables, and Reconcile over a scripted DNS hierarchy
+// (FakeResolver) and a small in-memory apiserver (FakeTransport) for the status writes and Events.
+#include "controller/delegation/delegation_controller.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "controller/delegation/reasons.h"
+#include "controller/dns/fake_resolver.h"
+#include "controller/http/fake_transport.h"
+#include "controller/kube/event_recorder.h"
+#include "controller/metrics/registry.h"
+
+namespace domainguard::delegation {
+
+// Readable failures (found by argument-dependent lookup, so outside the unnamed namespace).
+void PrintTo(const DelegationEvent& e, std::ostream* os) { *os << e.type << " " << e.reason << " \"" << e.note << "\""; }
+void PrintTo(const Finding& f, std::ostream* os) { *os << f.reason << ":" << SeverityName(f.severity) << " \"" << f.message << "\""; }
+
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
+using ::testing::IsEmpty;
+
+// --- ZoneSpecFromDesired ---
+
+std::vector<std::string> DescribeSpec(const ZoneSpec& s) {
+  std::vector<std::string> out;
+  for (const NameserverSpec& n : s.nameservers) {
+    std::string line = "ns " + n.name;
+    for (const std::string& a : n.addresses) line += " " + a;
+    if (!n.provider.empty()) line += " @" + n.provider;
+    out.push_back(line);
+  }
+  for (const DesiredRecord& r : s.records) {
+    std::string line = r.name + " " + dns::TypeName(r.type);
+    for (size_t i = 0; i < r.values.size(); ++i) line += (i == 0 ? " " : "|") + r.values[i];
+    out.push_back(line);
+  }
+  return out;
+}
+
+domain::ProviderRef Provider(const std::string& name, std::vector<std::string> nameservers) {
+  return domain::ProviderRef{name, json{{"metadata", {{"name", name}, {"namespace", "web"}}},
+                                        {"spec", {{"nameservers", nameservers}}}},
+                             ""};
+}
+
+struct SpecCase {
+  std::string name;
+  json spec;                                  // Domain .spec
+  std::vector<domain::ProviderRef> providers;
+  std::vector<std::string> want;
+};
+
+void PrintTo(const SpecCase& c, std::ostream* os) { *os << c.name; }
+
+class ZoneSpecFromDesiredTest : public ::testing::TestWithParam<SpecCase> {};
+
+TEST_P(ZoneSpecFromDesiredTest, Expectations) {
+  const SpecCase& c = GetParam();
+  zone::ZoneSources sources;
+  sources.provider_nameservers = domain::ProviderNameservers(c.providers);
+  Result<zone::DesiredZone> desired = zone::BuildDesiredZone(c.spec, sources);
+  ASSERT_TRUE(desired.ok()) << desired.error().ToString();
+  const ZoneSpec spec = ZoneSpecFromDesired(*desired, c.providers);
+  EXPECT_EQ(spec.zone, "z.test.");
+  EXPECT_THAT(DescribeSpec(spec), ElementsAreArray(c.want));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Delegation, ZoneSpecFromDesiredTest,
+    ::testing::ValuesIn(std::vector<SpecCase>{
+        {"glue_only_in_bailiwick_and_apex_ns_left_out",
+         {{"zone", "z.test"},
+          {"nameservers", json::array({{{"name", "NS1.z.test"}, {"addresses", {"2001:db8::1", "10.0.2.1"}}},
+                                       {{"name", "ns1.host.net."}}})},
+          {"records", json::array({{{"name", "www"}, {"type", "A"}, {"values", {"192.0.2.80"}}}})}},
+         {},
+         {"ns ns1.host.net.", "ns ns1.z.test. 10.0.2.1 2001:db8::1", "ns1.z.test. A 10.0.2.1",
+          "ns1.z.test. AAAA 2001:db8::1", "www.z.test. A 192.0.2.80"}},
+        {"providers_label_their_name_servers",
+         {{"zone", "z.test"}, {"providers", json::array({{{"name", "pdns-a"}}, {{"name", "bind-b"}}})}},
+         {Provider("pdns-a", {"ns1.pdns-a.example."}), Provider("bind-b", {"NS1.Bind-B.example", "ns2.bind-b.example."})},
+         {"ns ns1.bind-b.example. @bind-b", "ns ns1.pdns-a.example. @pdns-a", "ns ns2.bind-b.example. @bind-b"}},
+        {"values_in_the_form_answers_are_read_in",
+         {{"zone", "z.test"},
+          {"nameservers", json::array({{{"name", "ns1.host.net."}}})},
+          {"records", json::array({{{"name", "@"}, {"type", "MX"}, {"values", {"20 MX2.Z.test.", "10 mx1"}}},
+                                   {{"name", "@"}, {"type", "TXT"}, {"values", {"v=spf1 -all"}}},
+                                   {{"name", "Www"}, {"type", "cname"}, {"values", {"web.host.net."}}}})}},
+         {},
+         {"ns ns1.host.net.", "www.z.test. CNAME web.host.net.", "z.test. MX 10 mx1.z.test.|20 mx2.z.test.",
+          "z.test. TXT \"v=spf1 -all\""}},
+        {"delegations_below_the_apex_are_referrals_not_records",
+         {{"zone", "z.test"},
+          {"nameservers", json::array({{{"name", "ns1.host.net."}}})},
+          {"records",
+           json::array({{{"name", "sub"}, {"type", "NS"}, {"values", {"ns1.sub.z.test."}}},
+                        {{"name", "ns1.sub"}, {"type", "A"}, {"values", {"192.0.2.53"}}},
+                        {{"name", "sub"},
+                         {"type", "DS"},
+                         {"values", {"12345 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"}}},
+                        {{"name", "subway"}, {"type", "A"}, {"values", {"192.0.2.7"}}}})}},
+         {},
+         {"ns ns1.host.net.", "sub.z.test. DS 12345 13 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+          "subway.z.test. A 192.0.2.7"}},
+    }),
+    [](const auto& info) { return info.param.name; });
+
+// The values must compare equal to what a server serves, as the prober reads it.
+TEST(ZoneSpecFromDesired, ValuesMatchServedAnswers) {
+  const json spec = {{"zone", "z.test"},
+                     {"nameservers", json::array({{{"name", "ns1.host.net."}}})},
+                     {"records", json::array({{{"name", "@"}, {"type", "MX"}, {"values", {"10 MX1.z.test."}}},
+                                              {{"name", "@"}, {"type", "TXT"}, {"values", {"v=spf1 -all"}}}})}};
+  auto desired = zone::BuildDesiredZone(spec, {});
+  ASSERT_TRUE(desired.ok()) << desired.error().ToString();
+  const ZoneSpec z = ZoneSpecFromDesired(*desired, {});
+  ASSERT_EQ(z.records.size(), 2u);
+  const auto mx = dns::AuthoritativeAnswer("z.test.", dns::kTypeMX, {dns::Rr("z.test.", dns::kTypeMX, "10 mx1.z.test.")});
+  const auto txt = dns::AuthoritativeAnswer("z.test.", dns::kTypeTXT, {dns::Rr("z.test.", dns::kTypeTXT, "\"v=spf1 -all\"")});
+  EXPECT_TRUE(ServesRecord(z.records[0], Result<dns::DnsMessage>(mx)));
+  EXPECT_TRUE(ServesRecord(z.records[1], Result<dns::DnsMessage>(txt)));
+  EXPECT_FALSE(ServesRecord(z.records[0], Result<dns::DnsMessage>(txt)));
+}
+
+TEST(ZoneSpecFromDomain, OnlyTheZoneAndItsNameservers) {
+  const json d = {{"metadata", {{"name", "z"}, {"namespace", "web"}}},
+                  {"spec",
+                   {{"zone", "Z.Test"},
+                    {"nameservers", json::array({{{"name", "NS1.z.test"}, {"addresses", {"10.0.2.9", "10.0.2.1"}}},
+                                                 {{"addresses", {"10.0.0.1"}}},
+                                                 {{"name", "ns1.pdns-a.example"}}})},
+                    {"records", json::array({{{"name", "www"}, {"type", "A"}, {"values", {"300.1.1.1"}}}})}}}};
+  const ZoneSpec z = ZoneSpecFromDomain(d, {Provider("pdns-a", {"ns1.pdns-a.example."})});
+  EXPECT_EQ(z.zone, "z.test.");
+  EXPECT_THAT(DescribeSpec(z), ElementsAre("ns ns1.z.test. 10.0.2.1 10.0.2.9", "ns ns1.pdns-a.example. @pdns-a"));
+  EXPECT_THAT(ZoneSpecFromDomain({{"spec", {{"zone", "z.test"}}}}, {}).nameservers, IsEmpty());
+}
+
+// --- DelegationCondition ---
+
+Finding F(std::string_view reason, Severity s, std::string message = "") {
+  return Finding{std::string(reason), s, message.empty() ? std::string(reason) + " message" : message};
+}
+
+struct ConditionCase {
+  std::string name;
+  std::vector<Finding> findings;
+  bool unknown;
+  std::string want_status, want_reason, want_message;
+};
+
+void PrintTo(const ConditionCase& c, std::ostream* os) { *os << c.name; }
+
+class DelegationConditionTest : public ::testing::TestWithParam<ConditionCase> {};
+
+TEST_P(DelegationConditionTest, Condition) {
+  const ConditionCase& c = GetParam();
+  Verdict v;
+  v.findings = c.findings;
+  v.unknown = c.unknown;
+  const kube::Condition got = DelegationCondition(v, 7);
+  EXPECT_EQ(got.type, "DelegationHealthy");
+  EXPECT_EQ(got.status, c.want_status);
+  EXPECT_EQ(got.reason, c.want_reason);
+  if (!c.want_message.empty()) {
+    EXPECT_EQ(got.message, c.want_message);
+  }
+  EXPECT_FALSE(got.message.empty());
+  EXPECT_EQ(got.observed_generation, 7);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Delegation, DelegationConditionTest,
+    ::testing::ValuesIn(std::vector<ConditionCase>{
+        {"no_findings_is_healthy", {}, false, "True", "DelegationHealthy", ""},
+        {"info_only_is_healthy", {F(reasons::kSinglePointOfFailure, Severity::kInfo)}, false, "True",
+         "DelegationHealthy", ""},
+        {"warning_is_false", {F(reasons::kSerialDrift, Severity::kWarning)}, false, "False", "SerialDrift",
+         "SerialDrift message"},
+        {"worst_finding_decides",
+         {F(reasons::kGlueMissing, Severity::kCritical), F(reasons::kLameNameserver, Severity::kWarning)}, false,
+         "False", "GlueMissing", "GlueMissing message"},
+        {"unknown_parent_is_unknown",
+         {F(reasons::kLameNameserver, Severity::kCritical), F(reasons::kParentUnreachable, Severity::kWarning)}, true,
+         "Unknown", "ParentUnreachable", "ParentUnreachable message"},
+    }),
+    [](const auto& info) { return info.param.name; });
+
+// --- VerdictChanges ---
+
+struct ChangeCase {
+  std::string name;
+  std::vector<Finding> previous, current;
+  std::vector<DelegationEvent> want;
+};
+
+void PrintTo(const ChangeCase& c, std::ostream* os) { *os << c.name; }
+
+class VerdictChangesTest : public ::testing::TestWithParam<ChangeCase> {};
+
+TEST_P(VerdictChangesTest, Events) {
+  const ChangeCase& c = GetParam();
+  EXPECT_THAT(VerdictChanges(c.previous, c.current), ElementsAreArray(c.want));
+}
+
+const DelegationEvent kRecovered{"Normal", "DelegationHealthy", "delegation healthy again"};
+
+INSTANTIATE_TEST_SUITE_P(
+    Delegation, VerdictChangesTest,
+    ::testing::ValuesIn(std::vector<ChangeCase>{
+        {"healthy_stays_quiet", {}, {}, {}},
+        {"new_finding_is_a_warning_event",
+         {},
+         {F(reasons::kGlueMissing, Severity::kWarning, "no glue for ns1.z.test.")},
+         {{"Warning", "GlueMissing", "no glue for ns1.z.test."}}},
+        {"same_findings_stay_quiet",
+         {F(reasons::kGlueMissing, Severity::kWarning, "old text")},
+         {F(reasons::kGlueMissing, Severity::kWarning, "new text")},
+         {}},
+        {"worsened_finding_is_an_event",
+         {F(reasons::kDelegationMissing, Severity::kWarning), F(reasons::kSerialDrift, Severity::kWarning)},
+         {F(reasons::kDelegationMissing, Severity::kCritical, "gone"), F(reasons::kSerialDrift, Severity::kWarning)},
+         {{"Warning", "DelegationMissing", "gone"}}},
+        {"milder_finding_stays_quiet",
+         {F(reasons::kNameserversChanged, Severity::kCritical)},
+         {F(reasons::kNameserversChanged, Severity::kWarning)},
+         {}},
+        {"one_of_two_gone_is_not_recovery",
+         {F(reasons::kGlueMissing, Severity::kWarning), F(reasons::kSerialDrift, Severity::kWarning)},
+         {F(reasons::kSerialDrift, Severity::kWarning)},
+         {}},
+        {"all_gone_is_recovery", {F(reasons::kLameNameserver, Severity::kCritical)}, {}, {kRecovered}},
+        {"only_info_left_is_recovery",
+         {F(reasons::kLameNameserver, Severity::kWarning)},
+         {F(reasons::kSinglePointOfFailure, Severity::kInfo)},
+         {kRecovered}},
+        {"info_finding_raises_no_event", {}, {F(reasons::kSinglePointOfFailure, Severity::kInfo)}, {}},
+        {"info_to_warning_is_an_event",
+         {F(reasons::kSinglePointOfFailure, Severity::kInfo)},
+         {F(reasons::kSinglePointOfFailure, Severity::kWarning, "one provider")},
+         {{"Warning", "SinglePointOfFailure", "one provider"}}},
+        {"replaced_finding_is_an_event_not_recovery",
+         {F(reasons::kParentUnreachable, Severity::kWarning)},
+         {F(reasons::kDelegationMissing, Severity::kWarning, "NXDOMAIN")},
+         {{"Warning", "DelegationMissing", "NXDOMAIN"}}},
+    }),
+    [](const auto& info) { return info.param.name; });
+
+// --- Small readers ---
+
+TEST(FindingsFromStatus, KeepsOnlyDelegationReasons) {
+  const json status = {{"findings", json::array({{{"reason", "Expired"}, {"severity", "Critical"}, {"message", "x"}},
+                                                 {{"reason", "GlueMissing"}, {"severity", "Critical"}, {"message", "g"}},
+                                                 {{"reason", "SerialDrift"}, {"severity", "Warning"}},
+                                                 {{"reason", "SinglePointOfFailure"}, {"severity", "Info"}},
+                                                 {{"severity", "Warning"}}})}};
+  EXPECT_THAT(FindingsFromStatus(status),
+              ElementsAre(Finding{"GlueMissing", Severity::kCritical, "g"}, Finding{"SerialDrift", Severity::kWarning, ""},
+                          Finding{"SinglePointOfFailure", Severity::kInfo, ""}));
+  EXPECT_THAT(FindingsFromStatus(json()), IsEmpty());
+}
+
+TEST(IsDelegationReason, ExactlyTheDelegationVocabulary) {
+  for (std::string_view r : {reasons::kDelegationMissing, reasons::kNameserversChanged, reasons::kGlueMissing,
+                             reasons::kGlueMismatch, reasons::kLameNameserver, reasons::kSerialDrift,
+                             reasons::kRecordsNotServed, reasons::kParentUnreachable, reasons::kDependencyBroken,
+                             reasons::kSinglePointOfFailure, reasons::kDelegationHealthy}) {
+    EXPECT_TRUE(IsDelegationReason(r)) << r;
+  }
+  for (std::string_view r : {"Expired", "ChangeBlocked", "Synced", "glueMissing", ""}) {
+    EXPECT_FALSE(IsDelegationReason(r)) << r;
+  }
+}
+
+TEST(DelegationInterval, SpecOrFallback) {
+  auto with = [](json interval) { return json{{"spec", {{"checks", {{"delegation", {{"interval", interval}}}}}}}}; };
+  EXPECT_EQ(DelegationInterval(with("5m"), 60s), 5min);
+  EXPECT_EQ(DelegationInterval(with("1m30s"), 60s), 90s);
+  EXPECT_EQ(DelegationInterval(with("soon"), 60s), 60s);
+  EXPECT_EQ(DelegationInterval(with("0s"), 60s), 60s);
+  EXPECT_EQ(DelegationInterval(with(30), 60s), 60s);
+  EXPECT_EQ(DelegationInterval(json{{"spec", {{"zone", "z.test"}}}}, 45s), 45s);
+}
+
+// --- Reconcile ---
+
+const std::vector<NameserverSpec> kRoots = {{"a.root.", {"10.0.0.1"}, ""}};
+
+// root 10.0.0.1 -> test./net. at a.nic (10.0.1.1) and b.nic (10.0.1.2)
+// test. -> z.test. at ns1.z.test. (glue 10.0.2.1) and ns1.host.net.
+// net. -> host.net. at ns1.host.net. (glue 10.0.3.1); host.net. serves ns1.host.net. A 10.0.2.2
+// z.test.'s servers 10.0.2.1 and 10.0.2.2 serve SOA, NS, ns1.z.test. A and www.z.test. A.
+void ScriptHierarchy(dns::FakeResolver& r) {
+  using dns::AuthoritativeAnswer;
+  using dns::Referral;
+  using dns::Rr;
+  const std::vector<dns::ResourceRecord> tld_glue = {Rr("a.nic.test.", dns::kTypeA, "10.0.1.1"),
+                                                     Rr("b.nic.test.", dns::kTypeA, "10.0.1.2")};
+  for (const char* q : {"z.test.", "host.net."}) {
+    r.SetAnswer("10.0.0.1", q, dns::kTypeNS,
+                Referral(q, dns::kTypeNS, std::string(q) == "z.test." ? "test." : "net.", {"a.nic.test.", "b.nic.test."},
+                         tld_glue));
+  }
+  r.SetAnswer("10.0.0.1", "ns1.host.net.", dns::kTypeA,
+              Referral("ns1.host.net.", dns::kTypeA, "net.", {"a.nic.test.", "b.nic.test."}, tld_glue));
+  for (const char* tld : {"10.0.1.1", "10.0.1.2"}) {
+    r.SetAnswer(tld, "z.test.", dns::kTypeNS,
+                Referral("z.test.", dns::kTypeNS, "z.test.", {"ns1.z.test.", "ns1.host.net."},
+                         {Rr("ns1.z.test.", dns::kTypeA, "10.0.2.1")}));
+    r.SetAnswer(tld, "ns1.host.net.", dns::kTypeA,
+                Referral("ns1.host.net.", dns::kTypeA, "host.net.", {"ns1.host.net."},
+                         {Rr("ns1.host.net.", dns::kTypeA, "10.0.3.1")}));
+    r.SetAnswer(tld, "host.net.", dns::kTypeNS,
+                Referral("host.net.", dns::kTypeNS, "host.net.", {"ns1.host.net."},
+                         {Rr("ns1.host.net.", dns::kTypeA, "10.0.3.1")}));
+  }
+  r.SetAnswer("10.0.3.1", "ns1.host.net.", dns::kTypeA,
+              AuthoritativeAnswer("ns1.host.net.", dns::kTypeA, {Rr("ns1.host.net.", dns::kTypeA, "10.0.2.2")}));
+  r.SetAnswer("10.0.3.1", "host.net.", dns::kTypeSOA,
+              AuthoritativeAnswer("host.net.", dns::kTypeSOA, {Rr("host.net.", dns::kTypeSOA, "ns1.host.net. h. 5 1 1 1 1")}));
+  r.SetAnswer("10.0.3.1", "host.net.", dns::kTypeNS,
+              AuthoritativeAnswer("host.net.", dns::kTypeNS, {Rr("host.net.", dns::kTypeNS, "ns1.host.net.")}));
+  for (const char* ns : {"10.0.2.1", "10.0.2.2"}) {
+    r.SetAnswer(ns, "z.test.", dns::kTypeSOA,
+                AuthoritativeAnswer("z.test.", dns::kTypeSOA, {Rr("z.test.", dns::kTypeSOA, "ns1.z.test. h.z.test. 7 1 1 1 1")}));
+    r.SetAnswer(ns, "z.test.", dns::kTypeNS,
+                AuthoritativeAnswer("z.test.", dns::kTypeNS,
+                                    {Rr("z.test.", dns::kTypeNS, "ns1.z.test."), Rr("z.test.", dns::kTypeNS, "ns1.host.net.")}));
+    r.SetAnswer(ns, "ns1.z.test.", dns::kTypeA,
+                AuthoritativeAnswer("ns1.z.test.", dns::kTypeA, {Rr("ns1.z.test.", dns::kTypeA, "10.0.2.1")}));
+    r.SetAnswer(ns, "www.z.test.", dns::kTypeA,
+                AuthoritativeAnswer("www.z.test.", dns::kTypeA, {Rr("www.z.test.", dns::kTypeA, "192.0.2.80")}));
+  }
+}
+
+// The TLD servers stop delegating z.test. (a registry suspension).
+void Undelegate(dns::FakeResolver& r) {
+  for (const char* tld : {"10.0.1.1", "10.0.1.2"}) {
+    r.SetAnswer(tld, "z.test.", dns::kTypeNS, dns::RcodeAnswer("z.test.", dns::kTypeNS, dns::kRcodeNxDomain, true));
+  }
+}
+
+// Domains' status subresource (server-side apply, replacing status: the delegation controller is the only
+// writer here) mirrored into the informer store, and Events. Optionally failing status writes with 503.
+class FakeApi {
+ public:
+  explicit FakeApi(kube::Store& domains) : domains_(domains) {}
+
+  Result<http::HttpResponse> Handle(const http::HttpRequest& req) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (req.url.find("/events") != std::string::npos && req.method == "POST") {
+      events_.push_back(json::parse(req.body));
+      return http::HttpResponse{201, {}, req.body};
+    }
+    if (req.url.find("/domains/") != std::string::npos && req.url.find("/status") != std::string::npos &&
+        req.method == "PATCH") {
+      ++status_writes_;
+      if (fail_status_) return http::HttpResponse{503, {}, R"({"kind":"Status","code":503,"message":"etcd down"})"};
+      EXPECT_NE(req.url.find("fieldManager=domainguard-delegation"), std::string::npos) << req.url;
+      const json body = json::parse(req.body);
+      const std::string key = kube::ObjectKey(body);
+      std::optional<json> obj = domains_.Get(key);
+      if (!obj) return http::HttpResponse{404, {}, R"({"kind":"Status","code":404,"reason":"NotFound"})"};
+      (*obj)["status"] = body["status"];
+      (*obj)["metadata"]["resourceVersion"] = std::to_string(++version_);
+      domains_.Upsert(*obj);
+      return http::HttpResponse{200, {}, obj->dump()};
+    }
+    return http::HttpResponse{404, {}, R"({"kind":"Status","code":404,"reason":"NotFound"})"};
+  }
+  int status_writes() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return status_writes_;
+  }
+  std::vector<json> events() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return events_;
+  }
+  void set_fail_status(bool f) {
+    std::lock_guard<std::mutex> lock(mu_);
+    fail_status_ = f;
+  }
+
+ private:
+  kube::Store& domains_;
+  std::mutex mu_;
+  int status_writes_ = 0;
+  int version_ = 100;
+  bool fail_status_ = false;
+  std::vector<json> events_;
+};
+
+json Domain(int64_t generation = 1) {
+  return {{"apiVersion", "domainguard.io/v1alpha1"},
+          {"kind", "Domain"},
+          {"metadata", {{"name", "z"}, {"namespace", "web"}, {"uid", "u-1"}, {"generation", generation},
+                        {"resourceVersion", "1"}}},
+          {"spec",
+           {{"zone", "z.test"},
+            {"nameservers", json::array({{{"name", "ns1.z.test"}, {"addresses", {"10.0.2.1"}}},
+                                         {{"name", "ns1.host.net."}}})},
+            {"records", json::array({{{"name", "www"}, {"type", "A"}, {"values", {"192.0.2.80"}}}})},
+            {"checks", {{"delegation", {{"interval", "2m"}}}}}}}};
+}
+
+struct Bed {
+  Bed()
+      : api(domains),
+        client(transport, Config(), clock),
+        recorder(client, kube::EventAggregatorConfig{.reporting_instance = "test"}, clock),
+        domain_metrics(registry),
+        walker(resolver, kRoots),
+        prober(resolver, walker),
+        controller(domain::Context{client, domains, recorder, domain_metrics, clock}, providers, prober,
+                   DelegationControllerOptions{.default_interval = 60s, .confirmations = 2}) {
+    transport.SetSendHandler([this](const http::HttpRequest& r) { return api.Handle(r); });
+    ScriptHierarchy(resolver);
+    domains.Upsert(Domain());
+  }
+
+  static kube::RestConfig Config() {
+    kube::RestConfig c;
+    c.server = "http://127.0.0.1:1";
+    return c;
+  }
+
+  json Status() { return domains.Get("web/z")->value("status", json::object()); }
+  std::optional<kube::Condition> Condition() { return kube::FindCondition(Status(), kube::kDelegationHealthy); }
+  std::vector<std::string> Findings() {
+    std::vector<std::string> out;
+    for (const json& f : Status().value("findings", json::array())) {
+      out.push_back(f["reason"].get<std::string>() + ":" + f["severity"].get<std::string>());
+    }
+    return out;
+  }
+  // "Type Reason" of the Events written so far.
+  std::vector<std::string> Events() {
+    EXPECT_TRUE(recorder.WaitIdle(5s));
+    std::vector<std::string> out;
+    for (const json& e : api.events()) out.push_back(e["type"].get<std::string>() + " " + e["reason"].get<std::string>());
+    return out;
+  }
+
+  FakeClock clock{SystemTime{} + std::chrono::hours(24 * 365 * 56)};
+  kube::Store domains;
+  kube::Store providers;
+  FakeApi api;
+  http::FakeTransport transport;
+  kube::Client client;
+  kube::EventRecorder recorder;
+  metrics::Registry registry;
+  metrics::DomainMetrics domain_metrics;
+  dns::FakeResolver resolver;
+  Walker walker;
+  Prober prober;
+  DelegationController controller;
+};
+
+TEST(DelegationController, HealthyZoneWritesStatusAndWaitsForTheInterval) {
+  Bed bed;
+  kube::ReconcileResult r = bed.controller.Reconcile("web/z");
+  ASSERT_TRUE(r.status.ok()) << r.status.error().ToString();
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(2min));
+  EXPECT_EQ(bed.api.status_writes(), 1);
+
+  auto c = bed.Condition();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->status, "True");
+  EXPECT_EQ(c->reason, "DelegationHealthy");
+  EXPECT_EQ(c->observed_generation, 1);
+  EXPECT_THAT(bed.Findings(), IsEmpty());
+  const json status = bed.Status();
+  EXPECT_EQ(status["delegation"]["parentZone"], "test.");
+  EXPECT_EQ(status["delegation"]["servers"].size(), 2u);
+  EXPECT_EQ(status["delegation"]["servers"][0]["authoritative"], true);
+  EXPECT_EQ(status["dependsOn"], json::array({"host.net."}));
+  EXPECT_THAT(bed.Events(), IsEmpty());
+
+  // Re-triggered by a status write (ours or another controller's) before it is due: no probe, no write.
+  const size_t probes = bed.resolver.probes().size();
+  bed.clock.Advance(30s);
+  r = bed.controller.Reconcile("web/z");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(90s));
+  EXPECT_EQ(bed.resolver.probes().size(), probes);
+  EXPECT_EQ(bed.api.status_writes(), 1);
+
+  // Due: probes again; only lastCheckTime moved, which is still a write.
+  bed.clock.Advance(90s);
+  r = bed.controller.Reconcile("web/z");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_GT(bed.resolver.probes().size(), probes);
+  EXPECT_EQ(bed.api.status_writes(), 2);
+  EXPECT_THAT(bed.Events(), IsEmpty());
+}
+
+TEST(DelegationController, SpecChangeProbesAtOnce) {
+  Bed bed;
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  const size_t probes = bed.resolver.probes().size();
+  json d = Domain(2);
+  d["spec"]["checks"]["delegation"]["interval"] = "10m";
+  d["status"] = bed.Status();
+  bed.domains.Upsert(d);
+  kube::ReconcileResult r = bed.controller.Reconcile("web/z");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_GT(bed.resolver.probes().size(), probes);
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(10min));
+  EXPECT_EQ(bed.Condition()->observed_generation, 2);
+}
+
+TEST(DelegationController, LostDelegationIsConfirmedThenRecovers) {
+  Bed bed;
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  Undelegate(bed.resolver);
+
+  // First probe: seen by both TLD servers, but once: a Warning.
+  bed.clock.Advance(2min);
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  auto c = bed.Condition();
+  EXPECT_EQ(c->status, "False");
+  EXPECT_EQ(c->reason, "DelegationMissing");
+  EXPECT_THAT(bed.Findings(), ElementsAre("DelegationMissing:Warning"));
+  EXPECT_THAT(bed.Events(), ElementsAre("Warning DelegationMissing"));
+  const std::string since = bed.Status()["findings"][0]["since"];
+
+  // Second consecutive probe: confirmed, Critical, and an Event for the worse news.
+  bed.clock.Advance(2min);
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_THAT(bed.Findings(), ElementsAre("DelegationMissing:Critical"));
+  EXPECT_EQ(bed.Status()["findings"][0]["since"], since) << "since is when the finding first appeared";
+  EXPECT_THAT(bed.Events(), ElementsAre("Warning DelegationMissing", "Warning DelegationMissing"));
+
+  // Third: still Critical, no new Event.
+  bed.clock.Advance(2min);
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_THAT(bed.Findings(), ElementsAre("DelegationMissing:Critical"));
+  EXPECT_EQ(bed.Events().size(), 2u);
+
+  // The registry restores the delegation.
+  ScriptHierarchy(bed.resolver);
+  bed.clock.Advance(2min);
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_EQ(bed.Condition()->status, "True");
+  EXPECT_THAT(bed.Findings(), IsEmpty());
+  EXPECT_THAT(bed.Events(), ElementsAre("Warning DelegationMissing", "Warning DelegationMissing",
+                                        "Normal DelegationHealthy"));
+}
+
+TEST(DelegationController, AfterARestartTheStatusSaysWhatWasAlreadyReported) {
+  Bed bed;
+  Undelegate(bed.resolver);
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_THAT(bed.Events(), ElementsAre("Warning DelegationMissing"));
+
+  // A new controller (a restart, a new leader) has no verdict in memory: the status already says it.
+  DelegationController fresh(domain::Context{bed.client, bed.domains, bed.recorder, bed.domain_metrics, bed.clock},
+                             bed.providers, bed.prober, DelegationControllerOptions{.confirmations = 2});
+  ASSERT_TRUE(fresh.Reconcile("web/z").status.ok());
+  EXPECT_THAT(bed.Findings(), ElementsAre("DelegationMissing:Warning")) << "History starts again after a restart";
+  EXPECT_THAT(bed.Events(), ElementsAre("Warning DelegationMissing"));
+}
+
+TEST(DelegationController, FailedStatusWriteIsRetriedWithoutProbingAgain) {
+  Bed bed;
+  bed.api.set_fail_status(true);
+  kube::ReconcileResult r = bed.controller.Reconcile("web/z");
+  ASSERT_FALSE(r.status.ok());
+  EXPECT_EQ(r.status.error().code, ErrorCode::kUnavailable);
+  const size_t probes = bed.resolver.probes().size();
+
+  bed.api.set_fail_status(false);
+  bed.clock.Advance(1s);
+  r = bed.controller.Reconcile("web/z");
+  ASSERT_TRUE(r.status.ok()) << r.status.error().ToString();
+  EXPECT_EQ(bed.resolver.probes().size(), probes);
+  EXPECT_EQ(bed.api.status_writes(), 2);
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(2min - 1s));
+  EXPECT_EQ(bed.Condition()->status, "True");
+
+  // Written: the next early trigger neither probes nor writes.
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_EQ(bed.api.status_writes(), 2);
+}
+
+TEST(DelegationController, UnbuildableZoneIsStillProbedWithoutExpectations) {
+  Bed bed;
+  json d = Domain();
+  d["spec"]["records"] = json::array({{{"name", "www"}, {"type", "A"}, {"values", {"300.1.1.1"}}}});
+  bed.domains.Upsert(d);
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_EQ(bed.Condition()->status, "True");
+  for (const dns::Probe& p : bed.resolver.probes()) {
+    EXPECT_NE(p.qname, "www.z.test.") << "no record expectations from an invalid spec";
+  }
+  bool asked_glue_address = false;
+  for (const dns::Probe& p : bed.resolver.probes()) asked_glue_address |= p.address == "10.0.2.1";
+  EXPECT_TRUE(asked_glue_address) << "spec.nameservers still name the servers";
+}
+
+TEST(DelegationController, DeletedDomainIsForgotten) {
+  Bed bed;
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  bed.domains.Remove(Domain());
+  kube::ReconcileResult r = bed.controller.Reconcile("web/z");
+  EXPECT_TRUE(r.status.ok());
+  EXPECT_FALSE(r.requeue_after);
+  // Created again under the same name: a new Domain, probed at once.
+  bed.domains.Upsert(Domain());
+  const size_t probes = bed.resolver.probes().size();
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_GT(bed.resolver.probes().size(), probes);
+}
+
+}  // namespace
+}  // namespace domainguard::delegation

@@ -1,0 +1,66 @@
+#include "controller/domain/domain_object.h"
+
+#include <algorithm>
+#include <cctype>
+#include <tuple>
+
+#include "controller/kube/event_recorder.h"
+
+namespace domainguard::domain {
+
+using nlohmann::json;
+
+std::string CanonicalZone(const json& domain) {
+  if (!domain.is_object() || !domain.contains("spec") || !domain["spec"].is_object()) return "";
+  const json& spec = domain["spec"];
+  if (!spec.contains("zone") || !spec["zone"].is_string()) return "";
+  std::string z = spec["zone"].get<std::string>();
+  std::transform(z.begin(), z.end(), z.begin(), [](unsigned char c) { return std::tolower(c); });
+  while (!z.empty() && z.back() == '.') z.pop_back();
+  if (z.empty()) return "";
+  return z + ".";
+}
+
+std::vector<std::string> ZoneIndexValues(const json& domain) {
+  std::string z = CanonicalZone(domain);
+  if (z.empty()) return {};
+  return {z};
+}
+
+std::optional<std::string> ZoneClaimWinner(const std::vector<json>& claimants) {
+  std::optional<std::string> best_key;
+  std::string best_created;
+  for (const json& d : claimants) {
+    std::string created;
+    if (d.contains("metadata") && d["metadata"].contains("creationTimestamp") &&
+        d["metadata"]["creationTimestamp"].is_string()) {
+      created = d["metadata"]["creationTimestamp"].get<std::string>();
+    }
+    // RFC 3339 UTC timestamps of the apiserver ("2026-12-02T13:00:00Z") order as strings; a missing one sorts
+    // last ("~" is above every digit) so an object not yet created never wins over a real one.
+    if (created.empty()) created = "~";
+    const std::string key = kube::ObjectKey(d);
+    if (!best_key || std::tie(created, key) < std::tie(best_created, *best_key)) {
+      best_key = key;
+      best_created = created;
+    }
+  }
+  return best_key;
+}
+
+std::optional<std::string> Annotation(const json& obj, const std::string& name) {
+  if (!obj.contains("metadata") || !obj["metadata"].contains("annotations")) return std::nullopt;
+  const json& a = obj["metadata"]["annotations"];
+  if (!a.is_object() || !a.contains(name) || !a[name].is_string()) return std::nullopt;
+  return a[name].get<std::string>();
+}
+
+kube::ObjectRef DomainRef(const json& domain) {
+  kube::ObjectRef ref = kube::ObjectRef::FromObject(domain);
+  // List items of some apiservers omit apiVersion and kind; an Event must still say what it is about.
+  if (ref.api_version.empty()) ref.api_version = kube::kDomains.ApiVersion();
+  if (ref.kind.empty()) ref.kind = std::string(kube::kDomains.kind);
+  return ref;
+}
+
+}  // namespace domainguard::domain

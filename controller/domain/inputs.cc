@@ -1,0 +1,110 @@
+#include "controller/domain/inputs.h"
+
+#include <algorithm>
+#include <set>
+
+#include "controller/kube/config.h"
+
+namespace domainguard::domain {
+
+using nlohmann::json;
+
+std::vector<ProviderRef> ResolveProviders(const json& domain, const kube::Store& providers) {
+  std::vector<ProviderRef> out;
+  const std::string ns = kube::Namespace(domain);
+  const json spec = domain.value("spec", json::object());
+  const json list = spec.is_object() ? spec.value("providers", json::array()) : json::array();
+  if (!list.is_array()) return out;
+  for (size_t i = 0; i < list.size(); ++i) {
+    ProviderRef ref;
+    const std::string field = "spec.providers[" + std::to_string(i) + "].name";
+    if (!list[i].is_object() || !list[i].contains("name") || !list[i]["name"].is_string()) {
+      ref.error = field + ": required";
+      out.push_back(std::move(ref));
+      continue;
+    }
+    ref.name = list[i]["name"].get<std::string>();
+    ref.object = providers.Get(kube::ObjectKey(ns, ref.name));
+    if (!ref.object) ref.error = field + ": DNSProvider \"" + ref.name + "\" not found in namespace \"" + ns + "\"";
+    out.push_back(std::move(ref));
+  }
+  return out;
+}
+
+std::vector<std::string> ProviderNameservers(const std::vector<ProviderRef>& providers) {
+  std::set<std::string> names;
+  for (const ProviderRef& p : providers) {
+    if (!p.object) continue;
+    const json spec = p.object->value("spec", json::object());
+    if (!spec.is_object()) continue;
+    const json list = spec.value("nameservers", json::array());
+    if (!list.is_array()) continue;
+    for (const json& n : list) {
+      if (n.is_string()) names.insert(n.get<std::string>());
+    }
+  }
+  return {names.begin(), names.end()};
+}
+
+providers::SecretLookup SecretLookupIn(kube::Client& client, std::string ns) {
+  return [&client, ns = std::move(ns)](const std::string& name, const std::string& key) -> Result<std::string> {
+    Result<json> secret = client.Get(kube::kSecrets, ns, name);
+    if (!secret.ok()) {
+      if (secret.error().code == ErrorCode::kNotFound) {
+        return Error::NotFound("Secret \"" + name + "\" not found in namespace \"" + ns + "\"");
+      }
+      return secret.error().Wrap("reading Secret \"" + name + "\"");
+    }
+    const json data = secret->value("data", json::object());
+    if (!data.is_object() || !data.contains(key) || !data[key].is_string()) {
+      return Error::NotFound("Secret \"" + name + "\" has no key \"" + key + "\"");
+    }
+    Result<std::string> decoded = kube::DecodeBase64(data[key].get<std::string>());
+    if (!decoded.ok()) return Error::InvalidArgument("Secret \"" + name + "\" key \"" + key + "\": not base64");
+    return decoded;
+  };
+}
+
+Result<zone::DesiredZone> BuildDomainZone(const json& domain, const std::vector<ProviderRef>& providers,
+                                          kube::Client& client) {
+  const json spec = domain.value("spec", json::object());
+  if (!spec.is_object()) return Error::InvalidArgument("spec: must be an object");
+  const bool own_nameservers =
+      spec.contains("nameservers") && spec["nameservers"].is_array() && !spec["nameservers"].empty();
+  if (!own_nameservers) {
+    for (const ProviderRef& p : providers) {
+      if (!p.object) {
+        return Error::InvalidArgument(p.error + "; spec.nameservers is empty, so the apex NS set (the union of " +
+                                      "the providers' name servers) cannot be known");
+      }
+    }
+  }
+  zone::ZoneSources sources;
+  sources.provider_nameservers = ProviderNameservers(providers);
+  if (spec.contains("recordsFrom") && spec["recordsFrom"].is_object()) {
+    const json ref = spec["recordsFrom"].value("configMapRef", json::object());
+    const std::string name = ref.is_object() ? ref.value("name", "") : "";
+    const std::string key = ref.is_object() ? ref.value("key", "") : "";
+    if (name.empty() || key.empty()) {
+      return Error::InvalidArgument("spec.recordsFrom.configMapRef: name and key are required");
+    }
+    Result<json> cm = client.Get(kube::kConfigMaps, kube::Namespace(domain), name);
+    if (!cm.ok()) {
+      if (cm.error().code == ErrorCode::kNotFound) {
+        return Error::InvalidArgument("spec.recordsFrom.configMapRef: ConfigMap \"" + name +
+                                      "\" not found in namespace \"" + kube::Namespace(domain) + "\"");
+      }
+      // The apiserver being unreachable is not the user's fault: say so, and the caller retries.
+      return cm.error().Wrap("spec.recordsFrom.configMapRef: reading ConfigMap \"" + name + "\"");
+    }
+    const json data = cm->value("data", json::object());
+    if (!data.is_object() || !data.contains(key) || !data[key].is_string()) {
+      return Error::InvalidArgument("spec.recordsFrom.configMapRef: ConfigMap \"" + name + "\" has no key \"" +
+                                    key + "\"");
+    }
+    sources.records_from = data[key].get<std::string>();
+  }
+  return zone::BuildDesiredZone(spec, sources);
+}
+
+}  // namespace domainguard::domain

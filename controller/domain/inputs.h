@@ -1,0 +1,47 @@
+// The inputs a Domain's controllers share: its DNSProviders (looked up in the Domain's own namespace only) and its
+// desired zone (spec.records + spec.recordsFrom's ConfigMap + the apex NS set). Every problem names the field:
+//   spec.providers[1].name: DNSProvider "bind-b" not found in namespace "web"
+//   spec.recordsFrom.configMapRef: ConfigMap "example-zone" has no key "zone"
+//
+// Thread-safety: pure apart from the client call for the ConfigMap; safe from several threads.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/base/result.h"
+#include "controller/kube/client.h"
+#include "controller/kube/store.h"
+#include "controller/providers/provider_factory.h"
+#include "controller/zone/desired_zone.h"
+
+namespace domainguard::domain {
+
+struct ProviderRef {
+  std::string name;                    // spec.providers[i].name
+  std::optional<nlohmann::json> object;  // the DNSProvider of the Domain's namespace; nullopt: not found
+  std::string error;                   // why `object` is absent, naming the field
+};
+
+// Resolves spec.providers against the DNSProvider cache, in spec order. A provider of another namespace is never
+// used: the lookup key is always "<the Domain's namespace>/<name>".
+std::vector<ProviderRef> ResolveProviders(const nlohmann::json& domain, const kube::Store& providers);
+
+// The union of the found providers' spec.nameservers.
+std::vector<std::string> ProviderNameservers(const std::vector<ProviderRef>& providers);
+
+// Looks up Secret keys in namespace `ns` only (a DNSProvider may only use Secrets of its own namespace). Errors
+// name the Secret and key, never the value. `client` must outlive the returned function.
+providers::SecretLookup SecretLookupIn(kube::Client& client, std::string ns);
+
+// Builds the desired zone. When spec.nameservers is empty the apex NS set is the providers' name servers, so a
+// missing provider makes the zone unknowable: that is an error (kInvalidArgument naming the provider), never a
+// smaller NS set that would remove the missing provider's name servers everywhere else.
+// `client` reads the recordsFrom ConfigMap from the Domain's namespace.
+Result<zone::DesiredZone> BuildDomainZone(const nlohmann::json& domain, const std::vector<ProviderRef>& providers,
+                                          kube::Client& client);
+
+}  // namespace domainguard::domain

@@ -1,0 +1,83 @@
+#include "controller/domain/ready_controller.h"
+
+#include <spdlog/spdlog.h>
+
+#include "controller/domain/domain_object.h"
+#include "controller/domain/status_part.h"
+
+namespace domainguard::domain {
+
+using nlohmann::json;
+
+namespace {
+
+const json& StatusOf(const json& domain) {
+  static const json kEmpty = json::object();
+  auto it = domain.find("status");
+  return it != domain.end() && it->is_object() ? *it : kEmpty;
+}
+
+}  // namespace
+
+kube::Condition ReadyCondition(const json& domain) {
+  std::vector<kube::Condition> conditions = kube::GetConditions(StatusOf(domain));
+  return kube::SummarizeReady(conditions, kube::Generation(domain));
+}
+
+kube::ReconcileResult ReadyController::Reconcile(const std::string& key) {
+  std::optional<json> domain = ctx_.domains.Get(key);
+  const size_t slash = key.find('/');
+  const std::string ns = slash == std::string::npos ? "" : key.substr(0, slash);
+  const std::string name = slash == std::string::npos ? key : key.substr(slash + 1);
+  if (!domain) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (zones_.erase(key) > 0) {
+      int n = ctx_.metrics.ForgetDomain(ns, name);
+      spdlog::info("ready domain={} decision=forget-metrics series={}", key, n);
+    }
+    return {};
+  }
+  const std::string zone = CanonicalZone(*domain);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    zones_[key] = zone;
+  }
+  const json& status = StatusOf(*domain);
+  const metrics::DomainRef ref{ns, name, zone};
+
+  // Metrics mirror the status as it stands in the cache.
+  for (const kube::Condition& c : kube::GetConditions(status)) {
+    if (c.type != kube::kReady) ctx_.metrics.SetCondition(ref, c.type, c.status);
+  }
+  std::vector<metrics::FindingSample> findings;
+  if (status.contains("findings") && status["findings"].is_array()) {
+    for (const json& f : status["findings"]) {
+      if (!f.is_object()) continue;
+      findings.push_back({f.value("reason", ""), f.value("severity", "")});
+    }
+  }
+  ctx_.metrics.SetFindings(ref, findings);
+  const bool failover = status.contains("failover") && status["failover"].is_object() &&
+                        status["failover"].value("active", false);
+  ctx_.metrics.SetFailoverActive(ref, failover);
+
+  kube::Condition ready = ReadyCondition(*domain);
+  ctx_.metrics.SetCondition(ref, kube::kReady, ready.status);
+  StatusPart part;
+  part.field_manager = kReadyFieldManager;
+  part.fields["observedGeneration"] = kube::Generation(*domain);
+  part.conditions.push_back(ready);
+  Result<bool> wrote = WriteStatusPart(ctx_.client, kube::kDomains, *domain, part, ctx_.clock);
+  if (!wrote.ok()) {
+    if (wrote.error().code == ErrorCode::kNotFound) return {};
+    spdlog::warn("ready domain={} zone={} decision=retry error=\"{}\"", key, zone, wrote.error().ToString());
+    return {wrote.error(), std::nullopt};
+  }
+  if (*wrote) {
+    spdlog::info("ready domain={} zone={} decision=set-ready status={} reason={}", key, zone, ready.status,
+                 ready.reason);
+  }
+  return {};
+}
+
+}  // namespace domainguard::domain

@@ -1,0 +1,38 @@
+// The Ready controller: Ready is a pure summary of the conditions the other Domain controllers own
+// (kube::SummarizeReady), written under its own field manager together with status.observedGeneration. It also
+// exports what the status says as metrics (domainguard_domain_condition, domainguard_domain_finding,
+// domainguard_failover_active), so every series has one writer and follows the status users see.
+//
+// Thread-safety: Reconcile may run on several worker threads for different keys.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/domain/context.h"
+#include "controller/kube/conditions.h"
+#include "controller/kube/workqueue.h"
+
+namespace domainguard::domain {
+
+inline constexpr const char* kReadyFieldManager = "domainguard-ready";
+
+// The Ready condition for `domain` from its status conditions (pure).
+kube::Condition ReadyCondition(const nlohmann::json& domain);
+
+class ReadyController {
+ public:
+  explicit ReadyController(Context ctx) : ctx_(ctx) {}
+
+  kube::ReconcileResult Reconcile(const std::string& key);
+
+ private:
+  Context ctx_;
+  std::mutex mu_;
+  std::map<std::string, std::string> zones_;  // guarded by mu_; key -> zone, to forget metrics of deleted Domains
+};
+
+}  // namespace domainguard::domain

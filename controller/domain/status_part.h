@@ -1,0 +1,55 @@
+// StatusPart: the share of a Domain's status that one controller owns, written with server-side apply under that
+// controller's own field manager. The records, delegation, registration and ready controllers each own their
+// fields (status.providers / status.delegation / status.registration ...), their condition (conditions are a
+// list-map keyed by type) and their findings (a list-map keyed by reason), so they never overwrite each other and
+// never conflict on resourceVersion, whatever order they run in.
+//
+// PlanStatusPart is the pure half (current status + part -> what to apply, or nothing when it is already there);
+// WriteStatusPart sends it. A controller writes only when something it owns changed, so a steady state costs no
+// status writes.
+//
+// Thread-safety: pure functions; WriteStatusPart uses the thread-safe kube::Client.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/base/clock.h"
+#include "controller/base/result.h"
+#include "controller/kube/client.h"
+#include "controller/kube/conditions.h"
+
+namespace domainguard::domain {
+
+struct FindingEntry {
+  std::string reason;    // api.md reason, unique within the Domain's findings
+  std::string severity;  // "Critical", "Warning", "Info", "Unknown"
+  std::string message;
+};
+
+struct StatusPart {
+  std::string field_manager;                     // e.g. "domainguard-records"
+  nlohmann::json fields = nlohmann::json::object();  // top-level status fields owned outright
+  std::vector<kube::Condition> conditions;       // owned conditions (lastTransitionTime kept unless status moves)
+  bool owns_findings = false;                    // the part owns the findings whose reasons `owns_reason` accepts
+  std::vector<FindingEntry> findings;
+  std::function<bool(std::string_view reason)> owns_reason;
+};
+
+// The status object to apply for `part`, given the Domain's `current_status` (may be null/absent); nullopt when
+// every owned field, condition and finding already holds what `part` says. Findings keep their `since` from the
+// current status when the same reason was already there, else `now`.
+std::optional<nlohmann::json> PlanStatusPart(const nlohmann::json& current_status, const StatusPart& part,
+                                             SystemTime now);
+
+// Plans and, when needed, applies `part` to `obj` (the cached object of `resource`: apiVersion, kind, metadata,
+// status). Returns true when a write was made. Errors are the client's (kNotFound: the object is gone).
+Result<bool> WriteStatusPart(kube::Client& client, const kube::Resource& resource, const nlohmann::json& obj,
+                             const StatusPart& part, const Clock& clock);
+
+}  // namespace domainguard::domain
