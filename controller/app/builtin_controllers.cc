@@ -11,6 +11,7 @@
 #include "controller/dns/ares_resolver.h"
 #include "controller/dns/notify_listener.h"
 #include "controller/domain/domain_object.h"
+#include "controller/domain/inputs.h"
 #include "controller/domain/ready_controller.h"
 #include "controller/http/transport.h"
 #include "controller/kube/event_recorder.h"
@@ -65,6 +66,17 @@ MapFunc ProviderToDomains(kube::Store& domains) {
           break;
         }
       }
+    }
+    return keys;
+  };
+}
+
+// ConfigMap -> the Domains of its namespace whose recordsFrom names it.
+MapFunc ConfigMapToDomains(kube::Store& domains) {
+  return [&domains](const json& cm) {
+    std::vector<std::string> keys;
+    for (const json& d : domains.ByIndex(kube::kNamespaceIndex, kube::Namespace(cm))) {
+      if (domain::RecordsFromConfigMap(d) == kube::Name(cm)) keys.push_back(kube::ObjectKey(d));
     }
     return keys;
   };
@@ -151,7 +163,10 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   kube::Store& domains = manager.informers().For(domains_type).store();
   domains.AddIndex(domain::kZoneIndex, domain::ZoneIndexValues);
   kube::Store& providers = manager.informers().For(providers_type).store();
-  domain::Context ctx{client, domains, *rt->events, manager.domain_metrics(), clock};
+  // ConfigMaps are cached for recordsFrom: an edit of a master file reaches the providers at once.
+  const ResourceType configmaps_type = ResourceType::From(kube::kConfigMaps);
+  kube::Store& configmaps = manager.informers().For(configmaps_type).store();
+  domain::Context ctx{client, domains, *rt->events, manager.domain_metrics(), clock, &configmaps};
 
   records::RecordsControllerOptions ro;
   ro.poll_interval = options.drift_poll_interval;
@@ -170,6 +185,7 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   rs.reconcile = ReconcileOf(rt->records.get());
   rs.watches.push_back({providers_type, ProviderToDomains(domains)});
   rs.watches.push_back({domains_type, SameZone(domains)});
+  rs.watches.push_back({configmaps_type, ConfigMapToDomains(domains)});
   Controller& records_controller = manager.AddController(std::move(rs));
 
   ControllerSpec ds;

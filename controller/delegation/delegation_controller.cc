@@ -302,7 +302,7 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
 
   // 3. What to expect: the desired zone, or only the zone (and spec.nameservers) when it cannot be built.
   const std::vector<domain::ProviderRef> providers = domain::ResolveProviders(*domain, providers_);
-  Result<zone::DesiredZone> desired = domain::BuildDomainZone(*domain, providers, ctx_.client);
+  Result<zone::DesiredZone> desired = domain::BuildDomainZone(*domain, providers, ctx_.client, ctx_.configmaps);
   const ZoneSpec spec = desired.ok() ? ZoneSpecFromDesired(*desired, providers) : ZoneSpecFromDomain(*domain, providers);
 
   // 4. Probe and judge.

@@ -18,6 +18,8 @@ struct Context {
   kube::EventRecorder& events;
   metrics::DomainMetrics& metrics;
   const Clock& clock;
+  // The ConfigMap cache (recordsFrom); null: ConfigMaps are read from the apiserver when needed.
+  const kube::Store* configmaps = nullptr;
 };
 
 }  // namespace domainguard::domain

@@ -65,8 +65,15 @@ providers::SecretLookup SecretLookupIn(kube::Client& client, std::string ns) {
   };
 }
 
+std::string RecordsFromConfigMap(const json& domain) {
+  const json spec = domain.value("spec", json::object());
+  if (!spec.is_object() || !spec.contains("recordsFrom") || !spec["recordsFrom"].is_object()) return "";
+  const json ref = spec["recordsFrom"].value("configMapRef", json::object());
+  return ref.is_object() ? ref.value("name", "") : "";
+}
+
 Result<zone::DesiredZone> BuildDomainZone(const json& domain, const std::vector<ProviderRef>& providers,
-                                          kube::Client& client) {
+                                          kube::Client& client, const kube::Store* configmaps) {
   const json spec = domain.value("spec", json::object());
   if (!spec.is_object()) return Error::InvalidArgument("spec: must be an object");
   const bool own_nameservers =
@@ -88,7 +95,13 @@ Result<zone::DesiredZone> BuildDomainZone(const json& domain, const std::vector<
     if (name.empty() || key.empty()) {
       return Error::InvalidArgument("spec.recordsFrom.configMapRef: name and key are required");
     }
-    Result<json> cm = client.Get(kube::kConfigMaps, kube::Namespace(domain), name);
+    Result<json> cm = Error::NotFound("ConfigMap " + name);
+    if (configmaps) {
+      std::optional<json> cached = configmaps->Get(kube::ObjectKey(kube::Namespace(domain), name));
+      if (cached) cm = std::move(*cached);
+    } else {
+      cm = client.Get(kube::kConfigMaps, kube::Namespace(domain), name);
+    }
     if (!cm.ok()) {
       if (cm.error().code == ErrorCode::kNotFound) {
         return Error::InvalidArgument("spec.recordsFrom.configMapRef: ConfigMap \"" + name +

@@ -40,8 +40,12 @@ providers::SecretLookup SecretLookupIn(kube::Client& client, std::string ns);
 // Builds the desired zone. When spec.nameservers is empty the apex NS set is the providers' name servers, so a
 // missing provider makes the zone unknowable: that is an error (kInvalidArgument naming the provider), never a
 // smaller NS set that would remove the missing provider's name servers everywhere else.
-// `client` reads the recordsFrom ConfigMap from the Domain's namespace.
+// The recordsFrom ConfigMap is read from the Domain's namespace: from `configmaps` (the informer cache) when given,
+// else with `client`.
 Result<zone::DesiredZone> BuildDomainZone(const nlohmann::json& domain, const std::vector<ProviderRef>& providers,
-                                          kube::Client& client);
+                                          kube::Client& client, const kube::Store* configmaps = nullptr);
+
+// The recordsFrom ConfigMap's name, "" when the Domain has none.
+std::string RecordsFromConfigMap(const nlohmann::json& domain);
 
 }  // namespace domainguard::domain

@@ -200,6 +200,11 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
   for (const domain::ProviderRef& r : refs) {
     trigger += "|" + r.name + "@" + (r.object ? kube::ResourceVersion(*r.object) : "-");
   }
+  // An edit of the recordsFrom master file is an edit of the zone.
+  if (const std::string cm = domain::RecordsFromConfigMap(*domain); !cm.empty() && ctx_.configmaps) {
+    std::optional<json> obj = ctx_.configmaps->Get(kube::ObjectKey(ns, cm));
+    trigger += "|cm@" + (obj ? kube::ResourceVersion(*obj) : "-");
+  }
   const MonotonicTime now = ctx_.clock.Monotonic();
   KeyState st;
   {
@@ -243,7 +248,7 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
   }
 
   // 4. Desired zone and sync.
-  Result<zone::DesiredZone> desired = domain::BuildDomainZone(*domain, refs, ctx_.client);
+  Result<zone::DesiredZone> desired = domain::BuildDomainZone(*domain, refs, ctx_.client, ctx_.configmaps);
   if (!desired.ok() && desired.error().code != ErrorCode::kInvalidArgument) {
     // The apiserver could not be asked (the ConfigMap read failed): not the user's fault, nothing decided.
     spdlog::warn("records domain={} zone={} decision=retry error=\"{}\"", key, zone, desired.error().ToString());
