@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # The demo: installs what is needed, builds domainguard, brings the local test bed up (kube-apiserver + etcd,
 # two PowerDNS, BIND as RFC 2136 provider and a root -> TLD -> child DNS hierarchy, RDAP and WHOIS servers, all
-# on loopback) and shows what domainguard does on it.
+# on loopback), starts `domainguard run` on it with three Domains, and replays the three incidents domainguard
+# exists for:
+#   1. a DNS host loses records and MX, then freezes updates: domainguard repairs the records within seconds,
+#      keeps the edits made while the host is down pending, and applies them when it is back;
+#   2. the main domain nears expiry, expires, and the registrar parks its name servers: warned weeks ahead
+#      (ExpiringSoon), then Expired and NameserversChanged, seen at the TLD servers themselves;
+#   3. the registry suspends a domain and removes its glue: DelegationMissing on it, DependencyBroken on the
+#      domain whose name servers live under it, RegistryHold from the registry's WHOIS.
 #
-#   hack/demo.sh           run the demo and leave the bed up for exploring (hack/testbed.sh down when done)
-#   hack/demo.sh --down    bring the bed down at the end
+#   hack/demo.sh           run the demo and leave the bed and the controller up for exploring
+#   hack/demo.sh --down    stop the controller and bring the bed down at the end
+#
+# Output: what happens, step by step, with `kubectl get domains` and dig answers. The controller log is
+# $DG_BED_DIR/logs/domainguard-demo.log; its metrics http://127.0.0.1:18090/metrics.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -12,31 +22,240 @@ teardown=0
 case "${1:-}" in
   "") ;;
   --down) teardown=1 ;;
-  -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) die "unknown option '$1' (see hack/demo.sh --help)" ;;
 esac
 
 cd "$DG_ROOT"
-step "installing what is needed"
+step "installing what is needed (apt packages; kube-apiserver, etcd, helm built with Go into $DG_CACHE)"
 bash hack/install.sh
 step "building domainguard"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build --target domainguard
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
+  >/dev/null
+cmake --build build --target domainguard | tail -1
 DG=$DG_ROOT/build/controller/app/domainguard
 "$DG" version
 
 step "bringing the local test bed up"
 bash hack/testbed.sh up
 eval "$(bash hack/testbed.sh env)"
-[ "$teardown" -eq 1 ] && trap 'bash hack/testbed.sh down' EXIT
-bash hack/testbed.sh status
-
-step "the bed's control plane"
 tools_path
-kubectl get namespaces
-step "the local DNS hierarchy: root -> net. -> pdns-a.net."
-dig +norec +noall +authority +additional @127.53.0.1 ns1.pdns-a.net. A
-dig +norec +noall +authority +additional @127.53.10.1 ns1.pdns-a.net. A
-dig +norec +noall +answer @127.53.1.1 ns1.pdns-a.net. A
+NS="demo-$(date +%s)"  # namespaces stay Terminating on the bed (no controller-manager): a fresh one per run
+LOG="$DG_BED_DIR/logs/domainguard-demo.log"
+PIDFILE="$DG_BED_DIR/pids/domainguard-demo.pid"
+stop_controller() {
+  if [ -s "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then kill "$(cat "$PIDFILE")"; fi
+  rm -f "$PIDFILE"
+}
+if [ "$teardown" -eq 1 ]; then trap 'stop_controller; bash hack/testbed.sh down' EXIT; fi
 
-step "done; the bed stays up (hack/testbed.sh down to stop it)"
+say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+show() { printf '  $ %s\n' "$*"; "$@" 2>&1 | sed 's/^/    /'; }
+domains() { show kubectl -n "$NS" get domains; }
+cond() {
+  kubectl -n "$NS" get domain "$1" -o "jsonpath={.status.conditions[?(@.type==\"$2\")].status}/{.status.conditions[?(@.type==\"$2\")].reason}" 2>/dev/null
+}
+# wait_for DESCRIPTION SECONDS CMD...: poll until CMD succeeds; the demo stops with one line if it does not.
+wait_until() {
+  local what=$1 deadline=$((SECONDS + $2))
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || die "demo: $what did not happen within $2 s (controller log: $LOG)"
+    sleep 0.5
+  done
+  printf '  ... %s (%ss)\n' "$what" "$((SECONDS - T0))"
+}
+is_cond() { [ "$(cond "$1" "$2")" = "$3" ]; }
+has_finding() {
+  kubectl -n "$NS" get domain "$1" -o jsonpath='{range .status.findings[*]}{.reason}/{.severity}{"\n"}{end}' |
+    grep -qx "$2"
+}
+findings() {
+  show kubectl -n "$NS" get domain "$1" -o \
+    'jsonpath={range .status.findings[*]}{.severity}{"\t"}{.reason}{"\t"}{.message}{"\n"}{end}'
+}
+served() { dig +norec +short +time=2 +tries=2 "@$1" "$2" "$3" | sort | tr '\n' ' ' | sed 's/ $//'; }
+serves() { [ "$(served "$1" "$2" "$3")" = "$4" ]; }
+tld_update() {  # tld_update ZONE "update ..."...: both TLD servers, TSIG-signed (what a registry does)
+  local zone=$1 s
+  shift
+  for s in ${DG_TLD_SERVERS//,/ }; do
+    { printf 'server %s\nzone %s\n' "$s" "$zone"; printf '%s\n' "$@"; printf 'send\n'; } |
+      nsupdate -y "hmac-sha256:$DG_TLD_TSIG_NAME:$DG_TLD_TSIG_SECRET" -t 5
+  done
+}
+registry() { curl -fs -X POST -H 'Content-Type: application/json' --data "$1" "$DG_REGISTRY_CONTROL/select" >/dev/null; }
+pdns_a() {
+  curl -s -o /dev/null -w '%{http_code}' -X "$1" -H "X-API-Key: $DG_PDNS_A_KEY" -H 'Content-Type: application/json' \
+    ${3:+--data "$3"} "$DG_PDNS_A_API/api/v1/servers/localhost$2"
+}
+
+say "0. The starting point: three zones, their delegations at the TLD servers, their registrations"
+# A previous run's state is replaced: the demo is repeatable on a kept bed.
+stop_controller
+for z in shop.test client.test hoster.sm; do
+  pdns_a DELETE "/zones/$z." >/dev/null
+  curl -s -o /dev/null -X DELETE -H "X-API-Key: $DG_PDNS_B_KEY" "$DG_PDNS_B_API/api/v1/servers/localhost/zones/$z."
+done
+"$DG_RFC2136_RNDC" delzone -clean shop.test >/dev/null 2>&1 || true
+"$DG_RFC2136_ADDZONE" shop.test >/dev/null
+tld_update test. "update delete shop.test." "update delete client.test." \
+  "update add shop.test. 300 NS ns1.pdns-a.net." "update add shop.test. 300 NS ns1.pdns-b.net." \
+  "update add shop.test. 300 NS ns1.bind-c.net." \
+  "update add client.test. 300 NS ns1.hoster.sm." "update add client.test. 300 NS ns2.hoster.sm."
+tld_update sm. "update delete hoster.sm." "update delete ns1.hoster.sm." "update delete ns2.hoster.sm." \
+  "update add hoster.sm. 300 NS ns1.hoster.sm." "update add hoster.sm. 300 NS ns2.hoster.sm." \
+  "update add ns1.hoster.sm. 300 A 127.53.1.1" "update add ns2.hoster.sm. 300 A 127.53.1.2"
+curl -fs -X POST "$DG_REGISTRY_CONTROL/reset" >/dev/null
+registry '{"domain":"shop.test","rdap":"expiring-soon"}'
+kubectl apply -f crds/ >/dev/null
+kubectl wait --for=condition=Established crd/domains.domainguard.io crd/dnsproviders.domainguard.io --timeout=30s >/dev/null
+kubectl create namespace "$NS" >/dev/null
+kubectl -n "$NS" create secret generic pdns-a --from-literal=api-key="$DG_PDNS_A_KEY" >/dev/null
+kubectl -n "$NS" create secret generic pdns-b --from-literal=api-key="$DG_PDNS_B_KEY" >/dev/null
+kubectl -n "$NS" create secret generic bind-c --from-literal=secret="$DG_RFC2136_TSIG_SECRET" >/dev/null
+kubectl -n "$NS" apply -f - >/dev/null <<YAML
+apiVersion: domainguard.io/v1alpha1
+kind: DNSProvider
+metadata: {name: pdns-a}
+spec:
+  powerdns: {url: "$DG_PDNS_A_API", apiKeySecretRef: {name: pdns-a, key: api-key}}
+  nameservers: [ns1.pdns-a.net.]
+---
+apiVersion: domainguard.io/v1alpha1
+kind: DNSProvider
+metadata: {name: pdns-b}
+spec:
+  powerdns: {url: "$DG_PDNS_B_API", apiKeySecretRef: {name: pdns-b, key: api-key}}
+  nameservers: [ns1.pdns-b.net.]
+---
+apiVersion: domainguard.io/v1alpha1
+kind: DNSProvider
+metadata: {name: bind-c}
+spec:
+  rfc2136: {server: "$DG_RFC2136_SERVER", tsig: {keyName: "$DG_RFC2136_TSIG_NAME", algorithm: hmac-sha256, secretRef: {name: bind-c, key: secret}}}
+  nameservers: [ns1.bind-c.net.]
+---
+# The company's main domain, served by three providers at once.
+apiVersion: domainguard.io/v1alpha1
+kind: Domain
+metadata: {name: shop}
+spec:
+  zone: shop.test
+  providers: [{name: pdns-a}, {name: pdns-b}, {name: bind-c}]
+  records:
+  - {name: "@", type: MX, ttl: 300, values: ["10 mail.shop.test."]}
+  - {name: "@", type: TXT, values: ['"v=spf1 mx -all"']}
+  - {name: www, type: A, ttl: 60, values: [192.0.2.80]}
+  - {name: mail, type: A, values: [192.0.2.25]}
+  - {name: api, type: A, values: [192.0.2.81, 192.0.2.82]}
+  checks: {delegation: {interval: 10s}, registration: {interval: 1m}}
+---
+# A hosting company's domain: its own vanity name servers, with glue at .sm.
+apiVersion: domainguard.io/v1alpha1
+kind: Domain
+metadata: {name: hoster}
+spec:
+  zone: hoster.sm
+  providers: [{name: pdns-a}, {name: pdns-b}]
+  nameservers:
+  - {name: ns1.hoster.sm., addresses: [127.53.1.1]}
+  - {name: ns2.hoster.sm., addresses: [127.53.1.2]}
+  records: [{name: www, type: A, values: [192.0.2.90]}]
+  checks: {delegation: {interval: 10s}, registration: {interval: 1m}}
+---
+# A customer of the hoster: its name servers live under hoster.sm.
+apiVersion: domainguard.io/v1alpha1
+kind: Domain
+metadata: {name: client}
+spec:
+  zone: client.test
+  providers: [{name: pdns-a}, {name: pdns-b}]
+  nameservers: [{name: ns1.hoster.sm.}, {name: ns2.hoster.sm.}]
+  records: [{name: www, type: A, values: [192.0.2.91]}]
+  checks: {delegation: {interval: 10s}, registration: {interval: 1m}}
+YAML
+"$DG" run --kubeconfig="$KUBECONFIG" --namespace="$NS" --leader-election-namespace="$NS" \
+  --metrics-bind-address=127.0.0.1:18090 --health-probe-bind-address=127.0.0.1:18091 \
+  --root-hints="$DG_ROOT_HINTS" --rdap-bootstrap="$DG_RDAP_BOOTSTRAP" --whois-servers="sm=$DG_WHOIS_ADDR" \
+  --drift-poll-interval=2s >"$LOG" 2>&1 &
+echo $! >"$PIDFILE"
+T0=$SECONDS
+wait_until "domainguard run is ready" 30 curl -fs http://127.0.0.1:18091/readyz
+wait_until "shop.test served by all three providers" 60 is_cond shop RecordsSynced True/Synced
+wait_until "hoster.sm delegation verified at both TLD servers" 60 is_cond hoster DelegationHealthy True/DelegationHealthy
+wait_until "client.test delegation verified; warned that all its name servers are under hoster.sm" 60 \
+  has_finding client SinglePointOfFailure/Warning
+domains
+for ip in "$DG_PDNS_A_DNS" "$DG_PDNS_B_DNS" "${DG_RFC2136_SERVER%:*}"; do
+  printf '    dig @%-12s shop.test MX -> %s\n' "$ip" "$(served "$ip" shop.test MX)"
+done
+
+say "1. The DNS host loses records and MX in a migration, then freezes updates"
+T0=$SECONDS
+show pdns_a PATCH /zones/shop.test. '{"rrsets":[{"name":"shop.test.","type":"MX","changetype":"DELETE"},{"name":"www.shop.test.","type":"A","changetype":"DELETE"}]}'
+printf '    dig @%s shop.test MX -> "%s" (lost)\n' "$DG_PDNS_A_DNS" "$(served "$DG_PDNS_A_DNS" shop.test MX)"
+wait_until "MX and www restored at PowerDNS A (serial moved: zone re-read and repaired)" 30 \
+  serves "$DG_PDNS_A_DNS" shop.test MX "10 mail.shop.test."
+show kubectl -n "$NS" get events.events.k8s.io --field-selector reason=DriftRepaired -o custom-columns=REASON:.reason,NOTE:.note
+T0=$SECONDS
+"$DG_PDNS_A_STOP" >/dev/null
+printf '  PowerDNS A is down ("backlogged"); the Domain is edited: www moves to 192.0.2.88\n'
+kubectl -n "$NS" patch domain shop --type=json \
+  -p '[{"op":"replace","path":"/spec/records/2/values","value":["192.0.2.88"]}]' >/dev/null
+wait_until "PowerDNS B and BIND serve the edit while A is down" 30 serves "$DG_PDNS_B_DNS" www.shop.test A 192.0.2.88
+wait_until "A's change is kept pending (ProviderUnavailable)" 30 is_cond shop RecordsSynced False/ProviderUnavailable
+show kubectl -n "$NS" get domain shop -o \
+  'jsonpath={range .status.providers[*]}{.name}{"\tsynced="}{.synced}{"\tpending="}{.pendingChanges}{"\t"}{.reason}{"\n"}{end}'
+"$DG_PDNS_A_START" >/dev/null
+wait_until "A is back and got the edit" 90 serves "$DG_PDNS_A_DNS" www.shop.test A 192.0.2.88
+wait_until "every provider in sync again" 30 is_cond shop RecordsSynced True/Synced
+
+say "2. The main domain expires and the registrar parks its name servers"
+T0=$SECONDS
+printf '  RDAP says shop.test expires in 20 days: warned weeks ahead, not on the day\n'
+wait_until "ExpiringSoon reported" 60 has_finding shop ExpiringSoon/Warning
+findings shop
+registry '{"domain":"shop.test","rdap":"expired"}'
+printf '  the renewal fails (dead mailbox, expired card); the registry now says: expired; the registrar parks it:\n'
+tld_update test. "update delete shop.test. NS" "update add shop.test. 300 NS ns1.parking-lot.sm." \
+  "update add shop.test. 300 NS ns2.parking-lot.sm."
+kubectl -n "$NS" patch domain shop --type=merge -p '{"spec":{"checks":{"registration":{"warnBefore":"721h"}}}}' >/dev/null
+wait_until "NameserversChanged (critical: seen at both TLD servers, twice)" 60 has_finding shop NameserversChanged/Critical
+wait_until "Expired reported from RDAP" 90 has_finding shop Expired/Critical
+findings shop
+domains
+printf '  (failover to a backup domain is the next part of domainguard; today it tells people, with evidence)\n'
+tld_update test. "update delete shop.test. NS" "update add shop.test. 300 NS ns1.pdns-a.net." \
+  "update add shop.test. 300 NS ns1.pdns-b.net." "update add shop.test. 300 NS ns1.bind-c.net."
+registry '{"domain":"shop.test","rdap":"gtld-active"}'
+
+say "3. The registry suspends hoster.sm and removes its glue at the TLD"
+T0=$SECONDS
+registry '{"domain":"hoster.sm","whois":"cctld-suspended"}'
+tld_update sm. "update delete hoster.sm." "update delete ns1.hoster.sm." "update delete ns2.hoster.sm."
+printf '    dig @127.53.10.1 hoster.sm NS -> "%s" (nothing: suspended)\n' "$(served 127.53.10.1 hoster.sm NS)"
+wait_until "DelegationMissing on hoster.sm" 60 has_finding hoster DelegationMissing/Critical
+wait_until "DependencyBroken on client.test (its name servers live under hoster.sm)" 60 \
+  has_finding client DependencyBroken/Critical
+kubectl -n "$NS" patch domain hoster --type=merge -p '{"spec":{"checks":{"registration":{"warnBefore":"721h"}}}}' >/dev/null
+wait_until "RegistryHold from the .sm WHOIS (Status: Suspended)" 90 has_finding hoster RegistryHold/Critical
+findings hoster
+findings client
+show kubectl -n "$NS" get domain client -o 'jsonpath={.status.dependsOn}'
+domains
+say "Metrics (what Prometheus alerts on):"
+curl -fs http://127.0.0.1:18090/metrics | grep -E '^domainguard_domain_(finding|expiry)' | grep -E 'Critical|expiry' | head -8 |
+  sed 's/^/    /'
+
+say "Restoring hoster.sm: delegation and glue back"
+T0=$SECONDS
+tld_update sm. "update add hoster.sm. 300 NS ns1.hoster.sm." "update add hoster.sm. 300 NS ns2.hoster.sm." \
+  "update add ns1.hoster.sm. 300 A 127.53.1.1" "update add ns2.hoster.sm. 300 A 127.53.1.2"
+wait_until "hoster.sm healthy again" 60 is_cond hoster DelegationHealthy True/DelegationHealthy
+no_finding() { ! has_finding "$@"; }
+wait_until "client.test resolves again (DependencyBroken cleared)" 60 no_finding client DependencyBroken/Critical
+domains
+
+step "done. The bed and the controller stay up: kubectl -n $NS get domains; logs $LOG;"
+info "stop with: kill \$(cat $PIDFILE); hack/testbed.sh down (or run hack/demo.sh --down)"

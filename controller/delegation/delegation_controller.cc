@@ -34,6 +34,11 @@ void SortUnique(std::vector<std::string>& v) {
 
 bool IsProblem(const Finding& f) { return f.severity >= Severity::kWarning; }
 
+// A problem with the delegation as it works now. SinglePointOfFailure is a risk of its shape (all name servers
+// under one domain, TLD or provider), not a failure: it stays a finding (metric, alert, an Event when it
+// appears) but neither makes the condition False nor stands in the way of recovery.
+bool IsFailure(const Finding& f) { return IsProblem(f) && f.reason != reasons::kSinglePointOfFailure; }
+
 // The DNSProvider (of those found) whose spec.nameservers lists `ns` (canonical); "" for none.
 std::string ProviderOf(const std::string& ns, const std::vector<domain::ProviderRef>& providers) {
   for (const domain::ProviderRef& p : providers) {
@@ -151,11 +156,14 @@ kube::Condition DelegationCondition(const Verdict& v, int64_t generation) {
   kube::Condition c;
   c.type = std::string(kube::kDelegationHealthy);
   c.observed_generation = generation;
-  const auto problem = std::find_if(v.findings.begin(), v.findings.end(), IsProblem);  // the worst: sorted
+  const auto problem = std::find_if(v.findings.begin(), v.findings.end(), IsFailure);  // the worst: sorted
   if (problem == v.findings.end()) {
     c.status = std::string(kube::kConditionTrue);
     c.reason = std::string(reasons::kDelegationHealthy);
     c.message = "the parent delegates the zone as desired and its name servers answer authoritatively";
+    if (const Finding* risk = v.Find(reasons::kSinglePointOfFailure); risk != nullptr && IsProblem(*risk)) {
+      c.message += "; risk: " + risk->message;
+    }
     return c;
   }
   if (v.unknown) {
@@ -167,7 +175,7 @@ kube::Condition DelegationCondition(const Verdict& v, int64_t generation) {
     return c;
   }
   c.status = std::string(kube::kConditionFalse);
-  c.reason = v.ConditionReason();
+  c.reason = problem->reason;
   c.message = problem->message;
   return c;
 }
@@ -208,8 +216,8 @@ std::vector<DelegationEvent> VerdictChanges(const std::vector<Finding>& previous
       out.push_back({std::string(kube::kEventWarning), f.reason, f.message});
     }
   }
-  const bool was_bad = std::any_of(previous.begin(), previous.end(), IsProblem);
-  const bool is_bad = std::any_of(current.begin(), current.end(), IsProblem);
+  const bool was_bad = std::any_of(previous.begin(), previous.end(), IsFailure);
+  const bool is_bad = std::any_of(current.begin(), current.end(), IsFailure);
   if (was_bad && !is_bad) {
     out.push_back({std::string(kube::kEventNormal), std::string(reasons::kDelegationHealthy),
                    "delegation healthy again"});

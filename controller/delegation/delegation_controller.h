@@ -105,10 +105,11 @@ ZoneSpec ZoneSpecFromDesired(const zone::DesiredZone& desired, const std::vector
 // addresses sorted, providers as above), no records. Malformed entries are skipped.
 ZoneSpec ZoneSpecFromDomain(const nlohmann::json& domain, const std::vector<domain::ProviderRef>& providers);
 
-// The DelegationHealthy condition with `generation` as observedGeneration:
-//   no Warning/Critical finding -> True    DelegationHealthy
+// The DelegationHealthy condition with `generation` as observedGeneration. SinglePointOfFailure is a risk of the
+// zone's shape, not a failure of its delegation: it never decides the condition (the message names it).
+//   no Warning/Critical finding but SinglePointOfFailure -> True    DelegationHealthy
 //   v.unknown                   -> Unknown ParentUnreachable (the delegation could not be checked)
-//   otherwise                   -> False   v.ConditionReason(), the message of that (worst) finding
+//   otherwise                   -> False   the reason and message of the worst such finding
 kube::Condition DelegationCondition(const Verdict& v, int64_t generation);
 
 // True for the reasons this controller owns (reasons.h), so its findings never touch another controller's.
@@ -130,7 +131,7 @@ struct DelegationEvent {
 // The Events for a change of verdict from `previous` to `current` findings:
 //   a Warning/Critical finding not in `previous`, or more severe than there -> Warning, its reason and message
 //   `previous` had a Warning/Critical finding, `current` has none          -> Normal DelegationHealthy
-//                                                                             "delegation healthy again"
+//   (SinglePointOfFailure not counted: it does not decide the condition)      "delegation healthy again"
 // Nothing else: the same findings (or one getting milder, or an Info finding) raise no Event.
 std::vector<DelegationEvent> VerdictChanges(const std::vector<Finding>& previous, const std::vector<Finding>& current);
 

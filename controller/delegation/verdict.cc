@@ -263,16 +263,29 @@ void CheckServers(const Observation& o, const ZoneSpec& spec, Collector& c) {
               Join(lame));
   }
 
-  // Serial drift among authoritative answers.
-  std::map<uint32_t, std::vector<std::string>> by_serial;
+  // Serial drift among authoritative answers of one provider. Different providers of a multi-provider zone keep
+  // serials of their own (PowerDNS date-based, BIND counting): comparing across them would always "drift".
+  // Servers of no known provider form one group, so a plain zone (or `check` without a manifest) is compared whole.
+  auto provider_of = [&spec](const std::string& ns_name) {
+    for (const NameserverSpec& n : spec.nameservers) {
+      if (dns::CanonicalName(n.name) == dns::CanonicalName(ns_name)) return n.provider;
+    }
+    return std::string();
+  };
+  std::map<std::string, std::map<uint32_t, std::vector<std::string>>> by_provider;
   for (const ServerView& s : o.servers) {
-    if (s.outcome == ServerOutcome::kAuthoritative && s.serial) by_serial[*s.serial].push_back(DescribeServer(s));
+    if (s.outcome == ServerOutcome::kAuthoritative && s.serial) {
+      by_provider[provider_of(s.ns_name)][*s.serial].push_back(DescribeServer(s));
+    }
   }
-  if (by_serial.size() > 1) {
+  std::vector<std::string> drift;
+  for (const auto& [provider, by_serial] : by_provider) {
+    if (by_serial.size() <= 1) continue;
     std::vector<std::string> parts;
     for (const auto& [serial, who] : by_serial) parts.push_back(std::to_string(serial) + " at " + Join(who));
-    c.Add(reasons::kSerialDrift, Severity::kWarning, "SOA serials differ: " + Join(parts, "; "));
+    drift.push_back((provider.empty() ? "" : provider + ": ") + Join(parts, "; "));
   }
+  if (!drift.empty()) c.Add(reasons::kSerialDrift, Severity::kWarning, "SOA serials differ: " + Join(drift, "; "));
 
   // Desired records.
   if (!spec.records.empty()) {

@@ -159,6 +159,21 @@ INSTANTIATE_TEST_SUITE_P(
          [](Observation& o, ZoneSpec&) { o.unresolvable_ns = {"ns3.gone.test."}; }, {"LameNameserver/Warning"}},
         {"older_serial_is_drift",
          [](Observation& o, ZoneSpec&) { o.servers[1].serial = 2026112200; }, {"SerialDrift/Warning"}},
+        {"serials_of_different_providers_are_not_compared",
+         [](Observation& o, ZoneSpec& z) {
+           z.nameservers[0].provider = "pdns-a";
+           z.nameservers[1].provider = "bind-c";
+           o.servers[1].serial = 3;
+         },
+         {}},
+        {"older_serial_within_one_provider_is_drift",
+         [](Observation& o, ZoneSpec& z) {
+           z.nameservers[0].provider = "pdns-a";
+           z.nameservers[1].provider = "pdns-a";
+           o.servers[1].serial = 2026112200;
+         },
+         // (both served by one provider is a single point of failure too)
+         {"SerialDrift/Warning", "SinglePointOfFailure/Warning"}},
         {"record_missing_at_one_server_is_a_warning",
          [](Observation& o, ZoneSpec&) { o.servers[0].records_missing = {"www.z.test. A"}; },
          {"RecordsNotServed/Warning"}},
