@@ -5,6 +5,9 @@
 #
 #   rfc2136-addzone.sh ZONE [RECORD_LINE...]        (the bed exports it as $DG_RFC2136_ADDZONE)
 #
+# DG_ADDZONE_NOTIFY="127.0.0.1 port 15353" makes BIND send NOTIFY for this zone there on every change (the bed's
+# BIND has `notify explicit`: no NOTIFY goes anywhere else).
+#
 # Needs DG_BED_DIR (the generated $DG_RFC2136_ADDZONE wrapper sets it). Exit 0 once the zone answers.
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 ZONE [RECORD_LINE...]" >&2; exit 2; }
@@ -27,8 +30,13 @@ file="$dir/zones/$zone.db"
 } >"$file.tmp"
 named-checkzone -q "$zone" "$file.tmp" || { echo "error: zone $zone does not check (named-checkzone)" >&2; rm -f "$file.tmp"; exit 1; }
 mv "$file.tmp" "$file"
+notify=""
+if [ -n "${DG_ADDZONE_NOTIFY:-}" ]; then
+  case "$DG_ADDZONE_NOTIFY" in 127.*) ;; *) echo "error: DG_ADDZONE_NOTIFY must be a loopback address" >&2; exit 2 ;; esac
+  notify="also-notify { $DG_ADDZONE_NOTIFY; };"
+fi
 rndc -c "$dir/rndc.conf" addzone "$zone" \
-  "{ type primary; file \"$file\"; allow-update { key \"$TSIG_NAME\"; }; allow-transfer { key \"$TSIG_NAME\"; }; };" ||
+  "{ type primary; file \"$file\"; allow-update { key \"$TSIG_NAME\"; }; allow-transfer { key \"$TSIG_NAME\"; }; $notify };" ||
   { echo "error: rndc addzone $zone failed on the bind-c instance (log: $bed/logs/bind-c.log)" >&2; exit 1; }
 for _ in $(seq 50); do
   dig +norec +short +time=1 +tries=1 @127.53.1.3 "$zone." SOA | grep -q . && exit 0

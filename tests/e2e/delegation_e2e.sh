@@ -140,7 +140,7 @@ retry 30 bash -c "[ \"\$(kubectl -n $NS get domain hx -o jsonpath='{.status.depe
   fail "Domain hx: status.dependsOn is '$(jp domain hx .status.dependsOn)', want [\"$ZA.\"]"
 [ -z "$(finding hx DependencyBroken)" ] || fail "Domain hx: DependencyBroken while $ZA is delegated"
 retry 30 finding_is hx SinglePointOfFailure Warning || fail "Domain hx: no SinglePointOfFailure Warning for NS all under $ZA"
-wait_cond ha Ready True/Ready 60
+wait_cond ha Ready True/Healthy 60
 servers="$(jp domain ha '.status.delegation.servers[*].authoritative')"
 [ "$servers" = "true true" ] || fail "Domain ha: status.delegation.servers authoritative '$servers', want 'true true'"
 note "healthy after $((SECONDS - T0))s: 5 zones DelegationHealthy (SinglePointOfFailure $spof for NS under .net)"
@@ -200,7 +200,7 @@ wait_cond ha DelegationHealthy True/DelegationHealthy 30
 note "DelegationHealthy again $((SECONDS - t))s after the restore"
 retry 10 event Normal DelegationHealthy ha || fail "no Normal Event DelegationHealthy for ha"
 [ -z "$(problems ha)" ] || fail "Domain ha recovered with findings $(problems ha)"
-wait_cond ha Ready True/Ready 20
+wait_cond ha Ready True/Healthy 20
 retry 30 bash -c "! kubectl -n $NS get domain hx -o jsonpath='{.status.findings[*].reason}' | grep -q DependencyBroken" ||
   fail "Domain hx: DependencyBroken stays after $ZA was restored"
 delegate_vanity "$ZG" 127.53.1.1 127.53.1.2
