@@ -111,31 +111,8 @@ registry '{"domain":"shop.test","rdap":"expiring-soon"}'
 kubectl apply -f crds/ >/dev/null
 kubectl wait --for=condition=Established crd/domains.domainguard.io crd/dnsproviders.domainguard.io --timeout=30s >/dev/null
 kubectl create namespace "$NS" >/dev/null
-kubectl -n "$NS" create secret generic pdns-a --from-literal=api-key="$DG_PDNS_A_KEY" >/dev/null
-kubectl -n "$NS" create secret generic pdns-b --from-literal=api-key="$DG_PDNS_B_KEY" >/dev/null
-kubectl -n "$NS" create secret generic bind-c --from-literal=secret="$DG_RFC2136_TSIG_SECRET" >/dev/null
+bed_apply_providers "$NS" >/dev/null
 kubectl -n "$NS" apply -f - >/dev/null <<YAML
-apiVersion: domainguard.io/v1alpha1
-kind: DNSProvider
-metadata: {name: pdns-a}
-spec:
-  powerdns: {url: "$DG_PDNS_A_API", apiKeySecretRef: {name: pdns-a, key: api-key}}
-  nameservers: [ns1.pdns-a.net.]
----
-apiVersion: domainguard.io/v1alpha1
-kind: DNSProvider
-metadata: {name: pdns-b}
-spec:
-  powerdns: {url: "$DG_PDNS_B_API", apiKeySecretRef: {name: pdns-b, key: api-key}}
-  nameservers: [ns1.pdns-b.net.]
----
-apiVersion: domainguard.io/v1alpha1
-kind: DNSProvider
-metadata: {name: bind-c}
-spec:
-  rfc2136: {server: "$DG_RFC2136_SERVER", tsig: {keyName: "$DG_RFC2136_TSIG_NAME", algorithm: hmac-sha256, secretRef: {name: bind-c, key: secret}}}
-  nameservers: [ns1.bind-c.net.]
----
 # The company's main domain, served by three providers at once.
 apiVersion: domainguard.io/v1alpha1
 kind: Domain

@@ -53,3 +53,36 @@ helm_bin_dir() { echo "$DG_CACHE/helm-$DG_HELM_VERSION"; }
 tools_path() {
   export PATH="$(kube_bin_dir):$(etcd_bin_dir):$(helm_bin_dir):$PATH"
 }
+
+# bed_apply_providers NS: Secrets and DNSProviders pdns-a, pdns-b (PowerDNS API) and bind-c (RFC 2136 + TSIG) for
+# the test bed's providers in namespace NS, with kubectl. Needs the bed's variables (hack/testbed.sh env).
+bed_apply_providers() {
+  local ns=$1
+  kubectl -n "$ns" create secret generic pdns-a --from-literal=api-key="$DG_PDNS_A_KEY" &&
+    kubectl -n "$ns" create secret generic pdns-b --from-literal=api-key="$DG_PDNS_B_KEY" &&
+    kubectl -n "$ns" create secret generic bind-c --from-literal=secret="$DG_RFC2136_TSIG_SECRET" &&
+    kubectl -n "$ns" apply -f - <<YAML
+apiVersion: domainguard.io/v1alpha1
+kind: DNSProvider
+metadata: {name: pdns-a}
+spec:
+  powerdns: {url: "$DG_PDNS_A_API", serverID: localhost, apiKeySecretRef: {name: pdns-a, key: api-key}}
+  nameservers: [ns1.pdns-a.net.]
+---
+apiVersion: domainguard.io/v1alpha1
+kind: DNSProvider
+metadata: {name: pdns-b}
+spec:
+  powerdns: {url: "$DG_PDNS_B_API", serverID: localhost, apiKeySecretRef: {name: pdns-b, key: api-key}}
+  nameservers: [ns1.pdns-b.net.]
+---
+apiVersion: domainguard.io/v1alpha1
+kind: DNSProvider
+metadata: {name: bind-c}
+spec:
+  rfc2136:
+    server: "$DG_RFC2136_SERVER"
+    tsig: {keyName: "$DG_RFC2136_TSIG_NAME", algorithm: hmac-sha256, secretRef: {name: bind-c, key: secret}}
+  nameservers: [ns1.bind-c.net.]
+YAML
+}

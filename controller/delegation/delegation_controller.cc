@@ -225,6 +225,33 @@ std::vector<DelegationEvent> VerdictChanges(const std::vector<Finding>& previous
   return out;
 }
 
+void ConfirmDependencies(Verdict& v, const History& previous, int confirmations) {
+  const std::string key(reasons::kDependencyBroken);
+  auto f = std::find_if(v.findings.begin(), v.findings.end(), [](const Finding& x) {
+    return x.reason == reasons::kDependencyBroken && x.severity == Severity::kCritical;
+  });
+  if (f == v.findings.end()) {
+    v.history.streak.erase(key);
+    return;
+  }
+  auto it = previous.streak.find(key);
+  const int streak = (it == previous.streak.end() ? 0 : it->second) + 1;
+  v.history.streak[key] = streak;
+  if (streak >= confirmations) return;
+  f->severity = Severity::kWarning;
+  f->message += " (confirmation " + std::to_string(streak) + " of " + std::to_string(confirmations) + ")";
+  // Keep the verdict's order: by severity (critical first), then reason.
+  std::stable_sort(v.findings.begin(), v.findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    return a.reason < b.reason;
+  });
+}
+
+bool RecordsReported(const json& domain, int64_t generation) {
+  const std::optional<kube::Condition> c = kube::FindCondition(StatusOf(domain), kube::kRecordsSynced);
+  return c.has_value() && c->observed_generation >= generation;
+}
+
 std::chrono::nanoseconds DelegationInterval(const json& domain, std::chrono::nanoseconds fallback) {
   const json* at = &domain;
   for (const char* key : {"spec", "checks", "delegation", "interval"}) {
@@ -252,6 +279,7 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   std::optional<json> domain = ctx_.domains.Get(key);
   if (!domain || IsDeleting(*domain)) {
     std::lock_guard<std::mutex> lock(mu_);
+    records_waits_.erase(key);
     if (states_.erase(key) > 0) spdlog::info("delegation domain={} decision=forget", key);
     return {};
   }
@@ -308,6 +336,29 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
     }
   }
 
+  // 2b. A generation the records controller has not reported on yet: wait for its report (its status write
+  //     re-triggers us), once per generation and at most options_.records_wait.
+  if (RecordsReported(*domain, generation)) {
+    std::lock_guard<std::mutex> lock(mu_);
+    records_waits_.erase(key);
+  } else if (options_.records_wait.count() > 0) {
+    const MonotonicTime now = ctx_.clock.Monotonic();
+    std::chrono::nanoseconds left{0};
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = records_waits_.find(key);
+      if (it == records_waits_.end() || it->second.generation != generation) {
+        it = records_waits_.insert_or_assign(key, RecordsWait{generation, now}).first;
+      }
+      left = it->second.since + options_.records_wait - now;
+    }
+    if (left > std::chrono::nanoseconds(0)) {
+      spdlog::info("delegation domain={}/{} zone={} decision=wait-records generation={} next={}", ns, name, zone,
+                   generation, Seconds(left));
+      return {OkStatus(), left};
+    }
+  }
+
   // 3. What to expect: the desired zone, or only the zone (and spec.nameservers) when it cannot be built.
   const std::vector<domain::ProviderRef> providers = domain::ResolveProviders(*domain, providers_);
   Result<zone::DesiredZone> desired = domain::BuildDomainZone(*domain, providers, ctx_.client, ctx_.configmaps);
@@ -321,8 +372,8 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
     const dns::Deadline deadline = std::chrono::steady_clock::now() + options_.sweep_timeout;
     observation = std::move(prober_.ObserveAll(std::span<const ZoneSpec>(&spec, 1), deadline).front());
   }
-  const Verdict verdict =
-      EvaluateDelegation(observation, spec, history, Policy{std::max(1, options_.confirmations)});
+  Verdict verdict = EvaluateDelegation(observation, spec, history, Policy{std::max(1, options_.confirmations)});
+  ConfirmDependencies(verdict, history, std::max(1, options_.confirmations));
   const std::vector<Finding> before = previous ? *previous : FindingsFromStatus(StatusOf(*domain));
 
   domain::StatusPart part;

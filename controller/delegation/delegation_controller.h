@@ -9,9 +9,15 @@
 //   1. read the Domain from the cache; gone or deleting: forget what was kept about it, done;
 //   2. not due yet and the spec did not change (other controllers' status writes re-trigger it): come back when
 //      due, writing only a status the last attempt failed to write;
+//      a generation the records controller has not reported on yet (no RecordsSynced for it): its changes are on
+//      their way to the providers, so a probe now would report a zone not yet created or records not yet written,
+//      with Warning Events that clear by themselves. Wait for that report (its status write re-triggers this),
+//      at most options.records_wait;
 //   3. build the desired zone (providers, records, apex NS); when that fails, probe the zone without
 //      expectations (only spec.nameservers, if any);
-//   4. probe (one sweep at a time: the Prober is not thread-safe), judge, keep the next History;
+//   4. probe (one sweep at a time: the Prober is not thread-safe), judge, keep the next History; a
+//      DependencyBroken finding is Critical only once seen on options.confirmations consecutive probes, like the
+//      parent-side findings (ConfirmDependencies);
 //   5. Events for the changes, then write the status part if it changed; come back after the interval.
 //
 // Thread-safety: Reconcile may run on several worker threads at once (for different keys); the per-Domain state
@@ -48,6 +54,9 @@ struct DelegationControllerOptions {
   std::chrono::seconds default_interval{60};  // when spec.checks.delegation.interval is absent or invalid
   int confirmations = 2;                      // Policy.confirmations: consecutive confirmed probes before Critical
   std::chrono::seconds sweep_timeout{20};     // the deadline of one Domain's probes
+  // How long a new generation waits for the records controller's report (RecordsSynced for that generation)
+  // before it is probed anyway; 0: never wait.
+  std::chrono::seconds records_wait{30};
 };
 
 class DelegationController {
@@ -67,6 +76,11 @@ class DelegationController {
 
  private:
   // What is remembered about one Domain between reconciles.
+  // A generation waiting for the records controller's first report on it.
+  struct RecordsWait {
+    int64_t generation = 0;
+    MonotonicTime since{};
+  };
   struct ZoneState {
     std::string zone;
     int64_t generation = 0;
@@ -88,6 +102,7 @@ class DelegationController {
 
   std::mutex mu_;
   std::map<std::string, ZoneState> states_;  // guarded by mu_; key -> state
+  std::map<std::string, RecordsWait> records_waits_;  // guarded by mu_; key -> the generation waiting
 };
 
 // --- Pure helpers (table-tested) ---
@@ -134,6 +149,17 @@ struct DelegationEvent {
 //   (SinglePointOfFailure not counted: it does not decide the condition)      "delegation healthy again"
 // Nothing else: the same findings (or one getting milder, or an Info finding) raise no Event.
 std::vector<DelegationEvent> VerdictChanges(const std::vector<Finding>& previous, const std::vector<Finding>& current);
+
+// The confirmation rule for DependencyBroken. The prober judges the zones hosting our name servers on one probe
+// (their own History is not kept), so a hosting zone's lost delegation would be Critical here at once while the
+// same loss seen for that zone itself is only a Warning until confirmed. `v.history.streak["DependencyBroken"]`
+// counts the consecutive verdicts with a Critical DependencyBroken (from `previous`); below `confirmations` the
+// finding is a Warning, its message saying "(confirmation k of n)". Pure.
+void ConfirmDependencies(Verdict& v, const History& previous, int confirmations);
+
+// True when the records controller has reported on `generation`: the Domain's RecordsSynced condition has
+// observedGeneration >= generation.
+bool RecordsReported(const nlohmann::json& domain, int64_t generation);
 
 // spec.checks.delegation.interval (a Go duration), or `fallback` when absent, malformed or not positive.
 std::chrono::nanoseconds DelegationInterval(const nlohmann::json& domain, std::chrono::nanoseconds fallback);

@@ -24,6 +24,7 @@ using nlohmann::json;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 // --- ZoneSpecFromDesired ---
 
@@ -268,6 +269,38 @@ INSTANTIATE_TEST_SUITE_P(
     }),
     [](const auto& info) { return info.param.name; });
 
+// --- ConfirmDependencies ---
+
+TEST(ConfirmDependencies, CriticalOnlyOnConsecutiveVerdicts) {
+  const Finding broken = F(reasons::kDependencyBroken, Severity::kCritical, "host.test. lost");
+  Verdict v;
+  v.findings = {broken, F(reasons::kLameNameserver, Severity::kWarning)};
+  v.history.streak["DelegationMissing"] = 1;
+  ConfirmDependencies(v, History{}, 2);
+  EXPECT_THAT(v.findings, ElementsAre(F(reasons::kDependencyBroken, Severity::kWarning,
+                                        "host.test. lost (confirmation 1 of 2)"),
+                                      F(reasons::kLameNameserver, Severity::kWarning)));
+  EXPECT_EQ(v.history.streak.at("DependencyBroken"), 1);
+  EXPECT_EQ(v.history.streak.at("DelegationMissing"), 1) << "the verdict's own streaks stay";
+
+  const History previous = v.history;
+  Verdict again;
+  again.findings = {broken};
+  ConfirmDependencies(again, previous, 2);
+  EXPECT_THAT(again.findings, ElementsAre(broken));
+  EXPECT_EQ(again.history.streak.at("DependencyBroken"), 2);
+
+  Verdict gone;
+  gone.history.streak["DependencyBroken"] = 5;  // never from the verdict; cleared all the same
+  ConfirmDependencies(gone, again.history, 2);
+  EXPECT_FALSE(gone.history.streak.count("DependencyBroken"));
+
+  Verdict once;
+  once.findings = {broken};
+  ConfirmDependencies(once, History{}, 1);
+  EXPECT_THAT(once.findings, ElementsAre(broken)) << "confirmations 1: Critical at once";
+}
+
 // --- Small readers ---
 
 TEST(FindingsFromStatus, KeepsOnlyDelegationReasons) {
@@ -383,7 +416,12 @@ class FakeApi {
       const std::string key = kube::ObjectKey(body);
       std::optional<json> obj = domains_.Get(key);
       if (!obj) return http::HttpResponse{404, {}, R"({"kind":"Status","code":404,"reason":"NotFound"})"};
-      (*obj)["status"] = body["status"];
+      // Other managers' conditions (the records controller's RecordsSynced) stay, as server-side apply keeps them.
+      json status = body["status"];
+      for (const json& c : obj->value("status", json::object()).value("conditions", json::array())) {
+        if (c.value("type", "") != "DelegationHealthy") status["conditions"].push_back(c);
+      }
+      (*obj)["status"] = status;
       (*obj)["metadata"]["resourceVersion"] = std::to_string(++version_);
       domains_.Upsert(*obj);
       return http::HttpResponse{200, {}, obj->dump()};
@@ -412,6 +450,24 @@ class FakeApi {
   std::vector<json> events_;
 };
 
+// The records controller's report on `generation`: a status with only its RecordsSynced condition.
+json RecordsReport(int64_t generation) {
+  return {{"conditions", json::array({{{"type", "RecordsSynced"},
+                                       {"status", "True"},
+                                       {"reason", "Synced"},
+                                       {"message", ""},
+                                       {"observedGeneration", generation},
+                                       {"lastTransitionTime", "2026-11-23T10:00:00Z"}}})}};
+}
+
+// `status` with its RecordsSynced condition reporting on `generation`.
+json WithRecordsReport(json status, int64_t generation) {
+  for (json& c : status["conditions"]) {
+    if (c["type"] == "RecordsSynced") c["observedGeneration"] = generation;
+  }
+  return status;
+}
+
 json Domain(int64_t generation = 1) {
   return {{"apiVersion", "domainguard.io/v1alpha1"},
           {"kind", "Domain"},
@@ -422,7 +478,8 @@ json Domain(int64_t generation = 1) {
             {"nameservers", json::array({{{"name", "ns1.z.test"}, {"addresses", {"10.0.2.1"}}},
                                          {{"name", "ns1.host.net."}}})},
             {"records", json::array({{{"name", "www"}, {"type", "A"}, {"values", {"192.0.2.80"}}}})},
-            {"checks", {{"delegation", {{"interval", "2m"}}}}}}}};
+            {"checks", {{"delegation", {{"interval", "2m"}}}}}}},
+          {"status", RecordsReport(generation)}};
 }
 
 struct Bed {
@@ -522,13 +579,80 @@ TEST(DelegationController, SpecChangeProbesAtOnce) {
   const size_t probes = bed.resolver.probes().size();
   json d = Domain(2);
   d["spec"]["checks"]["delegation"]["interval"] = "10m";
-  d["status"] = bed.Status();
+  d["status"] = WithRecordsReport(bed.Status(), 2);
   bed.domains.Upsert(d);
   kube::ReconcileResult r = bed.controller.Reconcile("web/z");
   ASSERT_TRUE(r.status.ok());
   EXPECT_GT(bed.resolver.probes().size(), probes);
   EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(10min));
   EXPECT_EQ(bed.Condition()->observed_generation, 2);
+}
+
+TEST(DelegationController, NewGenerationWaitsForTheRecordsControllersReport) {
+  Bed bed;
+  json d = Domain();
+  d.erase("status");  // just created: the records controller is still creating the zone at the providers
+  bed.domains.Upsert(d);
+  kube::ReconcileResult r = bed.controller.Reconcile("web/z");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(30s));
+  EXPECT_THAT(bed.resolver.probes(), IsEmpty());
+  EXPECT_EQ(bed.api.status_writes(), 0);
+  bed.clock.Advance(10s);
+  r = bed.controller.Reconcile("web/z");
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(20s)) << "the wait is bounded from its start";
+  EXPECT_THAT(bed.resolver.probes(), IsEmpty());
+
+  // The records controller's status write re-triggers us: probed at once.
+  d["status"] = RecordsReport(1);
+  bed.domains.Upsert(d);
+  r = bed.controller.Reconcile("web/z");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_THAT(bed.resolver.probes(), Not(IsEmpty()));
+  EXPECT_EQ(bed.Condition()->status, "True");
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(2min));
+
+  // A new generation the records controller never reports on: probed anyway once the wait is over, and the
+  // wait is not repeated at the next probe.
+  d = Domain(2);
+  d["status"] = bed.Status();  // RecordsSynced still for generation 1
+  bed.domains.Upsert(d);
+  size_t probes = bed.resolver.probes().size();
+  r = bed.controller.Reconcile("web/z");
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(30s));
+  EXPECT_EQ(bed.resolver.probes().size(), probes);
+  bed.clock.Advance(30s);
+  r = bed.controller.Reconcile("web/z");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_GT(bed.resolver.probes().size(), probes);
+  EXPECT_EQ(bed.Condition()->observed_generation, 2);
+  probes = bed.resolver.probes().size();
+  bed.clock.Advance(2min);
+  r = bed.controller.Reconcile("web/z");
+  EXPECT_GT(bed.resolver.probes().size(), probes);
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(2min));
+  EXPECT_THAT(bed.Events(), IsEmpty());
+}
+
+TEST(DelegationController, BrokenDependencyIsConfirmedLikeTheParentSide) {
+  Bed bed;
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  // The registry suspends host.net., which hosts ns1.host.net.: once seen, a Warning.
+  for (const char* tld : {"10.0.1.1", "10.0.1.2"}) {
+    bed.resolver.SetAnswer(tld, "host.net.", dns::kTypeNS,
+                           dns::RcodeAnswer("host.net.", dns::kTypeNS, dns::kRcodeNxDomain, true));
+  }
+  bed.clock.Advance(2min);
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_THAT(bed.Findings(), ElementsAre("DependencyBroken:Warning"));
+  EXPECT_EQ(bed.Condition()->reason, "DependencyBroken");
+  EXPECT_NE(bed.Condition()->message.find("(confirmation 1 of 2)"), std::string::npos) << bed.Condition()->message;
+  EXPECT_EQ(bed.Status()["dependsOn"], json::array({"host.net."}));
+  // Seen again: Critical.
+  bed.clock.Advance(2min);
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_THAT(bed.Findings(), ElementsAre("DependencyBroken:Critical"));
+  EXPECT_THAT(bed.Events(), ElementsAre("Warning DependencyBroken", "Warning DependencyBroken"));
 }
 
 TEST(DelegationController, LostDelegationIsConfirmedThenRecovers) {
@@ -632,6 +756,16 @@ TEST(DelegationController, DeletedDomainIsForgotten) {
   const size_t probes = bed.resolver.probes().size();
   ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
   EXPECT_GT(bed.resolver.probes().size(), probes);
+}
+
+
+TEST(RecordsReported, ByGeneration) {
+  json d = Domain(3);
+  EXPECT_TRUE(RecordsReported(d, 3));
+  EXPECT_TRUE(RecordsReported(d, 2));
+  EXPECT_FALSE(RecordsReported(d, 4));
+  d.erase("status");
+  EXPECT_FALSE(RecordsReported(d, 1));
 }
 
 }  // namespace

@@ -55,6 +55,13 @@ std::optional<std::string> Annotation(const json& obj, const std::string& name) 
   return a[name].get<std::string>();
 }
 
+const json& StatusOf(const json& obj) {
+  static const json kEmpty = json::object();
+  if (!obj.is_object()) return kEmpty;
+  auto it = obj.find("status");
+  return it != obj.end() && it->is_object() ? *it : kEmpty;
+}
+
 kube::ObjectRef DomainRef(const json& domain) {
   kube::ObjectRef ref = kube::ObjectRef::FromObject(domain);
   // List items of some apiservers omit apiVersion and kind; an Event must still say what it is about.

@@ -32,6 +32,10 @@ std::optional<std::string> ZoneClaimWinner(const std::vector<nlohmann::json>& cl
 // The Domain's annotation `name`, if set.
 std::optional<std::string> Annotation(const nlohmann::json& obj, const std::string& name);
 
+// The object's .status, or an empty object when absent or not an object. The reference lives as long as `obj`
+// (or forever, for the empty object).
+const nlohmann::json& StatusOf(const nlohmann::json& obj);
+
 // The Domain as the subject of Events.
 kube::ObjectRef DomainRef(const nlohmann::json& domain);
 

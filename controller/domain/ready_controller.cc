@@ -9,16 +9,6 @@ namespace domainguard::domain {
 
 using nlohmann::json;
 
-namespace {
-
-const json& StatusOf(const json& domain) {
-  static const json kEmpty = json::object();
-  auto it = domain.find("status");
-  return it != domain.end() && it->is_object() ? *it : kEmpty;
-}
-
-}  // namespace
-
 kube::Condition ReadyCondition(const json& domain) {
   std::vector<kube::Condition> conditions = kube::GetConditions(StatusOf(domain));
   return kube::SummarizeReady(conditions, kube::Generation(domain));

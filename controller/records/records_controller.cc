@@ -18,12 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-const json& StatusOf(const json& obj) {
-  static const json kEmpty = json::object();
-  auto it = obj.find("status");
-  return it != obj.end() && it->is_object() ? *it : kEmpty;
-}
-
 std::string SpecOwnership(const json& spec) {
   return spec.is_object() && spec.contains("ownership") && spec["ownership"].is_string()
              ? spec["ownership"].get<std::string>()
@@ -268,7 +262,7 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
   policy.safety.generation = generation;
   policy.safety.approval = domain::Annotation(*domain, std::string(reasons::kApproveChangeAnnotation));
 
-  const json& status = StatusOf(*domain);
+  const json& status = domain::StatusOf(*domain);
   const std::vector<ProviderStatus> previous = ProviderStatusesFromJson(status);
   std::optional<kube::Condition> prev_cond = kube::FindCondition(status, kube::kRecordsSynced);
   const int64_t previous_generation = prev_cond ? prev_cond->observed_generation : 0;

@@ -58,7 +58,7 @@ std::vector<std::string> Served(const std::string& ip, const std::string& name, 
   for (size_t i = 0; i < ldns_rr_list_rr_count(ans); ++i) {
     L::Rr rr(ldns_rr_clone(ldns_rr_list_rr(ans, i)));
     ldns_rr2canonical(rr.get());
-    if (L::TypeToString(ldns_rr_get_type(rr.get())) != type) continue;
+    if (L::TypeToString(L::RrTypeNumber(rr.get())) != type) continue;
     out.push_back(L::RdataToString(rr.get()));
   }
   std::sort(out.begin(), out.end());

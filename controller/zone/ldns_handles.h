@@ -3,6 +3,8 @@
 // plain value; ldns objects are not shared between threads.
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -44,9 +46,21 @@ inline std::string RdfToString(const ldns_rdf* rdf) {
   return s ? std::string(s.get()) : std::string();
 }
 
-// The mnemonic of a type ("A", "TYPE65534").
-inline std::string TypeToString(ldns_rr_type t) {
-  CString s(ldns_rr_type2str(t));
+// The type of `rr` as a number, read as an integer, never as the enum: ldns stores what a zone file says
+// ("TYPE96222222222") in its enum field unchecked, and a value outside the enum is undefined behaviour once
+// loaded as one (found by zonefile_fuzz under UBSan). Values above 65535 are not DNS types: callers refuse them.
+inline uint32_t RrTypeNumber(const ldns_rr* rr) {
+  const ldns_rr_type t = ldns_rr_get_type(rr);
+  static_assert(sizeof(t) == sizeof(uint32_t));
+  uint32_t v = 0;
+  std::memcpy(&v, &t, sizeof v);
+  return v;
+}
+
+// The mnemonic of a type number ("A", "TYPE65534"); "" for a number that is no DNS type (> 65535).
+inline std::string TypeToString(uint32_t type) {
+  if (type > 0xffff) return std::string();
+  CString s(ldns_rr_type2str(static_cast<ldns_rr_type>(type)));
   return s ? std::string(s.get()) : std::string();
 }
 

@@ -86,7 +86,11 @@ Result<std::vector<MasterRecord>> ParseMasterFile(std::string_view text, std::st
       break;
     }
     rec.rrset.name = *name;
-    rec.rrset.type = ldns::TypeToString(ldns_rr_get_type(rr.get()));
+    rec.rrset.type = ldns::TypeToString(ldns::RrTypeNumber(rr.get()));
+    if (rec.rrset.type.empty()) {
+      failure = Error::InvalidArgument("line " + std::to_string(line_nr) + ": the record type is not a DNS type");
+      break;
+    }
     rec.rrset.ttl = ldns_rr_ttl(rr.get());
     rec.rrset.values.push_back(ldns::RdataToString(rr.get()));
     out.push_back(std::move(rec));

@@ -61,6 +61,16 @@ TEST(ParseMasterFile, RefusesRecordsOutsideTheZone) {
   EXPECT_THAT(r.error().message, ::testing::HasSubstr("outside zone example.com."));
 }
 
+// Found by zonefile_fuzz: ldns reads "TYPE<n>" past 65535 into its type enum unchecked.
+TEST(ParseMasterFile, RefusesATypeNumberBeyond16Bits) {
+  Result<std::vector<MasterRecord>> r = ParseMasterFile("www 300 IN TYPE96222222222 \\# 0\n", "example.com.", 300);
+  ASSERT_FALSE(r.ok());
+  Result<std::vector<MasterRecord>> ok = ParseMasterFile("www 300 IN TYPE65280 \\# 1 00\n", "example.com.", 300);
+  ASSERT_TRUE(ok.ok()) << ok.error().ToString();
+  ASSERT_EQ(ok->size(), 1u);
+  EXPECT_EQ((*ok)[0].rrset.type, "TYPE65280");
+}
+
 TEST(ParseMasterFile, EmptyIsEmpty) {
   Result<std::vector<MasterRecord>> r = ParseMasterFile("; only a comment\n\n", "example.com.", 300);
   ASSERT_TRUE(r.ok()) << r.error().ToString();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <tuple>
 
 #include "controller/zone/ldns_handles.h"
@@ -121,8 +122,11 @@ Result<std::string> NormalizeType(std::string_view type) {
   if (upper.empty() || !std::all_of(upper.begin(), upper.end(), [](unsigned char c) { return std::isalnum(c); })) {
     return Error::InvalidArgument(Quote(type) + " is not a record type");
   }
-  ldns_rr_type t = ldns_get_rr_type_by_name(upper.c_str());
-  if (t == 0) return Error::InvalidArgument(Quote(type) + " is not a record type");
+  // ldns parses "TYPE<n>" into its enum unchecked: read the result as an integer (see RrTypeNumber).
+  const ldns_rr_type raw = ldns_get_rr_type_by_name(upper.c_str());
+  uint32_t t = 0;
+  std::memcpy(&t, &raw, sizeof t);
+  if (t == 0 || t > 0xffff) return Error::InvalidArgument(Quote(type) + " is not a record type");
   return ldns::TypeToString(t);
 }
 
@@ -158,7 +162,7 @@ Result<std::string> NormalizeValue(std::string_view type, std::string_view value
     return Error::InvalidArgument(Quote(value) + " is not valid " + std::string(type) + " data (" +
                                   ldns_get_errorstr_by_id(st) + ")");
   }
-  if (ldns::TypeToString(ldns_rr_get_type(rr.get())) != type) {
+  if (ldns::TypeToString(ldns::RrTypeNumber(rr.get())) != type) {
     return Error::InvalidArgument(Quote(value) + " is not valid " + std::string(type) + " data");
   }
   ldns_rr2canonical(rr.get());

@@ -79,37 +79,11 @@ e2e_start() {
   retry 30 curl -fs "http://127.0.0.1:$PROBE_PORT/readyz" || fail "controller not ready within 30s"
 }
 
-# Secrets and DNSProviders for the bed's PowerDNS A/B and BIND (RFC 2136) in $NS.
+# Secrets and DNSProviders for the bed's PowerDNS A/B and BIND (RFC 2136) in $NS (hack/lib.sh).
 e2e_providers() {
   need_env DG_PDNS_A_API DG_PDNS_A_KEY DG_PDNS_B_API DG_PDNS_B_KEY DG_RFC2136_SERVER DG_RFC2136_TSIG_NAME \
     DG_RFC2136_TSIG_SECRET
-  kubectl -n "$NS" create secret generic pdns-a --from-literal=api-key="$DG_PDNS_A_KEY" >/dev/null
-  kubectl -n "$NS" create secret generic pdns-b --from-literal=api-key="$DG_PDNS_B_KEY" >/dev/null
-  kubectl -n "$NS" create secret generic bind-c --from-literal=secret="$DG_RFC2136_TSIG_SECRET" >/dev/null
-  kubectl -n "$NS" apply -f - >/dev/null <<YAML || fail "DNSProviders refused"
-apiVersion: domainguard.io/v1alpha1
-kind: DNSProvider
-metadata: {name: pdns-a}
-spec:
-  powerdns: {url: "$DG_PDNS_A_API", serverID: localhost, apiKeySecretRef: {name: pdns-a, key: api-key}}
-  nameservers: [ns1.pdns-a.net.]
----
-apiVersion: domainguard.io/v1alpha1
-kind: DNSProvider
-metadata: {name: pdns-b}
-spec:
-  powerdns: {url: "$DG_PDNS_B_API", serverID: localhost, apiKeySecretRef: {name: pdns-b, key: api-key}}
-  nameservers: [ns1.pdns-b.net.]
----
-apiVersion: domainguard.io/v1alpha1
-kind: DNSProvider
-metadata: {name: bind-c}
-spec:
-  rfc2136:
-    server: "$DG_RFC2136_SERVER"
-    tsig: {keyName: "$DG_RFC2136_TSIG_NAME", algorithm: hmac-sha256, secretRef: {name: bind-c, key: secret}}
-  nameservers: [ns1.bind-c.net.]
-YAML
+  bed_apply_providers "$NS" >/dev/null || fail "Secrets or DNSProviders refused"
 }
 
 # pdns_api A|B METHOD PATH [BODY]: a PowerDNS API call; prints the HTTP code.

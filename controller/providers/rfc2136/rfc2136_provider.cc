@@ -119,7 +119,7 @@ class Rfc2136Provider final : public Provider {
       ldns_rr2canonical(rr.get());
       WireRecord w;
       w.name = L::RdfToString(ldns_rr_owner(rr.get()));
-      w.type = L::TypeToString(ldns_rr_get_type(rr.get()));
+      w.type = L::TypeToString(L::RrTypeNumber(rr.get()));
       w.ttl = ldns_rr_ttl(rr.get());
       w.rdata = L::RdataToString(rr.get());
       if (w.type == "SOA") ++soas;
