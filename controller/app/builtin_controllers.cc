@@ -149,6 +149,7 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   registration::RegistrationStackOptions reg;
   reg.rdap_bootstrap_path = DefaultBootstrap(options.rdap_bootstrap);
   reg.whois_servers = options.whois_servers;
+  reg.whois_referral_server = options.whois_referral_server;
   Result<std::unique_ptr<registration::RegistrationStack>> stack =
       registration::RegistrationStack::Build(*rt->transport, clock, reg);
   if (!stack.ok()) return stack.error().Wrap("--rdap-bootstrap");
@@ -172,8 +173,9 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   ro.poll_interval = options.drift_poll_interval;
   ro.full_compare_interval = options.drift_full_interval;
   rt->records = std::make_unique<records::RecordsController>(ctx, providers, *rt->transport, ro);
-  rt->delegation = std::make_unique<delegation::DelegationController>(ctx, providers, *rt->prober,
-                                                                      delegation::DelegationControllerOptions{});
+  delegation::DelegationControllerOptions dopt;
+  dopt.forget_cache = [walker = rt->walker.get()] { walker->ForgetCuts(); };
+  rt->delegation = std::make_unique<delegation::DelegationController>(ctx, providers, *rt->prober, dopt);
   rt->registration =
       std::make_unique<registration::RegistrationController>(ctx, rt->registration_stack->monitor());
   rt->ready = std::make_unique<domain::ReadyController>(ctx);

@@ -161,6 +161,13 @@ const std::vector<FlagDef>& Flags() {
          }
          return OkStatus();
        }},
+      {"whois-referral-server", false, "host[:port]", "whois.iana.org:43",
+       "WHOIS server asked for the WHOIS server of a TLD not in --whois-servers",
+       [](ManagerOptions& o, const std::string& v) {
+         if (v.empty()) return Status(Error::InvalidArgument("must not be empty"));
+         o.whois_referral_server = v;
+         return OkStatus();
+       }},
       {"webhook-url", false, "url", "", "notify this webhook of findings (repeatable or comma-separated)",
        [](ManagerOptions& o, const std::string& v) {
          for (std::string& u : SplitComma(v)) {

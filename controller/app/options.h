@@ -59,6 +59,7 @@ struct ManagerOptions {
   std::string root_hints = "/usr/share/dns/root.hints";  // --root-hints
   std::string rdap_bootstrap;                            // --rdap-bootstrap; "" → the shipped IANA snapshot
   std::map<std::string, std::string> whois_servers;      // --whois-servers tld=host[:port],...; none → IANA referral
+  std::string whois_referral_server = "whois.iana.org:43";  // --whois-referral-server
   std::vector<std::string> webhook_urls;                 // --webhook-url (repeatable, or comma-separated)
   bool ingress_domain_discovery = false;                 // --ingress-domain-discovery
 

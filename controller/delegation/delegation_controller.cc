@@ -369,7 +369,13 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   {
     std::lock_guard<std::mutex> lock(prober_mu_);
     // The Walker and the resolver measure deadlines on the machine's steady clock, not on ctx_.clock.
-    const dns::Deadline deadline = std::chrono::steady_clock::now() + options_.sweep_timeout;
+    const auto now_steady = std::chrono::steady_clock::now();
+    if (options_.forget_cache && now_steady - cache_since_ >= options_.cache_ttl) {
+      options_.forget_cache();
+      cache_since_ = now_steady;
+      spdlog::debug("delegation decision=forget-walker-cache ttl={}s", options_.cache_ttl.count());
+    }
+    const dns::Deadline deadline = now_steady + options_.sweep_timeout;
     observation = std::move(prober_.ObserveAll(std::span<const ZoneSpec>(&spec, 1), deadline).front());
   }
   Verdict verdict = EvaluateDelegation(observation, spec, history, Policy{std::max(1, options_.confirmations)});

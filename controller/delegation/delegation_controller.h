@@ -25,6 +25,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -57,6 +58,11 @@ struct DelegationControllerOptions {
   // How long a new generation waits for the records controller's report (RecordsSynced for that generation)
   // before it is probed anyway; 0: never wait.
   std::chrono::seconds records_wait{30};
+  // What the walker learned (zone cuts, name server addresses) is forgotten this often, so a changed TLD server
+  // set or a name server address that moved (or vanished with its glue) is seen, as a resolver's TTL would.
+  // Called under the prober's lock before a sweep; null: never forgotten.
+  std::chrono::seconds cache_ttl{300};
+  std::function<void()> forget_cache = nullptr;
 };
 
 class DelegationController {
@@ -99,6 +105,7 @@ class DelegationController {
 
   std::mutex prober_mu_;
   Prober& prober_;  // guarded by prober_mu_
+  std::chrono::steady_clock::time_point cache_since_ = std::chrono::steady_clock::now();  // guarded by prober_mu_
 
   std::mutex mu_;
   std::map<std::string, ZoneState> states_;  // guarded by mu_; key -> state
