@@ -579,7 +579,8 @@ cmd_up() {
       die "$B exists and is not a test bed dir; set DG_BED_DIR elsewhere"
     fi
     (cmd_down) >/dev/null 2>&1 || cmd_down
-    find "$B" -mindepth 1 -maxdepth 1 ! -name secrets -exec rm -rf {} +
+    # The marker stays: an `up` that stops at a taken port must leave a dir the next `up` still recognises.
+    find "$B" -mindepth 1 -maxdepth 1 ! -name secrets ! -name .domainguard-bed -exec rm -rf {} +
   fi
   local p
   for p in $(active_parts); do
