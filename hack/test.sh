@@ -241,7 +241,8 @@ run_fuzz() {
       continue
     fi
     # Our own timeout on top of -max_total_time: a hang in one input must not stall the run.
-    timeout $((FUZZ_SECONDS + 60)) "$FUZZ_BUILD/${paths[$i]}" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+    LSAN_OPTIONS="suppressions=$DG_ROOT/tests/fuzz/lsan_suppressions.txt" \
+      timeout $((FUZZ_SECONDS + 60)) "$FUZZ_BUILD/${paths[$i]}" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix="$FUZZ_BUILD/crashes/$t-" -print_final_stats=1 "$corpus" >"$log" 2>&1
     rc=$?
     if [ $rc -eq 0 ]; then
