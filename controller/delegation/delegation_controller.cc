@@ -240,11 +240,8 @@ void ConfirmDependencies(Verdict& v, const History& previous, int confirmations)
   if (streak >= confirmations) return;
   f->severity = Severity::kWarning;
   f->message += " (confirmation " + std::to_string(streak) + " of " + std::to_string(confirmations) + ")";
-  // Keep the verdict's order: by severity (critical first), then reason.
-  std::stable_sort(v.findings.begin(), v.findings.end(), [](const Finding& a, const Finding& b) {
-    if (a.severity != b.severity) return a.severity > b.severity;
-    return a.reason < b.reason;
-  });
+  // Keep the verdict's order (FindingBefore): by severity, then cause before consequence.
+  std::stable_sort(v.findings.begin(), v.findings.end(), FindingBefore);
 }
 
 bool RecordsReported(const json& domain, int64_t generation) {

@@ -391,6 +391,23 @@ Severity Verdict::Worst() const {
   return worst;
 }
 
+bool FindingBefore(const Finding& a, const Finding& b) {
+  static constexpr std::string_view kCauseOrder[] = {
+      reasons::kDelegationMissing, reasons::kNameserversChanged, reasons::kGlueMissing,
+      reasons::kGlueMismatch,      reasons::kDependencyBroken,   reasons::kParentUnreachable,
+      reasons::kLameNameserver,    reasons::kRecordsNotServed,   reasons::kSerialDrift,
+      reasons::kSinglePointOfFailure};
+  auto rank = [](std::string_view r) {
+    for (size_t i = 0; i < std::size(kCauseOrder); ++i) {
+      if (kCauseOrder[i] == r) return i;
+    }
+    return std::size(kCauseOrder);
+  };
+  if (a.severity != b.severity) return a.severity > b.severity;
+  if (rank(a.reason) != rank(b.reason)) return rank(a.reason) < rank(b.reason);
+  return a.reason < b.reason;
+}
+
 std::string Verdict::ConditionReason() const {
   for (const Finding& f : findings) {
     if (f.severity != Severity::kInfo) return f.reason;
@@ -457,10 +474,7 @@ Verdict EvaluateDelegation(const Observation& observation, const ZoneSpec& spec,
   CheckSinglePointOfFailure(observation, spec, c);
 
   v.findings = c.TakeFindings();
-  std::stable_sort(v.findings.begin(), v.findings.end(), [](const Finding& a, const Finding& b) {
-    if (a.severity != b.severity) return a.severity > b.severity;
-    return a.reason < b.reason;
-  });
+  std::stable_sort(v.findings.begin(), v.findings.end(), FindingBefore);
   v.history = c.TakeHistory();
   v.depends_on = DependsOn(observation);
   return v;

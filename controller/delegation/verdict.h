@@ -55,6 +55,12 @@ struct Verdict {
   const Finding* Find(std::string_view reason) const;
 };
 
+// The order of findings in a Verdict: by severity (critical first), then cause before consequence
+// (DelegationMissing, NameserversChanged, GlueMissing, GlueMismatch, DependencyBroken, ParentUnreachable,
+// LameNameserver, RecordsNotServed, SerialDrift, SinglePointOfFailure), so the condition names the root cause:
+// a parked zone is NameserversChanged, not the LameNameserver that follows from it.
+bool FindingBefore(const Finding& a, const Finding& b);
+
 // REQUIRES: observation.zone == spec.zone, policy.confirmations >= 1.
 Verdict EvaluateDelegation(const Observation& observation, const ZoneSpec& spec, const History& previous,
                            const Policy& policy);

@@ -310,3 +310,22 @@ TEST(RegisteredDomainTest, IcannSectionOnly) {
 
 }  // namespace
 }  // namespace domainguard::delegation
+
+namespace domainguard::delegation {
+namespace {
+
+// At equal severity the condition names the cause: a parked zone's name servers are lame because of the parking.
+TEST(FindingBefore, CauseBeforeConsequenceAtEqualSeverity) {
+  std::vector<Finding> f = {{"LameNameserver", Severity::kWarning, ""},
+                            {"SinglePointOfFailure", Severity::kWarning, ""},
+                            {"NameserversChanged", Severity::kWarning, ""},
+                            {"SerialDrift", Severity::kCritical, ""}};
+  std::stable_sort(f.begin(), f.end(), FindingBefore);
+  std::vector<std::string> order;
+  for (const Finding& x : f) order.push_back(x.reason);
+  EXPECT_EQ(order, (std::vector<std::string>{"SerialDrift", "NameserversChanged", "LameNameserver",
+                                             "SinglePointOfFailure"}));
+}
+
+}  // namespace
+}  // namespace domainguard::delegation

@@ -200,10 +200,16 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
     trigger += "|cm@" + (obj ? kube::ResourceVersion(*obj) : "-");
   }
   const MonotonicTime now = ctx_.clock.Monotonic();
-  KeyState st;
+  KeyState st;  // the schedule only: the zones kept in last_observed are not copied on every trigger
   {
     std::lock_guard<std::mutex> lock(mu_);
-    st = states_[key];
+    const KeyState& s = states_[key];
+    st.trigger = s.trigger;
+    st.last_full = s.last_full;
+    st.next_check = s.next_check;
+    st.force = s.force;
+    st.failures = s.failures;
+    st.serials = s.serials;
   }
   const bool changed = st.trigger != trigger || st.force;
   const bool full_due = now - st.last_full >= options_.full_compare_interval;
@@ -275,8 +281,10 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
   // started before any edit; it still owes every edit made since).
   for (ProviderOutcome& o : synced) {
     if (o.status.synced || o.status.reason != reasons::kProviderUnavailable || !desired.ok()) continue;
-    auto last = st.last_observed.find(o.status.name);
-    if (last == st.last_observed.end()) continue;
+    std::lock_guard<std::mutex> lock(mu_);
+    const std::map<std::string, ObservedZone>& seen = states_[key].last_observed;
+    auto last = seen.find(o.status.name);
+    if (last == seen.end()) continue;
     o.status.pending_changes = ComputePlan(*desired, last->second, policy.plan).changes.size();
   }
 
