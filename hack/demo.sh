@@ -154,7 +154,8 @@ spec:
 YAML
 "$DG" run --kubeconfig="$KUBECONFIG" --namespace="$NS" --leader-election-namespace="$NS" \
   --metrics-bind-address=127.0.0.1:18090 --health-probe-bind-address=127.0.0.1:18091 \
-  --root-hints="$DG_ROOT_HINTS" --rdap-bootstrap="$DG_RDAP_BOOTSTRAP" --whois-servers="sm=$DG_WHOIS_ADDR" \
+  --root-hints="$DG_ROOT_HINTS" --rdap-bootstrap="$DG_RDAP_BOOTSTRAP" --rdap-bootstrap-url="${DG_RDAP_URL}bootstrap.json" \
+  --whois-servers="sm=$DG_WHOIS_ADDR" \
   --drift-poll-interval=2s >"$LOG" 2>&1 &
 echo $! >"$PIDFILE"
 T0=$SECONDS

@@ -150,6 +150,7 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   reg.rdap_bootstrap_path = DefaultBootstrap(options.rdap_bootstrap);
   reg.whois_servers = options.whois_servers;
   reg.whois_referral_server = options.whois_referral_server;
+  reg.rdap_bootstrap_url = options.rdap_bootstrap_url;
   Result<std::unique_ptr<registration::RegistrationStack>> stack =
       registration::RegistrationStack::Build(*rt->transport, clock, reg);
   if (!stack.ok()) return stack.error().Wrap("--rdap-bootstrap");

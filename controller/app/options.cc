@@ -144,8 +144,18 @@ const std::vector<FlagDef>& Flags() {
          o.root_hints = v;
          return OkStatus();
        }},
-      {"rdap-bootstrap", false, "path|url", "", "RDAP bootstrap file or URL; default the shipped IANA snapshot",
+      {"rdap-bootstrap", false, "path", "", "RDAP bootstrap file; default the shipped IANA snapshot",
        [](ManagerOptions& o, const std::string& v) { o.rdap_bootstrap = v; return OkStatus(); }},
+      {"rdap-bootstrap-url", false, "url", "https://data.iana.org/rdap/dns.json",
+       "a newer RDAP bootstrap is fetched from here at start, the file above kept when it does not answer; "
+       "\"\" never",
+       [](ManagerOptions& o, const std::string& v) {
+         if (!v.empty() && v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+           return Status(Error::InvalidArgument("want an http:// or https:// URL, got \"" + v + "\""));
+         }
+         o.rdap_bootstrap_url = v;
+         return OkStatus();
+       }},
       {"whois-servers", false, "tld=host[:port],...", "", "WHOIS server per TLD; default referral via whois.iana.org",
        [](ManagerOptions& o, const std::string& v) {
          for (const std::string& pair : SplitComma(v)) {

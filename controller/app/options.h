@@ -58,6 +58,7 @@ struct ManagerOptions {
   // Upstreams used by later parts; defaults are the real Internet ones (api.md).
   std::string root_hints = "/usr/share/dns/root.hints";  // --root-hints
   std::string rdap_bootstrap;                            // --rdap-bootstrap; "" → the shipped IANA snapshot
+  std::string rdap_bootstrap_url = "https://data.iana.org/rdap/dns.json";  // --rdap-bootstrap-url; "" → never
   std::map<std::string, std::string> whois_servers;      // --whois-servers tld=host[:port],...; none → IANA referral
   std::string whois_referral_server = "whois.iana.org:43";  // --whois-referral-server
   std::vector<std::string> webhook_urls;                 // --webhook-url (repeatable, or comma-separated)

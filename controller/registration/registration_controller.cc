@@ -445,6 +445,21 @@ Result<std::map<std::string, std::string>> ParseWhoisServers(std::string_view te
   return out;
 }
 
+Result<RdapBootstrap> FetchBootstrap(http::Transport& transport, const std::string& url) {
+  http::HttpRequest req;
+  req.method = "GET";
+  req.url = url;
+  req.headers = {{"Accept", "application/json"}};
+  req.timeout = std::chrono::seconds(10);
+  Result<http::HttpResponse> r = transport.Send(req);
+  if (!r.ok()) return r.error();
+  if (r->status != 200) return Error::Unavailable("HTTP " + std::to_string(r->status));
+  Result<RdapBootstrap> b = RdapBootstrap::Parse(r->body);
+  if (!b.ok()) return b.error();
+  if (b->size() == 0) return Error::InvalidArgument("the bootstrap lists no services");
+  return b;
+}
+
 Result<std::unique_ptr<RegistrationStack>> RegistrationStack::Build(http::Transport& transport, const Clock& clock,
                                                                     RegistrationStackOptions o) {
   auto bad_rate = [](double qps, double burst) { return !(qps > 0) || !(burst >= 1); };
@@ -467,6 +482,17 @@ Result<std::unique_ptr<RegistrationStack>> RegistrationStack::Build(http::Transp
     Result<RdapBootstrap> b = RdapBootstrap::LoadFile(o.rdap_bootstrap_path);
     if (!b.ok()) return b.error().Wrap("rdap bootstrap " + o.rdap_bootstrap_path);
     bootstrap = std::move(b).value();
+    if (!o.rdap_bootstrap_url.empty()) {
+      Result<RdapBootstrap> fresh = FetchBootstrap(transport, o.rdap_bootstrap_url);
+      if (fresh.ok()) {
+        spdlog::info("registration decision=bootstrap-refreshed url={} services={} shipped_services={}",
+                     o.rdap_bootstrap_url, fresh->size(), bootstrap->size());
+        bootstrap = std::move(fresh).value();
+      } else {
+        spdlog::warn("registration decision=bootstrap-shipped url={} services={} why=\"{}\"", o.rdap_bootstrap_url,
+                     bootstrap->size(), fresh.error().ToString());
+      }
+    }
   }
   return std::unique_ptr<RegistrationStack>(
       new RegistrationStack(transport, clock, std::move(o), std::move(bootstrap)));

@@ -135,6 +135,10 @@ Result<std::map<std::string, std::string>> ParseWhoisServers(std::string_view te
 
 struct RegistrationStackOptions {
   std::string rdap_bootstrap_path;                    // IANA RDAP bootstrap file; "" : no RDAP (WHOIS only)
+  // Where a newer bootstrap is fetched from at Build (IANA's https://data.iana.org/rdap/dns.json in production).
+  // When it answers with a usable file, that file is used; otherwise the one at rdap_bootstrap_path, with a log
+  // line saying why. "": never fetched.
+  std::string rdap_bootstrap_url;
   std::map<std::string, std::string> whois_servers;   // tld -> host[:port]
   std::string whois_referral_server = "whois.iana.org:43";  // asked for TLDs without an entry
   bool whois = true;                                  // false: no WHOIS fallback
@@ -153,6 +157,10 @@ struct RegistrationStackOptions {
 
 // The lookup stack: bootstrap, rate limiters, RDAP and WHOIS clients, record cache, checker and monitor, owned
 // together so their borrowed references stay valid. Not copyable or movable (members point at each other).
+// Fetches and parses a bootstrap file from `url` (kUnavailable for no answer or a non-200 answer,
+// kInvalidArgument for an unusable file).
+Result<RdapBootstrap> FetchBootstrap(http::Transport& transport, const std::string& url);
+
 class RegistrationStack {
  public:
   // Builds the stack. `transport` (RDAP) and `clock` are borrowed and must outlive it. Fails with kNotFound when

@@ -769,3 +769,27 @@ TEST(RegistrationStack, RejectsBadOptions) {
 
 }  // namespace
 }  // namespace domainguard::registration
+
+namespace domainguard::registration {
+namespace {
+
+TEST(FetchBootstrap, UsesAGoodAnswerAndRefusesBadOnes) {
+  http::FakeTransport t;
+  t.ExpectJson("GET", "/good.json", 200, R"({"services": [[["test", "net"], ["http://127.0.0.1:18480/"]]]})");
+  Result<RdapBootstrap> good = FetchBootstrap(t, "http://127.0.0.1:18480/good.json");
+  ASSERT_TRUE(good.ok()) << good.error().ToString();
+  EXPECT_EQ(good->BaseUrlsFor("x.test"), std::vector<std::string>{"http://127.0.0.1:18480/"});
+
+  t.ExpectJson("GET", "/down.json", 503, "overloaded");
+  Result<RdapBootstrap> down = FetchBootstrap(t, "http://127.0.0.1:18480/down.json");
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.error().code, ErrorCode::kUnavailable);
+
+  t.ExpectJson("GET", "/empty.json", 200, R"({"services": []})");
+  EXPECT_FALSE(FetchBootstrap(t, "http://127.0.0.1:18480/empty.json").ok());
+  t.ExpectJson("GET", "/garbage.json", 200, "<html>");
+  EXPECT_FALSE(FetchBootstrap(t, "http://127.0.0.1:18480/garbage.json").ok());
+}
+
+}  // namespace
+}  // namespace domainguard::registration

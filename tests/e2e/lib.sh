@@ -71,7 +71,7 @@ e2e_start() {
   NOTIFY_PORT=$(free_port)
   "$DG_BIN" run --kubeconfig="$KUBECONFIG" --namespace="$NS" --leader-election-namespace="$NS" \
     --metrics-bind-address="127.0.0.1:$METRICS_PORT" --health-probe-bind-address="127.0.0.1:$PROBE_PORT" \
-    --root-hints="$DG_ROOT_HINTS" --rdap-bootstrap="$DG_RDAP_BOOTSTRAP" \
+    --root-hints="$DG_ROOT_HINTS" --rdap-bootstrap="$DG_RDAP_BOOTSTRAP" --rdap-bootstrap-url="${DG_RDAP_URL}bootstrap.json" \
     --whois-servers="test=$DG_WHOIS_ADDR,sm=$DG_WHOIS_ADDR,net=$DG_WHOIS_ADDR" \
     --notify-listen-address="127.0.0.1:$NOTIFY_PORT" --drift-poll-interval=2s "$@" \
     >"$E2E_LOGS/$E2E_NAME.controller.log" 2>&1 &

@@ -80,6 +80,9 @@ epoch() { date -u -d "$1" +%s; }
 whole() { python3 -c "import sys; print(int(float(sys.argv[1])))" "$1"; }
 
 e2e_start
+# The RDAP bootstrap was refreshed from its URL (the bed's registry serves one) over the shipped file.
+grep -q "decision=bootstrap-refreshed url=${DG_RDAP_URL}bootstrap.json" "$E2E_LOGS/$E2E_NAME.controller.log" ||
+  fail "the RDAP bootstrap was not refreshed from ${DG_RDAP_URL}bootstrap.json"
 e2e_providers
 domain ok "$ZOK"
 domain soon "$ZSOON"
