@@ -138,7 +138,9 @@ start_part() {
   t="$(part_timeout "$p")"
   deadline=$((SECONDS + t))
   until "check_$p"; do
-    if ! is_bed_pid "$pid"; then
+    # kill -0, not is_bed_pid: until the child has exec'd its run script, its command line is still this
+    # script's, without the bed dir in it (seen under load: a part reported as exited before it started).
+    if ! kill -0 "$pid" 2>/dev/null || [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" = Z ]; then
       die "$p exited while starting: $(tail -n 1 "$B/logs/$p.log" 2>/dev/null | cut -c1-200) (log: $B/logs/$p.log)"
     fi
     [ "$SECONDS" -lt "$deadline" ] ||

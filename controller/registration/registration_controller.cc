@@ -27,18 +27,6 @@ constexpr std::array<std::string_view, 11> kRegistrationReasons = {
 // The CRD's floor for spec.checks.registration.interval: registries rate-limit.
 constexpr seconds kMinInterval{60};
 
-// Event and condition order of severities: Info < Warning < Unknown < Critical (as the verdict ranks them: not
-// knowing is worse than a warning, better than a known emergency).
-int Rank(Severity s) {
-  switch (s) {
-    case Severity::kCritical: return 3;
-    case Severity::kUnknown: return 2;
-    case Severity::kWarning: return 1;
-    case Severity::kInfo: return 0;
-  }
-  return 0;
-}
-
 const json* Member(const json& obj, std::string_view key) {
   if (!obj.is_object()) return nullptr;
   auto it = obj.find(std::string(key));
@@ -190,11 +178,11 @@ std::vector<Finding> MergeFindingsByReason(const std::vector<Finding>& findings)
       out.push_back(f);
       continue;
     }
-    if (Rank(f.severity) > Rank(it->severity)) it->severity = f.severity;
+    if (SeverityRank(f.severity) > SeverityRank(it->severity)) it->severity = f.severity;
     it->message += "; " + f.message;
   }
   std::stable_sort(out.begin(), out.end(),
-                   [](const Finding& a, const Finding& b) { return Rank(a.severity) > Rank(b.severity); });
+                   [](const Finding& a, const Finding& b) { return SeverityRank(a.severity) > SeverityRank(b.severity); });
   return out;
 }
 
@@ -228,7 +216,7 @@ FindingSet FindingSetOf(const std::vector<Finding>& findings) {
   FindingSet set;
   for (const Finding& f : findings) {
     auto [it, inserted] = set.emplace(f.reason, f.severity);
-    if (!inserted && Rank(f.severity) > Rank(it->second)) it->second = f.severity;
+    if (!inserted && SeverityRank(f.severity) > SeverityRank(it->second)) it->second = f.severity;
   }
   return set;
 }
@@ -244,7 +232,7 @@ FindingSet RegistrationFindingsOfStatus(const json& status) {
     Severity s = Severity::kUnknown;
     if (sev != nullptr && sev->is_string()) s = SeverityFromName(sev->get<std::string>()).value_or(Severity::kUnknown);
     auto [it, inserted] = set.emplace(reason->get<std::string>(), s);
-    if (!inserted && Rank(s) > Rank(it->second)) it->second = s;
+    if (!inserted && SeverityRank(s) > SeverityRank(it->second)) it->second = s;
   }
   return set;
 }
@@ -261,9 +249,9 @@ std::vector<PlannedEvent> PlanRegistrationEvents(const FindingSet& previous, con
     return events;
   }
   for (const Finding& f : merged) {
-    if (Rank(f.severity) < Rank(Severity::kWarning)) continue;  // Info is not worth a Warning Event
+    if (SeverityRank(f.severity) < SeverityRank(Severity::kWarning)) continue;  // Info is not worth a Warning Event
     auto before = previous.find(f.reason);
-    if (before != previous.end() && Rank(f.severity) <= Rank(before->second)) continue;
+    if (before != previous.end() && SeverityRank(f.severity) <= SeverityRank(before->second)) continue;
     events.push_back({std::string(kube::kEventWarning), f.reason, f.message});
   }
   return events;

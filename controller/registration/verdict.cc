@@ -26,7 +26,9 @@ std::string Join(const std::vector<std::string>& v) {
   return out.empty() ? "(none)" : out;
 }
 
-int Rank(Severity s) {
+}  // namespace
+
+int SeverityRank(Severity s) {
   switch (s) {
     case Severity::kCritical: return 3;
     case Severity::kUnknown: return 2;
@@ -35,8 +37,6 @@ int Rank(Severity s) {
   }
   return 0;
 }
-
-}  // namespace
 
 std::string_view SeverityName(Severity s) {
   switch (s) {
@@ -132,9 +132,9 @@ Verdict EvaluateRegistration(const VerdictInput& in) {
   }
 
   std::stable_sort(v.findings.begin(), v.findings.end(),
-                   [](const Finding& a, const Finding& b) { return Rank(a.severity) > Rank(b.severity); });
+                   [](const Finding& a, const Finding& b) { return SeverityRank(a.severity) > SeverityRank(b.severity); });
   for (const auto& f : v.findings) {
-    if (Rank(f.severity) > Rank(v.worst)) v.worst = f.severity;
+    if (SeverityRank(f.severity) > SeverityRank(v.worst)) v.worst = f.severity;
   }
   v.healthy = v.findings.empty();
   v.reason = v.findings.empty() ? std::string(kRegistered) : v.findings.front().reason;

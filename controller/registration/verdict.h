@@ -16,6 +16,9 @@ namespace domainguard::registration {
 
 enum class Severity { kInfo, kWarning, kCritical, kUnknown };
 std::string_view SeverityName(Severity s);  // "Info" | "Warning" | "Critical" | "Unknown"
+// Order of severities: Info < Warning < Unknown < Critical (not knowing is worse than a warning, better than a
+// known emergency). Returns 0..3.
+int SeverityRank(Severity s);
 
 struct Finding {
   std::string reason;   // a constant from reasons.h
