@@ -147,7 +147,10 @@ kube::ReconcileResult RecordsController::WriteConflict(const json& domain, const
   c.type = std::string(kube::kRecordsSynced);
   c.status = std::string(kube::kConditionFalse);
   c.reason = std::string(reasons::kZoneConflict);
-  c.message = "zone " + zone + " is already managed by Domain " + winner +
+  // A Domain of another namespace is not named: namespaces are the isolation boundary.
+  const bool same_ns = winner.substr(0, winner.find('/')) == kube::Namespace(domain);
+  c.message = "zone " + zone + " is already managed by " +
+              (same_ns ? "Domain " + winner : std::string("a Domain of another namespace")) +
               " (the older claim wins); nothing is written for this Domain";
   c.observed_generation = kube::Generation(domain);
   domain::StatusPart part;
