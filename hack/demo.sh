@@ -235,5 +235,9 @@ no_finding() { ! has_finding "$@"; }
 wait_until "client.test resolves again (DependencyBroken cleared)" 60 no_finding client DependencyBroken/Critical
 domains
 
-step "done. The bed and the controller stay up: kubectl -n $NS get domains; logs $LOG;"
-info "stop with: kill \$(cat $PIDFILE); hack/testbed.sh down (or run hack/demo.sh --down)"
+if [ "$teardown" -eq 1 ]; then
+  step "done; stopping the controller and the bed (--down)"
+else
+  step "done. The bed and the controller stay up: kubectl -n $NS get domains; logs $LOG;"
+  info "stop with: kill \$(cat $PIDFILE); hack/testbed.sh down (or run hack/demo.sh --down)"
+fi
