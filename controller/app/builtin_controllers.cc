@@ -54,20 +54,7 @@ class Runtime final : public ControllerRuntime {
 // DNSProvider -> the Domains of its namespace that name it.
 MapFunc ProviderToDomains(kube::Store& domains) {
   return [&domains](const json& provider) {
-    std::vector<std::string> keys;
-    const std::string ns = kube::Namespace(provider);
-    const std::string name = kube::Name(provider);
-    for (const json& d : domains.ByIndex(kube::kNamespaceIndex, ns)) {
-      const json spec = d.value("spec", json::object());
-      if (!spec.is_object() || !spec.contains("providers") || !spec["providers"].is_array()) continue;
-      for (const json& p : spec["providers"]) {
-        if (p.is_object() && p.value("name", "") == name) {
-          keys.push_back(kube::ObjectKey(d));
-          break;
-        }
-      }
-    }
-    return keys;
+    return domain::DomainsUsingProvider(domains, kube::Namespace(provider), kube::Name(provider));
   };
 }
 
@@ -85,13 +72,7 @@ MapFunc ConfigMapToDomains(kube::Store& domains) {
 // Domain -> the DNSProviders it names (their zone counts change).
 std::vector<std::string> DomainToProviders(const json& d) {
   std::vector<std::string> keys;
-  const json spec = d.value("spec", json::object());
-  if (!spec.is_object() || !spec.contains("providers") || !spec["providers"].is_array()) return keys;
-  for (const json& p : spec["providers"]) {
-    if (p.is_object() && p.contains("name") && p["name"].is_string()) {
-      keys.push_back(kube::ObjectKey(kube::Namespace(d), p["name"].get<std::string>()));
-    }
-  }
+  for (const std::string& name : domain::ProviderNames(d)) keys.push_back(kube::ObjectKey(kube::Namespace(d), name));
   return keys;
 }
 

@@ -62,12 +62,14 @@ const json& StatusOf(const json& obj) {
   return it != obj.end() && it->is_object() ? *it : kEmpty;
 }
 
-kube::ObjectRef DomainRef(const json& domain) {
-  kube::ObjectRef ref = kube::ObjectRef::FromObject(domain);
+kube::ObjectRef EventSubject(const json& obj, const kube::Resource& resource) {
+  kube::ObjectRef ref = kube::ObjectRef::FromObject(obj);
   // List items of some apiservers omit apiVersion and kind; an Event must still say what it is about.
-  if (ref.api_version.empty()) ref.api_version = kube::kDomains.ApiVersion();
-  if (ref.kind.empty()) ref.kind = std::string(kube::kDomains.kind);
+  if (ref.api_version.empty()) ref.api_version = resource.ApiVersion();
+  if (ref.kind.empty()) ref.kind = std::string(resource.kind);
   return ref;
 }
+
+kube::ObjectRef DomainRef(const json& domain) { return EventSubject(domain, kube::kDomains); }
 
 }  // namespace domainguard::domain

@@ -36,6 +36,10 @@ std::optional<std::string> Annotation(const nlohmann::json& obj, const std::stri
 // (or forever, for the empty object).
 const nlohmann::json& StatusOf(const nlohmann::json& obj);
 
+// An object of `resource` as the subject of Events (apiVersion and kind filled in from `resource` when the cached
+// object lacks them, as list items of some apiservers do).
+kube::ObjectRef EventSubject(const nlohmann::json& obj, const kube::Resource& resource);
+
 // The Domain as the subject of Events.
 kube::ObjectRef DomainRef(const nlohmann::json& domain);
 

@@ -31,6 +31,26 @@ std::vector<ProviderRef> ResolveProviders(const json& domain, const kube::Store&
   return out;
 }
 
+std::vector<std::string> ProviderNames(const json& domain) {
+  std::vector<std::string> names;
+  const json spec = domain.value("spec", json::object());
+  if (!spec.is_object() || !spec.contains("providers") || !spec["providers"].is_array()) return names;
+  for (const json& p : spec["providers"]) {
+    if (p.is_object() && p.contains("name") && p["name"].is_string()) names.push_back(p["name"].get<std::string>());
+  }
+  return names;
+}
+
+std::vector<std::string> DomainsUsingProvider(const kube::Store& domains, const std::string& ns,
+                                              const std::string& provider) {
+  std::vector<std::string> keys;
+  for (const json& d : domains.ByIndex(kube::kNamespaceIndex, ns)) {
+    const std::vector<std::string> names = ProviderNames(d);
+    if (std::find(names.begin(), names.end(), provider) != names.end()) keys.push_back(kube::ObjectKey(d));
+  }
+  return keys;
+}
+
 std::vector<std::string> ProviderNameservers(const std::vector<ProviderRef>& providers) {
   std::set<std::string> names;
   for (const ProviderRef& p : providers) {

@@ -30,6 +30,13 @@ struct ProviderRef {
 // used: the lookup key is always "<the Domain's namespace>/<name>".
 std::vector<ProviderRef> ResolveProviders(const nlohmann::json& domain, const kube::Store& providers);
 
+// The names in spec.providers, in spec order (entries without a string name skipped).
+std::vector<std::string> ProviderNames(const nlohmann::json& domain);
+
+// Keys of the Domains of namespace `ns` (from the Domain cache) whose spec.providers name `provider`.
+std::vector<std::string> DomainsUsingProvider(const kube::Store& domains, const std::string& ns,
+                                              const std::string& provider);
+
 // The union of the found providers' spec.nameservers.
 std::vector<std::string> ProviderNameservers(const std::vector<ProviderRef>& providers);
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "controller/domain/domain_object.h"
 #include "controller/domain/inputs.h"
 #include "controller/domain/status_part.h"
 #include "controller/kube/conditions.h"
@@ -12,18 +13,7 @@ namespace domainguard::providers {
 using nlohmann::json;
 
 int CountDomainsUsing(const kube::Store& domains, const std::string& ns, const std::string& provider) {
-  int n = 0;
-  for (const json& d : domains.ByIndex(kube::kNamespaceIndex, ns)) {
-    const json spec = d.value("spec", json::object());
-    if (!spec.is_object() || !spec.contains("providers") || !spec["providers"].is_array()) continue;
-    for (const json& p : spec["providers"]) {
-      if (p.is_object() && p.value("name", "") == provider) {
-        ++n;
-        break;
-      }
-    }
-  }
-  return n;
+  return static_cast<int>(domain::DomainsUsingProvider(domains, ns, provider).size());
 }
 
 DnsProviderController::DnsProviderController(domain::Context ctx, kube::Store& providers,
@@ -76,10 +66,7 @@ kube::ReconcileResult DnsProviderController::Reconcile(const std::string& key) {
     return {wrote.error(), std::nullopt};
   }
   if (!before || before->reason != ready.reason) {
-    kube::ObjectRef ref = kube::ObjectRef::FromObject(*obj);
-    if (ref.api_version.empty()) ref.api_version = kube::kDnsProviders.ApiVersion();
-    if (ref.kind.empty()) ref.kind = std::string(kube::kDnsProviders.kind);
-    ctx_.events.Record(ref, ready.status == kube::kConditionTrue ? kube::kEventNormal : kube::kEventWarning,
+    ctx_.events.Record(domain::EventSubject(*obj, kube::kDnsProviders), ready.status == kube::kConditionTrue ? kube::kEventNormal : kube::kEventWarning,
                        ready.reason, ready.message);
     spdlog::info("dnsprovider provider={} decision=ready status={} reason={} message=\"{}\"", key, ready.status,
                  ready.reason, ready.message);
