@@ -14,6 +14,7 @@
 #include "controller/domain/inputs.h"
 #include "controller/domain/ready_controller.h"
 #include "controller/http/transport.h"
+#include "controller/kube/conditions.h"
 #include "controller/kube/event_recorder.h"
 #include "controller/providers/dnsprovider_controller.h"
 #include "controller/records/records_controller.h"
@@ -56,6 +57,17 @@ MapFunc ProviderToDomains(kube::Store& domains) {
   return [&domains](const json& provider) {
     return domain::DomainsUsingProvider(domains, kube::Namespace(provider), kube::Name(provider));
   };
+}
+
+// A DNSProvider update that concerns its Domains: its spec, or whether it answers (a provider back up gets its
+// pending changes now, not at the end of the backoff). Its status.zones count does not.
+bool ProviderSpecOrReadyChanged(const json& old_obj, const json& new_obj) {
+  if (GenerationChanged(old_obj, new_obj)) return true;
+  auto ready = [](const json& p) {
+    std::optional<kube::Condition> c = kube::FindCondition(domain::StatusOf(p), kube::kReady);
+    return c ? c->status : std::string();
+  };
+  return ready(old_obj) != ready(new_obj);
 }
 
 // ConfigMap -> the Domains of its namespace whose recordsFrom names it.
@@ -145,6 +157,7 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   const ResourceType providers_type = ResourceType::From(kube::kDnsProviders);
   kube::Store& domains = manager.informers().For(domains_type).store();
   domains.AddIndex(domain::kZoneIndex, domain::ZoneIndexValues);
+  domains.AddIndex(domain::kProviderIndex, domain::ProviderIndexValues);
   kube::Store& providers = manager.informers().For(providers_type).store();
   // ConfigMaps are cached for recordsFrom: an edit of a master file reaches the providers at once.
   const ResourceType configmaps_type = ResourceType::From(kube::kConfigMaps);
@@ -167,8 +180,8 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   rs.name = "domain-records";
   rs.resource = domains_type;
   rs.reconcile = ReconcileOf(rt->records.get());
-  rs.watches.push_back({providers_type, ProviderToDomains(domains)});
-  rs.watches.push_back({domains_type, SameZone(domains)});
+  rs.watches.push_back({providers_type, ProviderToDomains(domains), ProviderSpecOrReadyChanged});
+  rs.watches.push_back({domains_type, SameZone(domains), GenerationChanged});  // zone is immutable: adds/deletes
   rs.watches.push_back({configmaps_type, ConfigMapToDomains(domains)});
   Controller& records_controller = manager.AddController(std::move(rs));
 
@@ -195,7 +208,7 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   ps.name = "dnsprovider";
   ps.resource = providers_type;
   ps.reconcile = ReconcileOf(rt->dnsproviders.get());
-  ps.watches.push_back({domains_type, DomainToProviders});
+  ps.watches.push_back({domains_type, DomainToProviders, GenerationChanged});  // spec.providers edits move counts
   manager.AddController(std::move(ps));
 
   if (!options.notify_bind.disabled) {

@@ -48,6 +48,10 @@ std::vector<std::string> InformerSet::Unsynced() const {
   return out;
 }
 
+bool GenerationChanged(const kube::json& old_obj, const kube::json& new_obj) {
+  return kube::Generation(old_obj) != kube::Generation(new_obj);
+}
+
 MapFunc OwnerReferenceMap(std::string kind) {
   return [kind = std::move(kind)](const kube::json& obj) {
     std::vector<std::string> keys;
@@ -83,11 +87,13 @@ Controller::Controller(ControllerSpec spec, InformerSet& informers, const Clock&
   // Secondary: both the old and the new object may concern a primary (a label moved from one to another).
   for (const WatchSpec& w : spec_.watches) {
     MapFunc map = w.map;
+    UpdateFilter filter = w.update_filter;
     informers.For(w.resource).AddHandlers(kube::InformerHandlers{
         [this, map](const kube::json& obj) {
           for (const std::string& k : map(obj)) Enqueue(k);
         },
-        [this, map](const kube::json& old_obj, const kube::json& obj) {
+        [this, map, filter](const kube::json& old_obj, const kube::json& obj) {
+          if (filter && !filter(old_obj, obj)) return;
           for (const std::string& k : map(old_obj)) Enqueue(k);
           for (const std::string& k : map(obj)) Enqueue(k);
         },

@@ -88,9 +88,17 @@ using MapFunc = std::function<std::vector<std::string>(const kube::json& obj)>;
 // Primary keys from the secondary object's ownerReferences of `kind` (with the object's namespace).
 MapFunc OwnerReferenceMap(std::string kind);
 
+// Whether an update of a secondary object (old, new) concerns the primaries at all (controller-runtime's
+// predicates): a DNSProvider's status write need not wake every Domain that uses it.
+using UpdateFilter = std::function<bool(const kube::json& old_obj, const kube::json& new_obj)>;
+
+// metadata.generation moved: the spec changed (status writes and relists of an unchanged object do not count).
+bool GenerationChanged(const kube::json& old_obj, const kube::json& new_obj);
+
 struct WatchSpec {
   ResourceType resource;
   MapFunc map;
+  UpdateFilter update_filter = nullptr;  // null: every update is mapped; adds and deletes always are
 };
 
 struct ControllerSpec {

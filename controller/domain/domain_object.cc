@@ -38,7 +38,7 @@ std::optional<std::string> ZoneClaimWinner(const std::vector<json>& claimants) {
     }
     // RFC 3339 UTC timestamps of the apiserver ("2026-12-02T13:00:00Z") order as strings; a missing one sorts
     // last ("~" is above every digit) so an object not yet created never wins over a real one.
-    if (created.empty()) created = "~";
+    if (created.empty()) created.push_back('~');
     const std::string key = kube::ObjectKey(d);
     if (!best_key || std::tie(created, key) < std::tie(best_created, *best_key)) {
       best_key = key;

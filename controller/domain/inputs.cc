@@ -41,14 +41,18 @@ std::vector<std::string> ProviderNames(const json& domain) {
   return names;
 }
 
+std::vector<std::string> ProviderIndexValues(const json& domain) {
+  std::vector<std::string> values;
+  const std::string ns = kube::Namespace(domain);
+  for (const std::string& name : ProviderNames(domain)) values.push_back(ns + "/" + name);
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  return values;
+}
+
 std::vector<std::string> DomainsUsingProvider(const kube::Store& domains, const std::string& ns,
                                               const std::string& provider) {
-  std::vector<std::string> keys;
-  for (const json& d : domains.ByIndex(kube::kNamespaceIndex, ns)) {
-    const std::vector<std::string> names = ProviderNames(d);
-    if (std::find(names.begin(), names.end(), provider) != names.end()) keys.push_back(kube::ObjectKey(d));
-  }
-  return keys;
+  return domains.KeysByIndex(kProviderIndex, ns + "/" + provider);
 }
 
 std::vector<std::string> ProviderNameservers(const std::vector<ProviderRef>& providers) {

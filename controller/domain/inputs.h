@@ -33,7 +33,15 @@ std::vector<ProviderRef> ResolveProviders(const nlohmann::json& domain, const ku
 // The names in spec.providers, in spec order (entries without a string name skipped).
 std::vector<std::string> ProviderNames(const nlohmann::json& domain);
 
-// Keys of the Domains of namespace `ns` (from the Domain cache) whose spec.providers name `provider`.
+// The informer index of Domains by the DNSProviders they name: "<namespace>/<provider>" per spec.providers entry.
+inline constexpr const char* kProviderIndex = "spec.providers";
+
+// The index function for kProviderIndex.
+std::vector<std::string> ProviderIndexValues(const nlohmann::json& domain);
+
+// Keys of the Domains of namespace `ns` whose spec.providers name `provider`, from the Domain cache's
+// kProviderIndex (REQUIRES: `domains` has it): no object is decoded, so the DNSProvider watches and zone counts
+// stay cheap with thousands of Domains.
 std::vector<std::string> DomainsUsingProvider(const kube::Store& domains, const std::string& ns,
                                               const std::string& provider);
 

@@ -20,6 +20,7 @@ TEST(ProviderNames, InSpecOrderSkippingBadEntries) {
 
 TEST(DomainsUsingProvider, OnlyTheProvidersOwnNamespace) {
   kube::Store domains;
+  domains.AddIndex(kProviderIndex, ProviderIndexValues);
   domains.Upsert(D("web", "a", json::array({{{"name", "pdns-a"}}, {{"name", "pdns-b"}}})));
   domains.Upsert(D("web", "b", json::array({{{"name", "pdns-b"}}})));
   domains.Upsert(D("other", "c", json::array({{{"name", "pdns-a"}}})));
@@ -28,6 +29,10 @@ TEST(DomainsUsingProvider, OnlyTheProvidersOwnNamespace) {
   std::sort(b.begin(), b.end());
   EXPECT_EQ(b, (std::vector<std::string>{"web/a", "web/b"}));
   EXPECT_TRUE(DomainsUsingProvider(domains, "web", "bind-c").empty());
+  // An edit of spec.providers moves the Domain in the index.
+  domains.Upsert(D("web", "b", json::array({{{"name", "bind-c"}}})));
+  EXPECT_EQ(DomainsUsingProvider(domains, "web", "pdns-b"), std::vector<std::string>{"web/a"});
+  EXPECT_EQ(DomainsUsingProvider(domains, "web", "bind-c"), std::vector<std::string>{"web/b"});
 }
 
 }  // namespace

@@ -56,7 +56,8 @@ class DomainMetrics {
   // Replaces the Domain's findings with `findings` (each at 1).
   void SetFindings(const DomainRef& d, const std::vector<FindingSample>& findings);
   void SetFailoverActive(const DomainRef& d, bool active);
-  // Counts one provider API request; `code` is the HTTP status or DNS rcode as text, "error" when none came.
+  // Counts one call to a provider: `method` is the operation (read_zone, serial, create_zone, apply, probe),
+  // `code` "ok" or the error code's name (Unavailable, InvalidArgument, ...).
   void CountProviderRequest(std::string_view namespace_, std::string_view provider, std::string_view method,
                             std::string_view code);
   void SetPendingChanges(std::string_view namespace_, std::string_view provider, int pending);

@@ -20,23 +20,23 @@ DnsProviderController::DnsProviderController(domain::Context ctx, kube::Store& p
                                              http::Transport& transport, DnsProviderControllerOptions options)
     : ctx_(ctx), providers_(providers), transport_(transport), options_(options) {}
 
-kube::ReconcileResult DnsProviderController::Reconcile(const std::string& key) {
-  std::optional<json> obj = providers_.Get(key);
-  if (!obj) {
-    const size_t slash = key.find('/');
-    if (slash != std::string::npos) ctx_.metrics.ForgetProvider(key.substr(0, slash), key.substr(slash + 1));
-    return {};
+kube::Condition DnsProviderController::ProbeReady(const json& obj) {
+  const std::string key = kube::ObjectKey(obj);
+  const int64_t generation = kube::Generation(obj);
+  const MonotonicTime now = ctx_.clock.Monotonic();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = probes_.find(key);
+    if (it != probes_.end() && it->second.generation == generation && now - it->second.at < options_.probe_reuse) {
+      return it->second.ready;
+    }
   }
-  const std::string ns = kube::Namespace(*obj);
-  const std::string name = kube::Name(*obj);
-  const json spec = obj->value("spec", json::object());
-  const std::string type = spec.is_object() && spec.contains("powerdns")  ? "powerdns"
-                           : spec.is_object() && spec.contains("rfc2136") ? "rfc2136"
-                                                                          : "";
-
+  const std::string ns = kube::Namespace(obj);
+  const std::string name = kube::Name(obj);
+  const json spec = obj.value("spec", json::object());
   kube::Condition ready;
   ready.type = std::string(kube::kReady);
-  ready.observed_generation = kube::Generation(*obj);
+  ready.observed_generation = generation;
   Result<BuiltProvider> built =
       NewProviderFromSpec(name, spec, domain::SecretLookupIn(ctx_.client, ns), &transport_, &ctx_.clock);
   if (!built.ok()) {
@@ -51,6 +51,27 @@ kube::ReconcileResult DnsProviderController::Reconcile(const std::string& key) {
     ready.reason = std::string(answered ? kReasonReachable : kReasonUnreachable);
     ready.message = answered ? "the provider answers" : probe.error().ToString();
   }
+  std::lock_guard<std::mutex> lock(mu_);
+  probes_[key] = Probe{generation, now, ready};
+  return ready;
+}
+
+kube::ReconcileResult DnsProviderController::Reconcile(const std::string& key) {
+  std::optional<json> obj = providers_.Get(key);
+  if (!obj) {
+    const size_t slash = key.find('/');
+    if (slash != std::string::npos) ctx_.metrics.ForgetProvider(key.substr(0, slash), key.substr(slash + 1));
+    std::lock_guard<std::mutex> lock(mu_);
+    probes_.erase(key);
+    return {};
+  }
+  const std::string ns = kube::Namespace(*obj);
+  const std::string name = kube::Name(*obj);
+  const json spec = obj->value("spec", json::object());
+  const std::string type = spec.is_object() && spec.contains("powerdns")  ? "powerdns"
+                           : spec.is_object() && spec.contains("rfc2136") ? "rfc2136"
+                                                                          : "";
+  const kube::Condition ready = ProbeReady(*obj);
 
   const json status = obj->value("status", json::object());
   std::optional<kube::Condition> before = kube::FindCondition(status, kube::kReady);

@@ -5,7 +5,9 @@
 //   spec or Secret unusable  -> Ready False InvalidSpec   (the message names the field or the Secret and key)
 //   no answer / refused key  -> Ready False Unreachable   (the provider's error, verbatim; never the secret)
 //   answered                 -> Ready True  Reachable
-// An Event on every change of Ready. Requeued every interval (sooner while not Ready).
+// An Event on every change of Ready. Requeued every interval (sooner while not Ready). A reconcile woken by
+// Domains coming and going (status.zones) reuses a probe of the same generation younger than probe_reuse: a
+// thousand new Domains do not become a thousand probes and Secret reads.
 //
 // Thread-safety: Reconcile runs on several worker threads for different keys.
 #pragma once
@@ -15,7 +17,9 @@
 #include <mutex>
 #include <string>
 
+#include "controller/base/clock.h"
 #include "controller/domain/context.h"
+#include "controller/kube/conditions.h"
 #include "controller/http/transport.h"
 #include "controller/kube/store.h"
 #include "controller/kube/workqueue.h"
@@ -33,6 +37,7 @@ inline constexpr std::string_view kProbeZone = "domainguard-probe.invalid.";
 struct DnsProviderControllerOptions {
   std::chrono::milliseconds interval{std::chrono::minutes(1)};
   std::chrono::milliseconds retry{std::chrono::seconds(10)};
+  std::chrono::milliseconds probe_reuse{std::chrono::seconds(5)};
 };
 
 // Domains of `ns` (from `domains`) whose spec.providers name `provider`.
@@ -46,10 +51,20 @@ class DnsProviderController {
   kube::ReconcileResult Reconcile(const std::string& key);
 
  private:
+  struct Probe {
+    int64_t generation = 0;
+    MonotonicTime at{};
+    kube::Condition ready;
+  };
+  kube::Condition ProbeReady(const nlohmann::json& obj);
+
+
   domain::Context ctx_;
   kube::Store& providers_;
   http::Transport& transport_;
   const DnsProviderControllerOptions options_;
+  std::mutex mu_;
+  std::map<std::string, Probe> probes_;  // guarded by mu_; by DNSProvider key
 };
 
 }  // namespace domainguard::providers

@@ -8,6 +8,7 @@ std::string FakeProvider::Soa(const Zone& z) const {
 
 Result<records::ObservedZone> FakeProvider::ReadZone(std::string_view zone) {
   std::lock_guard<std::mutex> lock(mu_);
+  ++read_calls_;
   if (down_) return Error::Unavailable(name_ + ": connection refused");
   auto it = zones_.find(zone);
   if (it == zones_.end()) return Error::NotFound("zone " + std::string(zone) + " not found");
@@ -26,13 +27,18 @@ Result<uint32_t> FakeProvider::Serial(std::string_view zone) {
   return it->second.serial;
 }
 
-Status FakeProvider::EnsureZone(std::string_view zone, const std::vector<std::string>& nameservers) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (down_) return Error::Unavailable(name_ + ": connection refused");
-  if (zones_.count(zone)) return OkStatus();
-  Zone& z = zones_[std::string(zone)];
-  z.rrsets[{std::string(zone), "NS"}] = {zone::RRset{std::string(zone), "NS", 3600, nameservers}, ""};
-  return OkStatus();
+Result<records::ObservedZone> FakeProvider::CreateZone(std::string_view zone, const records::Changes& changes) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (down_) return Error::Unavailable(name_ + ": connection refused");
+    if (zones_.count(zone)) return Error::AlreadyExists("zone " + std::string(zone) + " exists");
+    Zone& z = zones_[std::string(zone)];
+    ++apply_calls_;
+    if (!ignore_) {
+      for (const zone::RRset& c : changes.creates) z.rrsets[{c.name, c.type}] = {c, changes.owner};
+    }
+  }
+  return ReadZone(zone);
 }
 
 Result<uint32_t> FakeProvider::Apply(std::string_view zone, const records::Changes& changes,
@@ -111,6 +117,11 @@ bool FakeProvider::HasZone(std::string_view zone) const {
 int FakeProvider::apply_calls() const {
   std::lock_guard<std::mutex> lock(mu_);
   return apply_calls_;
+}
+
+int FakeProvider::read_calls() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return read_calls_;
 }
 
 }  // namespace domainguard::providers

@@ -1,5 +1,5 @@
 // FakeProvider: an in-memory DNS provider for unit tests of the records core. It behaves like a careful real one
-// (atomic Apply, serial bumped once per non-empty Apply, SOA precondition -> kAborted) and scripts the failures real
+// (atomic Apply, a zone created with its records in one call, serial bumped once per non-empty Apply, SOA precondition -> kAborted) and scripts the failures real
 // ones have: down (kUnavailable), silently ignoring updates (BIND's NOERROR-yet-ignored), a concurrent change
 // before the next Apply, and a one-shot error.
 //
@@ -23,7 +23,7 @@ class FakeProvider final : public Provider {
   std::string Name() const override { return name_; }
   Result<records::ObservedZone> ReadZone(std::string_view zone) override;
   Result<uint32_t> Serial(std::string_view zone) override;
-  Status EnsureZone(std::string_view zone, const std::vector<std::string>& nameservers) override;
+  Result<records::ObservedZone> CreateZone(std::string_view zone, const records::Changes& changes) override;
   Result<uint32_t> Apply(std::string_view zone, const records::Changes& changes,
                          const records::ZoneVersion& expected) override;
 
@@ -38,7 +38,8 @@ class FakeProvider final : public Provider {
   void Remove(std::string_view zone, std::string_view name, std::string_view type);
   std::vector<records::ObservedRRset> Rrsets(std::string_view zone) const;
   bool HasZone(std::string_view zone) const;
-  int apply_calls() const;  // Apply calls that wrote something
+  int apply_calls() const;  // Apply and CreateZone calls that wrote something
+  int read_calls() const;   // ReadZone calls
 
  private:
   struct Zone {
@@ -55,6 +56,7 @@ class FakeProvider final : public Provider {
   bool concurrent_ = false;                         // guarded by mu_
   std::optional<Error> fail_next_;                  // guarded by mu_
   int apply_calls_ = 0;                             // guarded by mu_
+  int read_calls_ = 0;                              // guarded by mu_
 };
 
 }  // namespace domainguard::providers

@@ -39,9 +39,12 @@ class Provider {
   // it between full compares and reads the whole zone only when it moved. kNotFound when the zone is absent.
   virtual Result<uint32_t> Serial(std::string_view zone) = 0;
 
-  // Creates the zone when absent, with `nameservers` as its apex NS set. An existing zone is left as it is (its
-  // apex NS set is corrected by the plan). Idempotent.
-  virtual Status EnsureZone(std::string_view zone, const std::vector<std::string>& nameservers) = 0;
+  // Creates the absent `zone` holding `changes` — the plan against an empty zone: creates only, the apex NS set
+  // among them, each with its ownership mark — in one request where the provider can, and returns the zone as the
+  // provider now holds it. A new zone thus costs one read (kNotFound) and this call, not create + read + write +
+  // re-read. kAlreadyExists when the zone appeared meanwhile (read it, plan again); kFailedPrecondition when the
+  // provider cannot create zones (RFC 2136: the server's configuration or rndc addzone must).
+  virtual Result<records::ObservedZone> CreateZone(std::string_view zone, const records::Changes& changes) = 0;
 
   // Applies all `changes` to `zone`, atomically where the provider can (one PowerDNS PATCH, one UPDATE message);
   // huge change sets may be split (documented per provider). `expected` is the version ReadZone returned; a

@@ -29,7 +29,7 @@ TEST(NewProviderFromSpec, PowerDns) {
   EXPECT_EQ(p->provider->Name(), "pdns-a");
   EXPECT_EQ(p->nameservers, std::vector<std::string>{"ns1.pdns-a.net."});
   t.ExpectJson("GET", "zones?zone=example.com.", 200, R"([{"name": "example.com.", "serial": 3}])");
-  ASSERT_TRUE(p->provider->EnsureZone("example.com.", {}).ok());
+  ASSERT_TRUE(p->provider->Serial("example.com.").ok());
   ASSERT_EQ(t.requests().size(), 1u);
   EXPECT_EQ(t.requests()[0].url, "http://127.0.0.1:18081/api/v1/servers/localhost/zones?zone=example.com.");
 }

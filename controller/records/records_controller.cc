@@ -9,6 +9,7 @@
 #include "controller/domain/inputs.h"
 #include "controller/domain/status_part.h"
 #include "controller/kube/conditions.h"
+#include "controller/providers/counting_provider.h"
 #include "controller/providers/provider_factory.h"
 #include "controller/records/reasons.h"
 
@@ -22,6 +23,12 @@ std::string SpecOwnership(const json& spec) {
   return spec.is_object() && spec.contains("ownership") && spec["ownership"].is_string()
              ? spec["ownership"].get<std::string>()
              : "";
+}
+
+// What of a DNSProvider starts a records pass when it changes: its generation and its Ready status.
+std::string ProviderTrigger(const json& provider) {
+  std::optional<kube::Condition> ready = kube::FindCondition(domain::StatusOf(provider), kube::kReady);
+  return std::to_string(kube::Generation(provider)) + ":" + (ready ? ready->status : "");
 }
 
 // Joins at most `n` items for an Event note.
@@ -81,7 +88,8 @@ std::vector<std::string> RecordsController::OnZoneChanged(const std::string& zon
 
 RecordsController::BuiltProvider RecordsController::ProviderFor(const json& dns_provider) {
   const std::string key = kube::ObjectKey(dns_provider);
-  const std::string version = kube::ResourceVersion(dns_provider);
+  // The spec's generation, not the resourceVersion: the DNSProvider's own status writes change nothing here.
+  const std::string version = std::to_string(kube::Generation(dns_provider));
   const MonotonicTime now = ctx_.clock.Monotonic();
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -98,7 +106,12 @@ RecordsController::BuiltProvider RecordsController::ProviderFor(const json& dns_
   Result<providers::BuiltProvider> made = providers::NewProviderFromSpec(
       kube::Name(dns_provider), dns_provider.value("spec", json::object()), lookup, &transport_, &ctx_.clock);
   if (made.ok()) {
-    b.provider = std::shared_ptr<providers::Provider>(std::move(made->provider));
+    b.provider = providers::WithCallCounting(
+        std::shared_ptr<providers::Provider>(std::move(made->provider)),
+        [metrics = &ctx_.metrics, ns = kube::Namespace(dns_provider), name = kube::Name(dns_provider)](
+            std::string_view operation, std::string_view outcome) {
+          metrics->CountProviderRequest(ns, name, operation, outcome);
+        });
   } else {
     b.error = "DNSProvider \"" + kube::Name(dns_provider) + "\": " + made.error().message;
   }
@@ -114,7 +127,6 @@ bool RecordsController::SerialsUnchanged(const std::string& zone,
     auto want = st.serials.find(p->Name());
     if (want == st.serials.end()) return false;
     Result<uint32_t> serial = p->Serial(zone);
-    ctx_.metrics.CountDnsQuery("soa", serial.ok() ? "NOERROR" : std::string(ErrorCodeName(serial.error().code)));
     if (!serial.ok() || *serial != want->second) {
       spdlog::info("records zone={} provider={} decision=full-read why=\"serial {} -> {}\"", zone, p->Name(),
                    want->second, serial.ok() ? std::to_string(*serial) : serial.error().ToString());
@@ -195,7 +207,8 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
   std::string trigger = std::to_string(generation) + "|" +
                         domain::Annotation(*domain, std::string(reasons::kApproveChangeAnnotation)).value_or("");
   for (const domain::ProviderRef& r : refs) {
-    trigger += "|" + r.name + "@" + (r.object ? kube::ResourceVersion(*r.object) : "-");
+    // Its spec, and whether it answers (back up: retry now); not its status.zones count.
+    trigger += "|" + r.name + "@" + (r.object ? ProviderTrigger(*r.object) : "-");
   }
   // An edit of the recordsFrom master file is an edit of the zone.
   if (const std::string cm = domain::RecordsFromConfigMap(*domain); !cm.empty() && ctx_.configmaps) {

@@ -9,7 +9,8 @@
 //      drift repaired, outage and recovery
 //
 // Schedule, per Domain (drift is found cheaply, as the issue asks):
-//   spec, approval annotation or a DNSProvider changed, or a NOTIFY came  -> full pass now
+//   spec, approval annotation, a DNSProvider's spec or Ready status       -> full pass now
+//   changed, or a NOTIFY came                                                (not its status.zones count)
 //   last full pass older than full_compare_interval                       -> full pass (a provider can lose
 //                                                                            records without moving its serial)
 //   every poll_interval: each provider's SOA serial (one API call / one SOA query per provider)

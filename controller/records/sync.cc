@@ -111,39 +111,62 @@ Decision DecideProvider(const std::string& provider, const Result<zone::DesiredZ
 
 namespace {
 
+// The outcome of a write the provider refused or could not take: the plan's changes stay pending.
+ProviderOutcome WriteFailed(ProviderOutcome out, Decision d, const Error& error, const std::string& what) {
+  const std::string name = d.status.name;
+  out.status = std::move(d.status);
+  out.status.synced = false;
+  out.status.reason = std::string(IsProviderTrouble(error.code) ? reasons::kProviderUnavailable
+                                                                : reasons::kInvalidRecord);
+  out.status.message = what + ": " + error.ToString();
+  out.events.push_back({out.status.reason, name + ": " + out.status.message, true});
+  return out;
+}
+
 ProviderOutcome RunProvider(providers::Provider* p, const zone::DesiredZone& desired, const SyncPolicy& policy,
                             const std::optional<ProviderStatus>& previous, int64_t previous_generation,
                             const Clock& clock) {
   ProviderOutcome out;
   const std::string name = p->Name();
-  Status ensured = p->EnsureZone(desired.origin, desired.nameservers);
   for (int attempt = 1;; ++attempt) {
-    Result<ObservedZone> observed =
-        ensured.ok() ? p->ReadZone(desired.origin) : Result<ObservedZone>(ensured.error().Wrap("creating zone"));
+    Result<ObservedZone> observed = p->ReadZone(desired.origin);
+    // An absent zone is planned as an empty one and created with all of it in one call.
+    const bool absent = !observed.ok() && observed.error().code == ErrorCode::kNotFound;
+    if (absent) observed = ObservedZone{desired.origin, {}, {}};
     Decision d = DecideProvider(name, desired, observed, policy, previous, previous_generation);
     out.events.insert(out.events.end(), d.events.begin(), d.events.end());
-    if (observed.ok()) out.observed = *observed;
+    if (observed.ok() && !absent) out.observed = *observed;
+    if (absent && d.action == Action::kNone && d.status.synced) d.action = Action::kApply;  // an empty zone, still
     if (d.action != Action::kApply) {
       out.status = std::move(d.status);
       if (out.status.synced) out.status.last_sync_time = clock.Now();
       return out;
     }
-    // 5. Apply.
-    Result<uint32_t> applied = p->Apply(desired.origin, d.changes, observed->version);
-    if (!applied.ok()) {
-      if (applied.error().code == ErrorCode::kAborted && attempt < kMaxAttempts) continue;  // re-read, re-plan
-      out.status = std::move(d.status);
-      out.status.synced = false;
-      out.status.reason = std::string(IsProviderTrouble(applied.error().code) ? reasons::kProviderUnavailable
-                                                                              : reasons::kInvalidRecord);
-      out.status.message = "applying " + std::to_string(d.changes.size()) + " changes: " + applied.error().ToString();
-      out.events.push_back({out.status.reason, name + ": " + out.status.message, true});
-      return out;
+    // 5. Write, then look at what the provider holds now.
+    Result<ObservedZone> after = Error::Internal("not written");
+    if (absent) {
+      after = p->CreateZone(desired.origin, d.changes);
+      if (!after.ok()) {
+        if (after.error().code == ErrorCode::kAlreadyExists && attempt < kMaxAttempts) continue;  // read it
+        const Error e = after.error().code == ErrorCode::kFailedPrecondition
+                            ? Error::Unavailable(after.error().message)  // a person must add it; keep pending
+                            : after.error();
+        return WriteFailed(std::move(out), std::move(d), e,
+                           "creating zone " + desired.origin + " with " + std::to_string(d.changes.size()) +
+                               " rrsets");
+      }
+    } else {
+      Result<uint32_t> applied = p->Apply(desired.origin, d.changes, observed->version);
+      if (!applied.ok()) {
+        if (applied.error().code == ErrorCode::kAborted && attempt < kMaxAttempts) continue;  // re-read, re-plan
+        return WriteFailed(std::move(out), std::move(d), applied.error(),
+                           "applying " + std::to_string(d.changes.size()) + " changes");
+      }
+      // 6. Re-read: servers may answer success yet ignore an update (field notes: BIND drops a CNAME beside other
+      // data, or the last apex NS). What did not stick is reported, not assumed.
+      after = p->ReadZone(desired.origin);
     }
     out.applied = DescribeChanges(d.changes);
-    // 6. Re-read: servers may answer success yet ignore an update (field notes: BIND drops a CNAME beside other
-    // data, or the last apex NS). What did not stick is reported, not assumed.
-    Result<ObservedZone> after = p->ReadZone(desired.origin);
     Decision check = DecideProvider(name, desired, after, policy, std::nullopt, 0);
     out.status = check.status;
     out.status.last_sync_time = d.status.last_sync_time;
@@ -160,7 +183,8 @@ ProviderOutcome RunProvider(providers::Provider* p, const zone::DesiredZone& des
       if (d.status.reason == reasons::kDriftRepaired) {
         out.events.push_back({std::string(reasons::kDriftRepaired),
                               name + ": repaired " + std::to_string(d.changes.size()) +
-                                  " rrsets changed outside domainguard: " + JoinFirst(out.applied, kMaxListed),
+                                  " rrsets changed outside domainguard" + (absent ? " (the zone was gone)" : "") +
+                                  ": " + JoinFirst(out.applied, kMaxListed),
                               false});
       }
       return out;

@@ -55,7 +55,7 @@ TEST_F(SyncTest, FirstPassCreatesZoneAndRecordsEverywhere) {
     EXPECT_EQ(o.status.pending_changes, 0u);
     EXPECT_GT(o.status.serial, 0u);
     EXPECT_TRUE(o.status.last_sync_time.has_value());
-    EXPECT_EQ(o.applied.size(), 20u);  // the zone was created with its NS set; 20 creates
+    EXPECT_EQ(o.applied.size(), 21u);  // the zone was created holding its NS set and the 20 rrsets
   }
   EXPECT_EQ(Count(a_), 21u);
   EXPECT_EQ(Count(b_), 21u);

@@ -3,8 +3,8 @@
 //   BM_BuildDesiredZone/N  validating + canonicalising a Domain spec of N records (ldns per value)
 //   BM_ComputePlan/N       the plan for an N-rrset zone with 10% updated, 5% deleted, 5% created
 //   BM_PowerDnsFloor       (bed) Z zones x 20 rrsets straight to the PowerDNS API, one POST per zone
-//   BM_PowerDnsProvider    (bed) the same zones written by domainguard's provider: EnsureZone + ReadZone + Apply
-//                          (one PATCH) + re-read per zone, i.e. what one SyncZone pass costs per new zone
+//   BM_PowerDnsProvider    (bed) the same zones written by domainguard's provider, one SyncZone pass per new zone:
+//                          ReadZone (404) + CreateZone (one POST with every rrset and its ownership comment)
 // Z = DG_BENCH_ZONES (default 200). The bed benchmarks need eval "$(hack/testbed.sh env)" (PowerDNS A); without it
 // they report an error and the others still run. Zones are deleted afterwards.
 #include <unistd.h>

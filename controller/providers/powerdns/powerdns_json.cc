@@ -93,6 +93,21 @@ Result<uint32_t> ParseZoneListSerial(std::string_view body, std::string_view zon
   return Error::NotFound("zone " + std::string(zone) + " not found at PowerDNS");
 }
 
+namespace {
+
+// One rrset as the API writes it (PATCH REPLACE or POST), with our ownership comment.
+json RRsetJson(const zone::RRset& r, const std::string& owner) {
+  json recs = json::array();
+  for (const std::string& v : r.values) recs.push_back({{"content", v}, {"disabled", false}});
+  return {{"name", r.name},
+          {"type", r.type},
+          {"ttl", r.ttl},
+          {"records", recs},
+          {"comments", json::array({{{"content", records::OwnerComment(owner)}, {"account", records::kCommentAccount}}})}};
+}
+
+}  // namespace
+
 std::vector<std::string> BuildPatchBodies(const records::Changes& changes, size_t max_body_bytes) {
   // Group by name so that a name's changes never straddle two PATCHes (a CNAME switch must be atomic).
   std::map<std::string, std::vector<json>> deletes, replaces;
@@ -100,15 +115,9 @@ std::vector<std::string> BuildPatchBodies(const records::Changes& changes, size_
     deletes[d.rrset.name].push_back({{"name", d.rrset.name}, {"type", d.rrset.type}, {"changetype", "DELETE"}});
   }
   auto replace = [&](const zone::RRset& r) {
-    json recs = json::array();
-    for (const std::string& v : r.values) recs.push_back({{"content", v}, {"disabled", false}});
-    replaces[r.name].push_back({{"name", r.name},
-                                {"type", r.type},
-                                {"ttl", r.ttl},
-                                {"changetype", "REPLACE"},
-                                {"records", recs},
-                                {"comments", json::array({{{"content", records::OwnerComment(changes.owner)},
-                                                           {"account", records::kCommentAccount}}})}});
+    json j = RRsetJson(r, changes.owner);
+    j["changetype"] = "REPLACE";
+    replaces[r.name].push_back(std::move(j));
   };
   for (const records::Update& u : changes.updates) replace(u.after);
   for (const zone::RRset& c : changes.creates) replace(c);
@@ -142,9 +151,10 @@ std::vector<std::string> BuildPatchBodies(const records::Changes& changes, size_
   return bodies;
 }
 
-std::string BuildCreateZoneBody(std::string_view zone, std::string_view kind,
-                                const std::vector<std::string>& nameservers) {
-  return json{{"name", zone}, {"kind", kind}, {"nameservers", nameservers}}.dump();
+std::string BuildCreateZoneBody(std::string_view zone, std::string_view kind, const records::Changes& changes) {
+  json rrsets = json::array();
+  for (const zone::RRset& c : changes.creates) rrsets.push_back(RRsetJson(c, changes.owner));
+  return json{{"name", zone}, {"kind", kind}, {"nameservers", json::array()}, {"rrsets", rrsets}}.dump();
 }
 
 Error ErrorFromResponse(int status, std::string_view body, std::string_view retry_after) {

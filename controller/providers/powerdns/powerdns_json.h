@@ -30,9 +30,10 @@ Result<uint32_t> ParseZoneListSerial(std::string_view body, std::string_view zon
 // replaces. Creates and updates are REPLACE with our ownership comment. Empty changes give no bodies.
 std::vector<std::string> BuildPatchBodies(const records::Changes& changes, size_t max_body_bytes);
 
-// Builds the POST /zones body creating `zone` of `kind` with `nameservers`.
-std::string BuildCreateZoneBody(std::string_view zone, std::string_view kind,
-                                const std::vector<std::string>& nameservers);
+// Builds the POST /zones body creating `zone` of `kind` holding `changes.creates` (with our ownership comment),
+// the apex NS set among them: "nameservers" stays empty, as 4.7 refuses it beside an apex NS rrset. PowerDNS adds
+// its own SOA. Updates and deletes are ignored: a new zone has nothing to update.
+std::string BuildCreateZoneBody(std::string_view zone, std::string_view kind, const records::Changes& changes);
 
 // The Error for a non-2xx answer: the provider's own words verbatim (422 {"error"} or the text body, trimmed to
 // 500 characters), the code chosen by what the caller does next: 400/422 kInvalidArgument, 401 kUnauthenticated,

@@ -32,17 +32,25 @@ class PowerDnsProvider final : public Provider {
     return ParseZone(r->body, zone);
   }
 
-  Status EnsureZone(std::string_view zone, const std::vector<std::string>& nameservers) override {
-    Result<uint32_t> serial = Serial(zone);
-    if (serial.ok()) return OkStatus();
-    if (serial.error().code != ErrorCode::kNotFound) return serial.error();
-    Result<http::HttpResponse> r = Call("POST", ZonesUrl(), BuildCreateZoneBody(zone, config_.kind, nameservers));
-    if (!r.ok()) return r.error().Wrap("creating zone " + std::string(zone));
-    if (r->status == 201 || r->status == 409) {  // 409: created concurrently, which is what we wanted
-      spdlog::info("records provider={} zone={} decision=create-zone kind={}", config_.name, zone, config_.kind);
-      return OkStatus();
+  Result<records::ObservedZone> CreateZone(std::string_view zone, const records::Changes& changes) override {
+    const std::string name(zone);
+    // The whole zone in the POST when it fits (one write: what a new Domain costs); else the POST creates the
+    // empty zone and PATCHes of whole names follow, then a read.
+    std::string body = BuildCreateZoneBody(zone, config_.kind, changes);
+    const bool whole = body.size() <= config_.max_body_bytes;
+    if (!whole) body = BuildCreateZoneBody(zone, config_.kind, records::Changes{.owner = changes.owner});
+    Result<http::HttpResponse> r = Call("POST", ZonesUrl(), body);
+    if (!r.ok()) return r.error().Wrap("creating zone " + name);
+    if (r->status != 201) return Fail(*r).Wrap("creating zone " + name);  // 409: kAlreadyExists, read it again
+    spdlog::info("records provider={} zone={} decision=create-zone kind={} rrsets={} in_one_request={}",
+                 config_.name, zone, config_.kind, changes.creates.size(), whole);
+    if (whole) {
+      Result<records::ObservedZone> created = ParseZone(r->body, zone);  // 4.7 answers the zone as created
+      if (created.ok()) return created;
+      return ReadZone(zone);
     }
-    return Fail(*r).Wrap("creating zone " + std::string(zone));
+    if (Status patched = Patch(name, changes); !patched.ok()) return patched.error();
+    return ReadZone(zone);
   }
 
   Result<uint32_t> Apply(std::string_view zone, const records::Changes& changes,
@@ -55,16 +63,7 @@ class PowerDnsProvider final : public Provider {
       return Error::Aborted("zone " + std::string(zone) + " changed since it was read (serial " +
                             std::to_string(expected.serial) + " -> " + std::to_string(*serial) + ")");
     }
-    std::vector<std::string> bodies = BuildPatchBodies(changes, config_.max_body_bytes);
-    for (size_t i = 0; i < bodies.size(); ++i) {
-      Result<http::HttpResponse> r = Call("PATCH", ZonesUrl() + "/" + std::string(zone), bodies[i]);
-      std::string what = "applying changes to " + std::string(zone);
-      if (bodies.size() > 1) what += " (part " + std::to_string(i + 1) + " of " + std::to_string(bodies.size()) + ")";
-      if (!r.ok()) return r.error().Wrap(what);
-      if (r->status != 204 && r->status != 200) return Fail(*r).Wrap(what);
-    }
-    spdlog::info("records provider={} zone={} decision=apply changes={} patches={}", config_.name, zone,
-                 changes.size(), bodies.size());
+    if (Status patched = Patch(std::string(zone), changes); !patched.ok()) return patched.error();
     return 0u;  // the serial PowerDNS chose is read back by the caller's re-read
   }
 
@@ -77,6 +76,21 @@ class PowerDnsProvider final : public Provider {
   }
 
  private:
+  // The PATCHes of `changes`: one, or several of whole names when one would pass max_body_bytes.
+  Status Patch(const std::string& zone, const records::Changes& changes) {
+    std::vector<std::string> bodies = BuildPatchBodies(changes, config_.max_body_bytes);
+    for (size_t i = 0; i < bodies.size(); ++i) {
+      Result<http::HttpResponse> r = Call("PATCH", ZonesUrl() + "/" + zone, bodies[i]);
+      std::string what = "applying changes to " + zone;
+      if (bodies.size() > 1) what += " (part " + std::to_string(i + 1) + " of " + std::to_string(bodies.size()) + ")";
+      if (!r.ok()) return r.error().Wrap(what);
+      if (r->status != 204 && r->status != 200) return Fail(*r).Wrap(what);
+    }
+    spdlog::info("records provider={} zone={} decision=apply changes={} patches={}", config_.name, zone,
+                 changes.size(), bodies.size());
+    return OkStatus();
+  }
+
   std::string ZonesUrl() const { return config_.url + "/api/v1/servers/" + config_.server_id + "/zones"; }
 
   // One request, retried on 429/5xx answers (PowerDNS with SQLite answers 500 "database is locked" under load;

@@ -1,7 +1,9 @@
 // PowerDNS Authoritative (4.7) as a domainguard Provider, over the HTTP API through http::Transport.
 //
 //   ReadZone    GET  /api/v1/servers/{id}/zones/{zone}
-//   EnsureZone  GET  /api/v1/servers/{id}/zones?zone={zone}, then POST /zones (kind Native, the name servers)
+//   Serial      GET  /api/v1/servers/{id}/zones?zone={zone} (the zone list entry: no records)
+//   CreateZone  ONE POST /zones with every rrset (kind Native, apex NS included); the 201 answer is the zone as
+//               created, so no read follows. Past max_body_bytes: POST of the empty zone, PATCHes, one read.
 //   Apply       GET  /zones?zone={zone} (serial precondition: kAborted when the zone moved since ReadZone),
 //               then ONE PATCH with every change (REPLACE/DELETE; ownership as rrset comments); split only past
 //               max_body_bytes (PowerDNS refuses bodies over 2 MB), whole names per PATCH. Never a no-op PATCH:

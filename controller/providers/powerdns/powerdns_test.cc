@@ -212,20 +212,66 @@ TEST_F(ProviderTest, ReadZoneNotFound) {
   EXPECT_EQ(p->ReadZone("example.com.").error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(ProviderTest, EnsureZoneCreatesOnlyWhenAbsent) {
+records::Changes NewZone() {
+  records::Changes c;
+  c.owner = "web/example-com";
+  c.creates.push_back({"example.com.", "NS", 3600, {"ns1.pdns-a.net."}});
+  c.creates.push_back({"www.example.com.", "A", 300, {"192.0.2.1", "192.0.2.2"}});
+  return c;
+}
+
+constexpr const char* kCreatedJson = R"({"name": "example.com.", "serial": 2026120201, "rrsets": [
+  {"name": "example.com.", "type": "SOA", "ttl": 3600, "records": [{"content": "a.misconfigured.dns.server.invalid. hostmaster.example.com. 2026120201 10800 3600 604800 3600", "disabled": false}]},
+  {"name": "example.com.", "type": "NS", "ttl": 3600, "comments": [{"account": "domainguard", "content": "domainguard: owner=web/example-com"}], "records": [{"content": "ns1.pdns-a.net.", "disabled": false}]},
+  {"name": "www.example.com.", "type": "A", "ttl": 300, "comments": [{"account": "domainguard", "content": "domainguard: owner=web/example-com"}], "records": [{"content": "192.0.2.1", "disabled": false}, {"content": "192.0.2.2", "disabled": false}]}]})";
+
+TEST_F(ProviderTest, CreateZoneIsOnePostWithEveryRRsetAndItsAnswerIsTheZone) {
   auto p = Make();
-  transport_.ExpectJson("GET", "zones?zone=example.com.", 200, "[]");
-  transport_.ExpectJson("POST", "/zones", 201, "{}");
-  ASSERT_TRUE(p->EnsureZone("example.com.", {"ns1.pdns-a.net."}).ok());
+  transport_.ExpectJson("POST", "/zones", 201, kCreatedJson);
+  Result<records::ObservedZone> z = p->CreateZone("example.com.", NewZone());
+  ASSERT_TRUE(z.ok()) << z.error().ToString();
   std::vector<http::HttpRequest> reqs = transport_.requests();
-  ASSERT_EQ(reqs.size(), 2u);
-  json body = json::parse(reqs[1].body);
+  ASSERT_EQ(reqs.size(), 1u);  // no list, no read, no PATCH
+  json body = json::parse(reqs[0].body);
   EXPECT_EQ(body["name"], "example.com.");
   EXPECT_EQ(body["kind"], "Native");
-  EXPECT_EQ(body["nameservers"], json::array({"ns1.pdns-a.net."}));
-  transport_.ExpectJson("GET", "zones?zone=example.com.", 200, R"([{"name": "example.com.", "serial": 1}])");
-  ASSERT_TRUE(p->EnsureZone("example.com.", {"ns1.pdns-a.net."}).ok());
-  EXPECT_EQ(transport_.requests().size(), 3u);
+  EXPECT_EQ(body["nameservers"], json::array());  // 4.7 refuses a nameservers list beside an apex NS rrset
+  ASSERT_EQ(body["rrsets"].size(), 2u);
+  EXPECT_EQ(body["rrsets"][1]["name"], "www.example.com.");
+  EXPECT_FALSE(body["rrsets"][1].contains("changetype"));
+  EXPECT_EQ(body["rrsets"][1]["comments"][0]["content"], "domainguard: owner=web/example-com");
+  EXPECT_EQ(z->version.serial, 2026120201u);
+  ASSERT_EQ(z->rrsets.size(), 2u);
+  EXPECT_EQ(z->rrsets[1].owner, "web/example-com");
+}
+
+TEST_F(ProviderTest, CreateZoneOfAZoneThatAppearedIsAlreadyExists) {
+  auto p = Make();
+  transport_.Expect("POST", "/zones", http::HttpResponse{409, {}, "Conflict"});
+  Result<records::ObservedZone> z = p->CreateZone("example.com.", NewZone());
+  ASSERT_FALSE(z.ok());
+  EXPECT_EQ(z.error().code, ErrorCode::kAlreadyExists);
+}
+
+TEST_F(ProviderTest, CreateZonePastTheBodyLimitPostsEmptyThenPatchesThenReads) {
+  Config c;
+  c.name = "pdns-a";
+  c.url = "http://127.0.0.1:18081";
+  c.api_key = "k";
+  c.qps = 0;
+  c.max_body_bytes = 300;  // the two rrsets do not fit in one POST
+  auto p = NewPowerDnsProvider(c, &transport_, &clock_, [](std::chrono::nanoseconds) {});
+  transport_.ExpectJson("POST", "/zones", 201, R"({"name": "example.com.", "serial": 1, "rrsets": []})");
+  transport_.Expect("PATCH", "/zones/example.com.", http::HttpResponse{204, {}, ""});
+  transport_.Expect("PATCH", "/zones/example.com.", http::HttpResponse{204, {}, ""});
+  transport_.ExpectJson("GET", "/zones/example.com.", 200, kCreatedJson);
+  Result<records::ObservedZone> z = p->CreateZone("example.com.", NewZone());
+  ASSERT_TRUE(z.ok()) << z.error().ToString();
+  std::vector<std::string> calls;
+  for (const http::HttpRequest& r : transport_.requests()) calls.push_back(r.method);
+  EXPECT_THAT(calls, ElementsAre("POST", "PATCH", "PATCH", "GET"));  // one name per PATCH at this limit
+  EXPECT_EQ(json::parse(transport_.requests()[0].body)["rrsets"], json::array());
+  EXPECT_EQ(z->rrsets.size(), 2u);
 }
 
 TEST_F(ProviderTest, RateLimitWaitsPastTheBurst) {
@@ -233,7 +279,7 @@ TEST_F(ProviderTest, RateLimitWaitsPastTheBurst) {
   transport_.SetSendHandler([](const http::HttpRequest&) -> Result<http::HttpResponse> {
     return http::HttpResponse{200, {}, R"([{"name": "example.com.", "serial": 1}])"};
   });
-  for (int i = 0; i < 6; ++i) ASSERT_TRUE(p->EnsureZone("example.com.", {}).ok());
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(p->Serial("example.com.").ok());
   // 2 free, then 4 more at 2 per second.
   EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(slept_).count(), 2000);
 }

@@ -40,12 +40,17 @@ TEST(Rfc2136Bed, WritesReadsAndGuardsAgainstConcurrentChange) {
   const std::string zone = "rfc2136-unit-" + std::to_string(getpid()) + ".test.";
   const std::string me = "it/rfc2136";
 
-  Status missing = p.EnsureZone(zone, {});
+  Result<records::ObservedZone> absent = p.ReadZone(zone);
+  ASSERT_FALSE(absent.ok());
+  EXPECT_EQ(absent.error().code, ErrorCode::kNotFound) << absent.error().ToString();
+  Result<records::ObservedZone> missing = p.CreateZone(zone, {});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::kFailedPrecondition) << missing.error().ToString();
 
   ASSERT_EQ(std::system((addzone + " " + zone + " >/dev/null 2>&1").c_str()), 0);
-  ASSERT_TRUE(p.EnsureZone(zone, {}).ok());
+  Result<records::ObservedZone> exists = p.CreateZone(zone, {});
+  ASSERT_FALSE(exists.ok());
+  EXPECT_EQ(exists.error().code, ErrorCode::kAlreadyExists) << exists.error().ToString();
   Result<records::ObservedZone> z0 = p.ReadZone(zone);
   ASSERT_TRUE(z0.ok()) << z0.error().ToString();
   ASSERT_EQ(z0->rrsets.size(), 1u);  // the apex NS the zone was created with

@@ -157,9 +157,10 @@ class Rfc2136Provider final : public Provider {
     return static_cast<uint32_t>(serial);
   }
 
-  Status EnsureZone(std::string_view zone, const std::vector<std::string>&) override {
+  Result<records::ObservedZone> CreateZone(std::string_view zone, const records::Changes&) override {
     Status exists = ZoneExists(std::string(zone));
-    if (exists.ok() || exists.error().code != ErrorCode::kNotFound) return exists;
+    if (exists.ok()) return Error::AlreadyExists("zone " + std::string(zone) + " exists at " + config_.server);
+    if (exists.error().code != ErrorCode::kNotFound) return exists.error();
     return Error::FailedPrecondition("zone " + std::string(zone) + " does not exist at " + config_.server +
                                      "; RFC 2136 cannot create zones: add it on the server (e.g. rndc addzone)");
   }

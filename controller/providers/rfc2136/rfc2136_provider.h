@@ -1,8 +1,9 @@
 // RFC 2136 dynamic update + TSIG (BIND 9.18, Knot) as a domainguard Provider, with ldns.
 //
 //   ReadZone    AXFR over TCP, TSIG-signed request (ldns does not verify TSIG on AXFR replies: field notes)
-//   EnsureZone  SOA query; a missing zone is kFailedPrecondition: RFC 2136 cannot create zones (rndc addzone or
-//               the server's configuration must)
+//   Serial      one SOA query
+//   CreateZone  kFailedPrecondition (after an SOA query): RFC 2136 cannot create zones (rndc addzone or the
+//               server's configuration must); kAlreadyExists when the zone is there after all
 //   Apply       UPDATE messages over TCP, TSIG-signed (hmac-sha256; ldns's hmac-sha384 is broken), each with the
 //               prerequisite "SOA RRset exists, value-dependent" (RFC 2136 §2.4.2) carrying the SOA read at plan
 //               time: a concurrent change gives NXRRSET -> kAborted and the caller re-reads and re-plans. All

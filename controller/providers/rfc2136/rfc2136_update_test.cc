@@ -134,7 +134,7 @@ TEST(Rfc2136Provider, UnreachableServerIsUnavailable) {
   Result<records::ObservedZone> z = (*p)->ReadZone("example.com.");
   ASSERT_FALSE(z.ok());
   EXPECT_EQ(z.error().code, ErrorCode::kUnavailable) << z.error().ToString();
-  Status e = (*p)->EnsureZone("example.com.", {});
+  Result<records::ObservedZone> e = (*p)->CreateZone("example.com.", {});
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.error().code, ErrorCode::kUnavailable) << e.error().ToString();
   records::Changes ch;
