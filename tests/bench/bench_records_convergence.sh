@@ -25,6 +25,9 @@ kubectl apply -f "$ROOT/crds/" >/dev/null
 kubectl wait --for=condition=Established crd/domains.domainguard.io crd/dnsproviders.domainguard.io --timeout=30s >/dev/null
 kubectl create namespace "$NS" >/dev/null
 bed_apply_providers "$NS" >/dev/null
+# The default rateLimit (20 qps) would hold 1,000 new zones (2 calls each) to 100 s and serial polls to 20/s:
+# a user with this many zones raises it, as here.
+kubectl -n "$NS" patch dnsprovider pdns-a --type=merge -p '{"spec":{"rateLimit":{"qps":5000,"burst":5000}}}' >/dev/null
 METRICS_PORT=$(free_port) PROBE_PORT=$(free_port)
 "$BIN" run --kubeconfig="$KUBECONFIG" --namespace="$NS" --leader-election-namespace="$NS" --workers="$WORKERS" \
   --metrics-bind-address="127.0.0.1:$METRICS_PORT" --health-probe-bind-address="127.0.0.1:$PROBE_PORT" \
