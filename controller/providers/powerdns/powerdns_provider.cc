@@ -38,7 +38,11 @@ class PowerDnsProvider final : public Provider {
     // empty zone and PATCHes of whole names follow, then a read.
     std::string body = BuildCreateZoneBody(zone, config_.kind, changes);
     const bool whole = body.size() <= config_.max_body_bytes;
-    if (!whole) body = BuildCreateZoneBody(zone, config_.kind, records::Changes{.owner = changes.owner});
+    if (!whole) {
+      records::Changes empty;
+      empty.owner = changes.owner;
+      body = BuildCreateZoneBody(zone, config_.kind, empty);
+    }
     Result<http::HttpResponse> r = Call("POST", ZonesUrl(), body);
     if (!r.ok()) return r.error().Wrap("creating zone " + name);
     if (r->status != 201) return Fail(*r).Wrap("creating zone " + name);  // 409: kAlreadyExists, read it again
