@@ -12,10 +12,6 @@ namespace domainguard::providers {
 
 using nlohmann::json;
 
-int CountDomainsUsing(const kube::Store& domains, const std::string& ns, const std::string& provider) {
-  return static_cast<int>(domain::DomainsUsingProvider(domains, ns, provider).size());
-}
-
 DnsProviderController::DnsProviderController(domain::Context ctx, kube::Store& providers,
                                              http::Transport& transport, DnsProviderControllerOptions options)
     : ctx_(ctx), providers_(providers), transport_(transport), options_(options) {}
@@ -78,7 +74,7 @@ kube::ReconcileResult DnsProviderController::Reconcile(const std::string& key) {
   domain::StatusPart part;
   part.field_manager = kDnsProviderFieldManager;
   part.fields["type"] = type;
-  part.fields["zones"] = CountDomainsUsing(ctx_.domains, ns, name);
+  part.fields["zones"] = domain::DomainsUsingProvider(ctx_.domains, ns, name).size();
   part.fields["observedGeneration"] = kube::Generation(*obj);
   part.conditions.push_back(ready);
   Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDnsProviders, *obj, part, ctx_.clock);

@@ -40,9 +40,6 @@ struct DnsProviderControllerOptions {
   std::chrono::milliseconds probe_reuse{std::chrono::seconds(5)};
 };
 
-// Domains of `ns` (from `domains`) whose spec.providers name `provider`.
-int CountDomainsUsing(const kube::Store& domains, const std::string& ns, const std::string& provider);
-
 class DnsProviderController {
  public:
   DnsProviderController(domain::Context ctx, kube::Store& providers, http::Transport& transport,
@@ -57,7 +54,6 @@ class DnsProviderController {
     kube::Condition ready;
   };
   kube::Condition ProbeReady(const nlohmann::json& obj);
-
 
   domain::Context ctx_;
   kube::Store& providers_;

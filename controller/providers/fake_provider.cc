@@ -31,6 +31,15 @@ Result<records::ObservedZone> FakeProvider::CreateZone(std::string_view zone, co
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (down_) return Error::Unavailable(name_ + ": connection refused");
+    if (fail_next_create_) {
+      Error e = *fail_next_create_;
+      fail_next_create_.reset();
+      return e;
+    }
+    if (appears_) {
+      zones_[std::string(zone)].rrsets[{appears_->name, appears_->type}] = {*appears_, ""};
+      appears_.reset();
+    }
     if (zones_.count(zone)) return Error::AlreadyExists("zone " + std::string(zone) + " exists");
     Zone& z = zones_[std::string(zone)];
     ++apply_calls_;
@@ -88,6 +97,14 @@ void FakeProvider::FailNextApply(Error error) {
 void FakeProvider::ConcurrentChangeBeforeNextApply() {
   std::lock_guard<std::mutex> lock(mu_);
   concurrent_ = true;
+}
+void FakeProvider::FailNextCreate(Error error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_next_create_ = std::move(error);
+}
+void FakeProvider::ZoneAppearsBeforeNextCreate(const zone::RRset& foreign) {
+  std::lock_guard<std::mutex> lock(mu_);
+  appears_ = foreign;
 }
 void FakeProvider::Put(std::string_view zone, const zone::RRset& r, const std::string& owner) {
   std::lock_guard<std::mutex> lock(mu_);

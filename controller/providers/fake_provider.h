@@ -32,6 +32,10 @@ class FakeProvider final : public Provider {
   void SetIgnoreUpdates(bool ignore);      // Apply answers success but changes nothing
   void FailNextApply(Error error);         // the next Apply fails with `error`, once
   void ConcurrentChangeBeforeNextApply();  // bumps the serial just before the next Apply checks it, once
+  void FailNextCreate(Error error);        // the next CreateZone fails with `error`, once
+  // Someone else creates the zone, holding `foreign`, just before the next CreateZone, which then fails with
+  // kAlreadyExists (the race between reading "absent" and creating), once.
+  void ZoneAppearsBeforeNextCreate(const zone::RRset& foreign);
 
   // Direct access, as if someone edited the zone behind domainguard's back. `owner` "" = unmarked.
   void Put(std::string_view zone, const zone::RRset& r, const std::string& owner = "");
@@ -55,6 +59,8 @@ class FakeProvider final : public Provider {
   bool ignore_ = false;                             // guarded by mu_
   bool concurrent_ = false;                         // guarded by mu_
   std::optional<Error> fail_next_;                  // guarded by mu_
+  std::optional<Error> fail_next_create_;           // guarded by mu_
+  std::optional<zone::RRset> appears_;              // guarded by mu_
   int apply_calls_ = 0;                             // guarded by mu_
   int read_calls_ = 0;                              // guarded by mu_
 };

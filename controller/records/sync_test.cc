@@ -188,5 +188,36 @@ TEST_F(SyncTest, ForeignInTheWayIsNotSynced) {
   EXPECT_TRUE(out[1].status.synced);
 }
 
+TEST_F(SyncTest, ZoneCreatedByOthersMeanwhileIsReadAndJoined) {
+  // Between our read ("absent") and our create, someone else created the zone holding a record of theirs.
+  a_.ZoneAppearsBeforeNextCreate({"ftp.example.com.", "A", 300, {"192.0.2.99"}});
+  std::vector<ProviderOutcome> out = Pass(Spec(3));
+  EXPECT_TRUE(out[0].status.synced) << out[0].status.message;
+  EXPECT_EQ(out[0].status.reason, reasons::kSynced);
+  EXPECT_EQ(Count(a_), 5u);  // NS + 3 of ours + theirs, kept (ownership Records)
+  bool kept = false;
+  for (const SyncEvent& e : out[0].events) kept |= e.reason == reasons::kForeignRecordKept;
+  EXPECT_TRUE(kept);
+  EXPECT_TRUE(out[1].status.synced);
+}
+
+TEST_F(SyncTest, ZoneTheProviderCannotCreateStaysPending) {
+  // RFC 2136 cannot create a zone: a person must add it to the server. Until then the records wait.
+  a_.FailNextCreate(Error::FailedPrecondition("zone example.com. is not served by 127.0.0.1:53 (REFUSED)"));
+  std::vector<ProviderOutcome> out = Pass(Spec(3));
+  EXPECT_FALSE(out[0].status.synced);
+  EXPECT_EQ(out[0].status.reason, reasons::kProviderUnavailable);
+  EXPECT_THAT(out[0].status.message, HasSubstr("creating zone example.com. with 4 rrsets"));
+  EXPECT_THAT(out[0].status.message, HasSubstr("REFUSED"));
+  EXPECT_EQ(out[0].status.pending_changes, 4u);
+  EXPECT_FALSE(a_.HasZone(kZone));
+  EXPECT_TRUE(out[1].status.synced);
+  EXPECT_EQ(SummarizeRecords(out).reason, reasons::kProviderUnavailable);
+  // Once the zone exists (here: the next create is accepted) everything pending is written.
+  out = Pass(Spec(3));
+  EXPECT_TRUE(out[0].status.synced) << out[0].status.message;
+  EXPECT_EQ(Count(a_), 4u);
+}
+
 }  // namespace
 }  // namespace domainguard::records

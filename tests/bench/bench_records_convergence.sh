@@ -24,6 +24,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 kubectl apply -f "$ROOT/crds/" >/dev/null
 kubectl wait --for=condition=Established crd/domains.domainguard.io crd/dnsproviders.domainguard.io --timeout=30s >/dev/null
 kubectl create namespace "$NS" >/dev/null
+kubectl create namespace "$NS-idle" >/dev/null  # the kube floor: the same Domains where no controller watches
 bed_apply_providers "$NS" >/dev/null
 # The default rateLimit (20 qps) would hold 1,000 new zones (2 calls each) to 100 s and serial polls to 20/s:
 # a user with this many zones raises it, as here.
@@ -36,11 +37,11 @@ METRICS_PORT=$(free_port) PROBE_PORT=$(free_port)
 PID=$!
 cleanup() {
   kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-  kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1 || true
+  kubectl delete namespace "$NS" "$NS-idle" --wait=false >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PROBE_PORT/readyz" >/dev/null 2>&1 && break; sleep 0.3; done
 curl -fs "http://127.0.0.1:$PROBE_PORT/readyz" >/dev/null || die "controller not ready within 30 s (log: $LOG)"
 echo "    $DOMAINS Domains x $RECORDS records on PowerDNS A; controller --workers=$WORKERS --drift-poll-interval=${POLL}s"
-python3 "$ROOT/tests/bench/records_convergence.py" --namespace "$NS" --domains "$DOMAINS" --records "$RECORDS" \
+python3 "$ROOT/tests/bench/records_convergence.py" --namespace "$NS" --idle-namespace "$NS-idle" --domains "$DOMAINS" --records "$RECORDS" \
   --tag "$TAG" --metrics "http://127.0.0.1:$METRICS_PORT/metrics" --poll-interval "$POLL"

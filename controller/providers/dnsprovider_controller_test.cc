@@ -1,0 +1,230 @@
+#include "controller/providers/dnsprovider_controller.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "controller/domain/inputs.h"
+#include "controller/http/fake_transport.h"
+#include "controller/kube/event_recorder.h"
+#include "controller/metrics/registry.h"
+
+namespace domainguard::providers {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kApiKey = "pdns-api-key-do-not-log";
+
+// A tiny apiserver: the Secret of namespace "web", DNSProvider status applies and Event creates, recorded.
+class FakeApi {
+ public:
+  Result<http::HttpResponse> Handle(const http::HttpRequest& r) {
+    std::lock_guard<std::mutex> lock(mu_);
+    http::HttpResponse resp;
+    resp.status = 404;
+    resp.body = R"({"kind":"Status","reason":"NotFound"})";
+    if (r.method == "GET" && r.url.find("/namespaces/web/secrets/pdns-a") != std::string::npos && secret_) {
+      resp.status = 200;
+      resp.body = json{{"kind", "Secret"}, {"data", {{"api-key", "cGRucy1hcGkta2V5LWRvLW5vdC1sb2c="}}}}.dump();
+    } else if (r.method == "PATCH" && r.url.find("/dnsproviders/") != std::string::npos) {
+      applies_.push_back(json::parse(r.body));
+      resp.status = 200;
+      resp.body = r.body;
+    } else if (r.method == "POST" && r.url.find("/events") != std::string::npos) {
+      events_.push_back(json::parse(r.body));
+      resp.status = 201;
+      resp.body = r.body;
+    }
+    return resp;
+  }
+  std::vector<json> applies() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return applies_;
+  }
+  std::vector<json> events() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return events_;
+  }
+  void set_secret(bool present) {
+    std::lock_guard<std::mutex> lock(mu_);
+    secret_ = present;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<json> applies_;  // guarded by mu_
+  std::vector<json> events_;   // guarded by mu_
+  bool secret_ = true;         // guarded by mu_
+};
+
+json Provider(int64_t generation = 1) {
+  return {{"apiVersion", "domainguard.io/v1alpha1"},
+          {"kind", "DNSProvider"},
+          {"metadata", {{"name", "pdns-a"}, {"namespace", "web"}, {"uid", "u-p"}, {"generation", generation},
+                        {"resourceVersion", "5"}}},
+          {"spec",
+           {{"powerdns", {{"url", "http://127.0.0.1:18081"}, {"apiKeySecretRef", {{"name", "pdns-a"}, {"key", "api-key"}}}}},
+            {"nameservers", {"ns1.pdns-a.net."}}}}};
+}
+
+json DomainUsing(const std::string& ns, const std::string& name, const std::string& provider) {
+  return {{"metadata", {{"name", name}, {"namespace", ns}}},
+          {"spec", {{"zone", name + ".test"}, {"providers", {{{"name", provider}}}}}}};
+}
+
+class DnsProviderControllerTest : public ::testing::Test {
+ protected:
+  DnsProviderControllerTest() : metrics_(registry_) {
+    kube_.SetSendHandler([this](const http::HttpRequest& r) { return api_.Handle(r); });
+    kube::RestConfig config;
+    config.server = "http://kube.test";
+    client_ = std::make_unique<kube::Client>(kube_, config, clock_);
+    events_ = std::make_unique<kube::EventRecorder>(*client_, kube::EventAggregatorConfig{"test"}, clock_);
+    domains_.AddIndex(domain::kProviderIndex, domain::ProviderIndexValues);
+    controller_ = std::make_unique<DnsProviderController>(
+        domain::Context{*client_, domains_, *events_, metrics_, clock_}, providers_, pdns_);
+  }
+
+  // The PowerDNS probe: the zone that cannot exist is not there.
+  void ProbeAnswers() { pdns_.ExpectJson("GET", "zones?zone=domainguard-probe.invalid.", 200, "[]"); }
+  size_t Probes() const {
+    size_t n = 0;
+    for (const http::HttpRequest& r : pdns_.requests()) n += r.url.find("domainguard-probe.invalid.") != std::string::npos;
+    return n;
+  }
+  json LastStatus() const { return api_.applies().back()["status"]; }
+  std::vector<json> Events() {
+    EXPECT_TRUE(events_->WaitIdle(5s));
+    return api_.events();
+  }
+
+  FakeClock clock_;
+  FakeApi api_;
+  http::FakeTransport kube_;
+  http::FakeTransport pdns_;
+  std::unique_ptr<kube::Client> client_;
+  std::unique_ptr<kube::EventRecorder> events_;
+  metrics::Registry registry_;
+  metrics::DomainMetrics metrics_;
+  kube::Store domains_;
+  kube::Store providers_;
+  std::unique_ptr<DnsProviderController> controller_;
+};
+
+TEST_F(DnsProviderControllerTest, AnsweringProviderIsReadyAndCountsItsDomains) {
+  providers_.Upsert(Provider());
+  domains_.Upsert(DomainUsing("web", "a", "pdns-a"));
+  domains_.Upsert(DomainUsing("web", "b", "pdns-a"));
+  domains_.Upsert(DomainUsing("web", "c", "pdns-b"));
+  domains_.Upsert(DomainUsing("other", "d", "pdns-a"));  // another namespace's pdns-a is another provider
+  ProbeAnswers();
+  kube::ReconcileResult r = controller_->Reconcile("web/pdns-a");
+  ASSERT_TRUE(r.status.ok()) << r.status.error().ToString();
+  ASSERT_TRUE(r.requeue_after);
+  EXPECT_EQ(*r.requeue_after, std::chrono::nanoseconds(1min));
+  const json status = LastStatus();
+  EXPECT_EQ(status["type"], "powerdns");
+  EXPECT_EQ(status["zones"], 2);
+  EXPECT_EQ(status["observedGeneration"], 1);
+  ASSERT_EQ(status["conditions"].size(), 1u);
+  EXPECT_EQ(status["conditions"][0]["type"], "Ready");
+  EXPECT_EQ(status["conditions"][0]["status"], "True");
+  EXPECT_EQ(status["conditions"][0]["reason"], "Reachable");
+  // The probe carried the key from the Secret.
+  ASSERT_EQ(Probes(), 1u);
+  bool keyed = false;
+  const http::HttpRequest probe = pdns_.requests()[0];
+  for (const http::Header& h : probe.headers) keyed |= h.name == "X-API-Key" && h.value == kApiKey;
+  EXPECT_TRUE(keyed);
+  std::vector<json> events = Events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]["reason"], "Reachable");
+}
+
+TEST_F(DnsProviderControllerTest, DomainsComingAndGoingReuseTheProbe) {
+  providers_.Upsert(Provider());
+  ProbeAnswers();
+  ASSERT_TRUE(controller_->Reconcile("web/pdns-a").status.ok());
+  // A thousand new Domains wake the provider for status.zones: within probe_reuse no new probe, no Secret read.
+  for (int i = 0; i < 5; ++i) {
+    domains_.Upsert(DomainUsing("web", "d" + std::to_string(i), "pdns-a"));
+    clock_.Advance(500ms);
+    ASSERT_TRUE(controller_->Reconcile("web/pdns-a").status.ok());
+  }
+  EXPECT_EQ(Probes(), 1u);
+  EXPECT_EQ(LastStatus()["zones"], 5);
+  EXPECT_EQ(LastStatus()["conditions"][0]["reason"], "Reachable");
+  // Past probe_reuse (5 s) the provider is asked again.
+  clock_.Advance(3s);
+  ProbeAnswers();
+  ASSERT_TRUE(controller_->Reconcile("web/pdns-a").status.ok());
+  EXPECT_EQ(Probes(), 2u);
+  // A spec change (new generation) is probed at once, however young the last probe.
+  providers_.Upsert(Provider(2));
+  ProbeAnswers();
+  ASSERT_TRUE(controller_->Reconcile("web/pdns-a").status.ok());
+  EXPECT_EQ(Probes(), 3u);
+  EXPECT_EQ(LastStatus()["observedGeneration"], 2);
+}
+
+TEST_F(DnsProviderControllerTest, RefusedConnectionIsUnreachableAndRetriedSooner) {
+  providers_.Upsert(Provider());
+  pdns_.Expect("GET", "domainguard-probe.invalid.", Error::Unavailable("connect 127.0.0.1:18081: connection refused"));
+  kube::ReconcileResult r = controller_->Reconcile("web/pdns-a");
+  ASSERT_TRUE(r.status.ok()) << r.status.error().ToString();
+  ASSERT_TRUE(r.requeue_after);
+  EXPECT_EQ(*r.requeue_after, std::chrono::nanoseconds(10s));
+  const json cond = LastStatus()["conditions"][0];
+  EXPECT_EQ(cond["status"], "False");
+  EXPECT_EQ(cond["reason"], "Unreachable");
+  EXPECT_THAT(cond["message"].get<std::string>(), HasSubstr("connection refused"));
+  std::vector<json> events = Events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]["type"], "Warning");
+  EXPECT_EQ(events[0]["reason"], "Unreachable");
+  // It answers again (after the reuse window): Ready, and an Event for the recovery.
+  clock_.Advance(10s);
+  providers_.Upsert([&] {
+    json p = Provider();
+    p["status"] = LastStatus();
+    return p;
+  }());
+  ProbeAnswers();
+  ASSERT_TRUE(controller_->Reconcile("web/pdns-a").status.ok());
+  EXPECT_EQ(LastStatus()["conditions"][0]["reason"], "Reachable");
+  events = Events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1]["reason"], "Reachable");
+}
+
+TEST_F(DnsProviderControllerTest, MissingSecretIsInvalidSpecNamingItAndNothingIsSent) {
+  api_.set_secret(false);
+  providers_.Upsert(Provider());
+  ASSERT_TRUE(controller_->Reconcile("web/pdns-a").status.ok());
+  const json cond = LastStatus()["conditions"][0];
+  EXPECT_EQ(cond["status"], "False");
+  EXPECT_EQ(cond["reason"], "InvalidSpec");
+  EXPECT_THAT(cond["message"].get<std::string>(), HasSubstr("Secret \"pdns-a\" not found in namespace \"web\""));
+  EXPECT_EQ(pdns_.requests().size(), 0u);
+}
+
+TEST_F(DnsProviderControllerTest, TheKeyNeverReachesStatusOrEvents) {
+  providers_.Upsert(Provider());
+  // A refused key: Unreachable with PowerDNS's answer, and the key itself nowhere in status or Events.
+  pdns_.ExpectJson("GET", "domainguard-probe.invalid.", 401, R"({"error": "Unauthorized"})");
+  ASSERT_TRUE(controller_->Reconcile("web/pdns-a").status.ok());
+  EXPECT_EQ(LastStatus()["conditions"][0]["reason"], "Unreachable");
+  for (const json& a : api_.applies()) EXPECT_THAT(a.dump(), Not(HasSubstr(kApiKey)));
+  for (const json& e : Events()) EXPECT_THAT(e.dump(), Not(HasSubstr(kApiKey)));
+}
+
+TEST_F(DnsProviderControllerTest, DeletedProviderIsForgotten) {
+  EXPECT_TRUE(controller_->Reconcile("web/gone").status.ok());
+  EXPECT_TRUE(api_.applies().empty());
+}
+
+}  // namespace
+}  // namespace domainguard::providers
