@@ -88,17 +88,18 @@ Controller::Controller(ControllerSpec spec, InformerSet& informers, const Clock&
   for (const WatchSpec& w : spec_.watches) {
     MapFunc map = w.map;
     UpdateFilter filter = w.update_filter;
+    const std::chrono::milliseconds delay = w.delay;
     informers.For(w.resource).AddHandlers(kube::InformerHandlers{
-        [this, map](const kube::json& obj) {
-          for (const std::string& k : map(obj)) Enqueue(k);
+        [this, map, delay](const kube::json& obj) {
+          for (const std::string& k : map(obj)) Enqueue(k, delay);
         },
-        [this, map, filter](const kube::json& old_obj, const kube::json& obj) {
+        [this, map, filter, delay](const kube::json& old_obj, const kube::json& obj) {
           if (filter && !filter(old_obj, obj)) return;
-          for (const std::string& k : map(old_obj)) Enqueue(k);
-          for (const std::string& k : map(obj)) Enqueue(k);
+          for (const std::string& k : map(old_obj)) Enqueue(k, delay);
+          for (const std::string& k : map(obj)) Enqueue(k, delay);
         },
-        [this, map](const kube::json& obj) {
-          for (const std::string& k : map(obj)) Enqueue(k);
+        [this, map, delay](const kube::json& obj) {
+          for (const std::string& k : map(obj)) Enqueue(k, delay);
         },
     });
   }
@@ -110,9 +111,13 @@ Controller::~Controller() {
   if (resync_thread_.joinable()) resync_thread_.join();
 }
 
-void Controller::Enqueue(const std::string& key) {
+void Controller::Enqueue(const std::string& key, std::chrono::milliseconds delay) {
   if (key.empty()) return;
-  queue_.Add(key);
+  if (delay.count() > 0) {
+    queue_.AddAfter(key, delay);
+  } else {
+    queue_.Add(key);
+  }
 }
 
 void Controller::Start(int workers) {

@@ -99,6 +99,9 @@ struct WatchSpec {
   ResourceType resource;
   MapFunc map;
   UpdateFilter update_filter = nullptr;  // null: every update is mapped; adds and deletes always are
+  // Mapped keys are enqueued this much later: a burst of changes (a thousand Domains applied at once) becomes one
+  // reconcile of the primary per delay instead of one per change. 0: at once.
+  std::chrono::milliseconds delay{0};
 };
 
 struct ControllerSpec {
@@ -134,7 +137,7 @@ class Controller {
   void ShutDownWithDrain();
 
  private:
-  void Enqueue(const std::string& key);
+  void Enqueue(const std::string& key, std::chrono::milliseconds delay = std::chrono::milliseconds(0));
   void ResyncLoop();
 
   const ControllerSpec spec_;

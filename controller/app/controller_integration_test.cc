@@ -216,6 +216,33 @@ TEST_F(ControllerIntegration, SecondaryWatchEnqueuesThePrimary) {
       << "creating a labelled ConfigMap did not reconcile its Widget";
 }
 
+TEST_F(ControllerIntegration, DelayedWatchCoalescesABurstIntoFewReconciles) {
+  if (env_ == nullptr) return;
+  // Every ConfigMap concerns Widget "sum" (as every Domain concerns its DNSProvider's zone count).
+  WatchSpec w{kConfigMaps, [&](const kube::json&) -> std::vector<std::string> { return {Key("sum")}; }};
+  w.delay = 1s;
+  StartController(0ms, 2, {w});
+  CreateWidget("sum");
+  ASSERT_TRUE(Eventually([&] { return recorder_->CallsFor(Key("sum")).size() == 1; }, 10s));
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) {
+    kube::json cm = {{"apiVersion", "v1"},
+                     {"kind", "ConfigMap"},
+                     {"metadata", {{"name", "c" + std::to_string(i)}, {"namespace", ns_}}}};
+    ASSERT_TRUE(env_->client->Create(kube::kConfigMaps, ns_, cm).ok());
+  }
+  const auto burst = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(Eventually([&] { return recorder_->CallsFor(Key("sum")).size() >= 2; }, 10s))
+      << "the burst never reconciled the primary";
+  std::this_thread::sleep_for(1500ms);  // past the delay of the last change
+  const size_t calls = recorder_->CallsFor(Key("sum")).size() - 1;
+  // One reconcile per started second of the burst (plus the one the last changes queued), not one per change.
+  const size_t bound = static_cast<size_t>(std::chrono::duration_cast<std::chrono::seconds>(burst).count()) + 2;
+  EXPECT_GE(calls, 1u);
+  EXPECT_LE(calls, bound) << "20 changes in " << std::chrono::duration_cast<std::chrono::milliseconds>(burst).count()
+                          << " ms gave " << calls << " reconciles";
+}
+
 TEST_F(ControllerIntegration, PeriodicResyncReconcilesUnchangedObjects) {
   if (env_ == nullptr) return;
   StartController(500ms);
