@@ -202,6 +202,9 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   ys.name = "domain-ready";
   ys.resource = domains_type;
   ys.reconcile = ReconcileOf(rt->ready.get());
+  // Ready summarises the other controllers' conditions, which a new Domain gets within moments of each other:
+  // waiting 1 s turns their burst into one or two Ready writes instead of one per condition.
+  ys.delay = std::chrono::seconds(1);
   manager.AddController(std::move(ys));
 
   ControllerSpec ps;

@@ -79,10 +79,13 @@ Controller::Controller(ControllerSpec spec, InformerSet& informers, const Clock&
   workers_ = std::make_unique<kube::Workers>(queue_, spec_.name, spec_.reconcile, clock, controller_metrics);
 
   // Primary: every change enqueues the object's own key. Updates include the informer's relist differences.
+  const std::chrono::milliseconds primary_delay = spec_.delay;
   informers.For(spec_.resource).AddHandlers(kube::InformerHandlers{
-      [this](const kube::json& obj) { Enqueue(kube::ObjectKey(obj)); },
-      [this](const kube::json&, const kube::json& obj) { Enqueue(kube::ObjectKey(obj)); },
-      [this](const kube::json& obj) { Enqueue(kube::ObjectKey(obj)); },
+      [this, primary_delay](const kube::json& obj) { Enqueue(kube::ObjectKey(obj), primary_delay); },
+      [this, primary_delay](const kube::json&, const kube::json& obj) {
+        Enqueue(kube::ObjectKey(obj), primary_delay);
+      },
+      [this, primary_delay](const kube::json& obj) { Enqueue(kube::ObjectKey(obj), primary_delay); },
   });
   // Secondary: both the old and the new object may concern a primary (a label moved from one to another).
   for (const WatchSpec& w : spec_.watches) {

@@ -112,6 +112,9 @@ struct ControllerSpec {
   std::chrono::milliseconds resync{std::chrono::minutes(10)};  // 0: no periodic resync
   int workers = 0;                                             // 0: the manager's --workers
   kube::BackoffConfig backoff;                                 // per-key error backoff
+  // Changes of the primary are enqueued this much later, so a burst of them (several controllers writing their
+  // parts of one new object) is reconciled once. 0: at once.
+  std::chrono::milliseconds delay{0};
 };
 
 class Controller {

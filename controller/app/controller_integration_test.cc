@@ -94,7 +94,7 @@ class ControllerIntegration : public ::testing::Test {
 
   // Builds the informers and the controller and waits for the caches.
   void StartController(std::chrono::milliseconds resync = 0ms, int workers = 2,
-                       std::vector<WatchSpec> watches = {}) {
+                       std::vector<WatchSpec> watches = {}, std::chrono::milliseconds delay = 0ms) {
     informers_ = std::make_unique<InformerSet>(*env_->client, ns_);
     recorder_ = std::make_unique<Recorder>(informers_->For(kWidgets).store());
     ControllerSpec spec;
@@ -103,6 +103,7 @@ class ControllerIntegration : public ::testing::Test {
     spec.reconcile = [r = recorder_.get()](const std::string& key) { return r->Reconcile(key); };
     spec.resync = resync;
     spec.watches = std::move(watches);
+    spec.delay = delay;
     controller_ = std::make_unique<Controller>(spec, *informers_, env_->clock, nullptr, nullptr);
     informers_->Start();
     controller_->Start(workers);
@@ -240,6 +241,26 @@ TEST_F(ControllerIntegration, DelayedWatchCoalescesABurstIntoFewReconciles) {
   const size_t bound = static_cast<size_t>(std::chrono::duration_cast<std::chrono::seconds>(burst).count()) + 2;
   EXPECT_GE(calls, 1u);
   EXPECT_LE(calls, bound) << "20 changes in " << std::chrono::duration_cast<std::chrono::milliseconds>(burst).count()
+                          << " ms gave " << calls << " reconciles";
+}
+
+TEST_F(ControllerIntegration, DelayedPrimaryReconcilesABurstOnceAndSeesItsEnd) {
+  if (env_ == nullptr) return;
+  StartController(0ms, 2, {}, 1s);
+  const auto start = std::chrono::steady_clock::now();
+  CreateWidget("burst");
+  for (int i = 2; i <= 11; ++i) {
+    ASSERT_TRUE(env_->client->MergePatch(Widgets(), ns_, "burst", {{"spec", {{"x", i}}}}).ok());
+  }
+  const auto burst = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(Eventually([&] {
+    auto c = recorder_->CallsFor(Key("burst"));
+    return !c.empty() && c.back().generation == 11;
+  }, 10s)) << "the last change was never reconciled";
+  std::this_thread::sleep_for(1500ms);
+  const size_t calls = recorder_->CallsFor(Key("burst")).size();
+  const size_t bound = static_cast<size_t>(std::chrono::duration_cast<std::chrono::seconds>(burst).count()) + 2;
+  EXPECT_LE(calls, bound) << "11 changes in " << std::chrono::duration_cast<std::chrono::milliseconds>(burst).count()
                           << " ms gave " << calls << " reconciles";
 }
 
