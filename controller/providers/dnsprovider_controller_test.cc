@@ -6,6 +6,7 @@
 #include "controller/domain/inputs.h"
 #include "controller/http/fake_transport.h"
 #include "controller/kube/event_recorder.h"
+#include "controller/kube/fake_apiserver.h"
 #include "controller/metrics/registry.h"
 
 namespace domainguard::providers {
@@ -18,47 +19,11 @@ using ::testing::Not;
 
 constexpr const char* kApiKey = "pdns-api-key-do-not-log";
 
-// A tiny apiserver: the Secret of namespace "web", DNSProvider status applies and Event creates, recorded.
-class FakeApi {
- public:
-  Result<http::HttpResponse> Handle(const http::HttpRequest& r) {
-    std::lock_guard<std::mutex> lock(mu_);
-    http::HttpResponse resp;
-    resp.status = 404;
-    resp.body = R"({"kind":"Status","reason":"NotFound"})";
-    if (r.method == "GET" && r.url.find("/namespaces/web/secrets/pdns-a") != std::string::npos && secret_) {
-      resp.status = 200;
-      resp.body = json{{"kind", "Secret"}, {"data", {{"api-key", "cGRucy1hcGkta2V5LWRvLW5vdC1sb2c="}}}}.dump();
-    } else if (r.method == "PATCH" && r.url.find("/dnsproviders/") != std::string::npos) {
-      applies_.push_back(json::parse(r.body));
-      resp.status = 200;
-      resp.body = r.body;
-    } else if (r.method == "POST" && r.url.find("/events") != std::string::npos) {
-      events_.push_back(json::parse(r.body));
-      resp.status = 201;
-      resp.body = r.body;
-    }
-    return resp;
-  }
-  std::vector<json> applies() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return applies_;
-  }
-  std::vector<json> events() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return events_;
-  }
-  void set_secret(bool present) {
-    std::lock_guard<std::mutex> lock(mu_);
-    secret_ = present;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::vector<json> applies_;  // guarded by mu_
-  std::vector<json> events_;   // guarded by mu_
-  bool secret_ = true;         // guarded by mu_
-};
+// The Secret the provider's apiKeySecretRef names, as the apiserver serves it (data: base64 of kApiKey).
+json ApiKeySecret() {
+  return {{"kind", "Secret"}, {"data", {{"api-key", "cGRucy1hcGkta2V5LWRvLW5vdC1sb2c="}}}};
+}
+constexpr const char* kSecretUrl = "/namespaces/web/secrets/pdns-a";
 
 json Provider(int64_t generation = 1) {
   return {{"apiVersion", "domainguard.io/v1alpha1"},
@@ -78,6 +43,7 @@ json DomainUsing(const std::string& ns, const std::string& name, const std::stri
 class DnsProviderControllerTest : public ::testing::Test {
  protected:
   DnsProviderControllerTest() : metrics_(registry_) {
+    api_.Serve(kSecretUrl, ApiKeySecret());
     kube_.SetSendHandler([this](const http::HttpRequest& r) { return api_.Handle(r); });
     kube::RestConfig config;
     config.server = "http://kube.test";
@@ -102,7 +68,7 @@ class DnsProviderControllerTest : public ::testing::Test {
   }
 
   FakeClock clock_;
-  FakeApi api_;
+  kube::testing::FakeApiServer api_;
   http::FakeTransport kube_;
   http::FakeTransport pdns_;
   std::unique_ptr<kube::Client> client_;
@@ -201,7 +167,7 @@ TEST_F(DnsProviderControllerTest, RefusedConnectionIsUnreachableAndRetriedSooner
 }
 
 TEST_F(DnsProviderControllerTest, MissingSecretIsInvalidSpecNamingItAndNothingIsSent) {
-  api_.set_secret(false);
+  api_.Unserve(kSecretUrl);
   providers_.Upsert(Provider());
   ASSERT_TRUE(controller_->Reconcile("web/pdns-a").status.ok());
   const json cond = LastStatus()["conditions"][0];

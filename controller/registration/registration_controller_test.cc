@@ -10,6 +10,7 @@
 #include "controller/domain/domain_object.h"
 #include "controller/http/fake_transport.h"
 #include "controller/kube/event_recorder.h"
+#include "controller/kube/fake_apiserver.h"
 #include "controller/kube/store.h"
 #include "controller/metrics/registry.h"
 #include "controller/registration/reasons.h"
@@ -350,54 +351,6 @@ http::HttpResponse Rdap(const std::string& domain, std::optional<SystemTime> exp
   return r;
 }
 
-// A tiny apiserver: status applies and Event creates, recorded; every answer may be made to fail.
-class FakeApi {
- public:
-  Result<http::HttpResponse> Handle(const http::HttpRequest& r) {
-    std::lock_guard<std::mutex> lock(mu_);
-    http::HttpResponse resp;
-    if (r.method == "PATCH" && r.url.find("/domains/") != std::string::npos) {
-      applies_.push_back(json::parse(r.body));
-      urls_.push_back(r.url);
-      resp.status = fail_applies_ ? 500 : 200;
-      resp.body = fail_applies_ ? R"({"kind":"Status","message":"etcd is sad"})" : r.body;
-      return resp;
-    }
-    if (r.method == "POST" && r.url.find("/events") != std::string::npos) {
-      events_.push_back(json::parse(r.body));
-      resp.status = 201;
-      resp.body = r.body;
-      return resp;
-    }
-    resp.status = 404;
-    resp.body = "{}";
-    return resp;
-  }
-  std::vector<json> applies() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return applies_;
-  }
-  std::vector<std::string> urls() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return urls_;
-  }
-  std::vector<json> events() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return events_;
-  }
-  void set_fail_applies(bool f) {
-    std::lock_guard<std::mutex> lock(mu_);
-    fail_applies_ = f;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::vector<json> applies_;  // guarded by mu_
-  std::vector<std::string> urls_;  // guarded by mu_
-  std::vector<json> events_;   // guarded by mu_
-  bool fail_applies_ = false;  // guarded by mu_
-};
-
 json Domain(json registration_checks = json::object()) {
   json d = {{"apiVersion", "domainguard.io/v1alpha1"},
             {"kind", "Domain"},
@@ -449,7 +402,7 @@ class ControllerTest : public ::testing::Test {
   std::string Metrics() const { return registry_.Expose(); }
 
   FakeClock clock_;
-  FakeApi api_;
+  kube::testing::FakeApiServer api_;
   http::FakeTransport kube_transport_;
   http::FakeTransport rdap_transport_;
   std::unique_ptr<kube::Client> client_;
