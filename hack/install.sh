@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything domainguard needs to build, test and demo on Debian bookworm, as root. Idempotent.
 #
-#   hack/install.sh              apt packages, then kube-apiserver, kubectl, etcd, etcdctl and helm built with Go
+#   hack/install.sh              apt packages, then kube-apiserver, kubectl, etcd, etcdctl, helm and the node's
+#                                kubelet, kube-controller-manager, kube-scheduler, kube-proxy built with Go
 #   hack/install.sh --packages   apt packages only
 #   hack/install.sh --tools      Go-built binaries only
 #
@@ -20,8 +21,12 @@ APT_PACKAGES=(
   pdns-server pdns-backend-sqlite3 sqlite3 bind9 bind9-utils bind9-dnsutils ldnsutils dns-root-data
   # alert rules and webhook receipt
   prometheus prometheus-alertmanager
+  # alert channels: e-mail over SMTP (libcurl), and the bed's SMTP server with STARTTLS
+  libcurl4-openssl-dev python3-aiosmtpd
   # scripts
   openssl curl iproute2 procps psmisc python3 jq ca-certificates
+  # the bed's real node (hack/node.sh): container runtime, CNI plugins, kube-proxy's iptables
+  containerd runc containernetworking-plugins iptables conntrack
 )
 
 install_packages() {
@@ -84,7 +89,12 @@ install_tools() {
   go_build "$DG_ROOT/hack/tools/etcd" "$(etcd_bin_dir)" \
     etcd=go.etcd.io/etcd/server/v3 etcdctl=go.etcd.io/etcd/etcdctl/v3
   go_build "$DG_ROOT/hack/tools/helm" "$(helm_bin_dir)" helm=helm.sh/helm/v3/cmd/helm
-  step "tools ready: $(kube_bin_dir), $(etcd_bin_dir), $(helm_bin_dir)"
+  # The bed's node (hack/node.sh), same Kubernetes release as kube-apiserver; its own module, so that adding
+  # them did not move kube-apiserver's dependency set.
+  go_build "$DG_ROOT/hack/tools/node" "$DG_CACHE/node-$DG_KUBE_VERSION" \
+    kubelet=k8s.io/kubernetes/cmd/kubelet kube-controller-manager=k8s.io/kubernetes/cmd/kube-controller-manager \
+    kube-scheduler=k8s.io/kubernetes/cmd/kube-scheduler kube-proxy=k8s.io/kubernetes/cmd/kube-proxy
+  step "tools ready: $(kube_bin_dir), $(etcd_bin_dir), $(helm_bin_dir), $DG_CACHE/node-$DG_KUBE_VERSION"
 }
 
 case "${1:-all}" in
