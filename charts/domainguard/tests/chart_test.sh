@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Checks the domainguard Helm chart and the plain manifests rendered from it:
-#   - helm lint, and helm template with the default values and with the optional parts switched on;
-#   - the chart's crds/ are byte-identical copies of the repository's crds/ (helm needs real files there);
+#   - helm lint --strict, and helm template with the default values and with the optional parts switched on;
+#   - values.schema.json refuses unknown values (it is strict) and values for features that are not built;
+#   - the chart's files/crds/ are byte-identical copies of the repository's crds/ (helm reads files of the chart
+#     only), rendered as templates with helm.sh/resource-policy: keep;
 #   - the alerting rules (files/alerts.yaml) pass promtool check and the promtool unit tests (alerts_test.yaml);
 #   - manifests/domainguard.yaml equals a fresh render (regenerate with: charts/domainguard/tests/chart_test.sh --update);
-#   - with $KUBECONFIG: the rendered objects are accepted by the apiserver, and the manager's ServiceAccount has
-#     exactly the access it needs (kubectl auth can-i as that ServiceAccount), under a throwaway release name.
+#   - with $KUBECONFIG: the rendered objects pass the apiserver's validation (server-side dry-run, CRDs included),
+#     and, installed under a throwaway release name without the CRDs (the bed's CRDs are shared), the manager's
+#     ServiceAccount has exactly the access the code uses (kubectl auth can-i --list, rbac_lib.sh).
 #
 # Needs helm from $HELM or /var/cache/domainguard/helm-v*/helm, kubectl from $KUBECTL or the bed's cache.
 set -uo pipefail
@@ -35,23 +38,40 @@ metadata:
     app.kubernetes.io/name: domainguard
     pod-security.kubernetes.io/enforce: restricted
 HEADER
-  "$helm" template domainguard "$chart" --namespace domainguard-system --include-crds
+  "$helm" template domainguard "$chart" --namespace domainguard-system
 }
 
 if [ "${1:-}" = "--update" ]; then
-  cp "$root"/crds/*.yaml "$chart/crds/"
+  cp "$root"/crds/*.yaml "$chart/files/crds/"
   render_manifests >"$root/manifests/domainguard.yaml" || exit 1
-  echo "updated charts/domainguard/crds/ and manifests/domainguard.yaml"
+  echo "updated charts/domainguard/files/crds/ and manifests/domainguard.yaml"
   exit 0
 fi
 
 if out=$("$helm" lint --strict "$chart" 2>&1); then pass "helm lint --strict"; else fail "helm lint --strict" "$out"; fi
 for set in "" "--set manager.watchNamespace=web" "--set metrics.serviceMonitor.enabled=true" \
            "--set replicaCount=1,manager.leaderElect=false,rbac.create=false,serviceAccount.create=false" \
-           "--set manager.whoisServers.sm=whois.nic.sm:43,manager.webhookURLs={http://hooks.example/a}"; do
+           "--set manager.whoisServers.sm=whois.nic.sm:43" "--set crds.enabled=false" \
+           "--set-string manager.rootHints=;hints" "--set prometheusRule.enabled=true"; do
   # shellcheck disable=SC2086
   if out=$("$helm" template t "$chart" $set 2>&1); then pass "helm template ${set:-(defaults)}"; else fail "helm template $set" "$out"; fi
 done
+# The schema is strict: a misspelt value, or one for a feature that is not built, is refused by name.
+for set in "manager.webhookURLs={http://hooks.example/a}" "manager.ingressDomainDiscovery=true" "replicas=2" \
+           "manager.leaseDuration=15" "image.pullPolicy=Sometimes"; do
+  if out=$("$helm" template t "$chart" --set "$set" 2>&1); then
+    fail "schema refuses --set $set" "rendered without error"
+  elif grep -q "schema" <<<"$out"; then
+    pass "schema refuses --set $set"
+  else
+    fail "schema refuses --set $set" "$out"
+  fi
+done
+if "$helm" template t "$chart" | grep -qE -- '--(webhook-url|ingress-domain-discovery)'; then
+  fail "no flag of an unbuilt feature is rendered"
+else
+  pass "no flag of an unbuilt feature is rendered"
+fi
 # The namespaced variant must not grant anything cluster-wide.
 if "$helm" template t "$chart" --set manager.watchNamespace=web | grep -q '^kind: ClusterRole'; then
   fail "watchNamespace=web renders no ClusterRole"
@@ -78,7 +98,16 @@ else
 fi
 
 for f in "$root"/crds/*.yaml; do
-  if cmp -s "$f" "$chart/crds/$(basename "$f")"; then pass "chart crds/$(basename "$f") equals crds/"; else fail "chart crds/$(basename "$f") differs from crds/ (run with --update)"; fi
+  if cmp -s "$f" "$chart/files/crds/$(basename "$f")"; then pass "chart files/crds/$(basename "$f") equals crds/"; else fail "chart files/crds/$(basename "$f") differs from crds/ (run with --update)"; fi
+done
+[ ! -e "$chart/crds" ] && pass "no crds/ directory (helm would install it but never upgrade it)" || fail "chart has a crds/ directory"
+kept=$("$helm" template t "$chart" | awk '/^kind: CustomResourceDefinition/ { c++ } /helm.sh\/resource-policy: keep/ { k++ } END { print c + 0, k + 0 }')
+[ "$kept" = "2 2" ] && pass "both CRDs rendered with helm.sh/resource-policy: keep" || fail "CRDs with keep policy: got (crds keeps) $kept"
+[ -z "$("$helm" template t "$chart" --set crds.enabled=false | grep '^kind: CustomResourceDefinition')" ] &&
+  pass "crds.enabled=false renders no CRD" || fail "crds.enabled=false renders no CRD"
+sc=$("$helm" template t "$chart" | awk '/securityContext:/ { on = 1 } on' | tr -d ' ')
+for want in runAsNonRoot:true readOnlyRootFilesystem:true allowPrivilegeEscalation:false "drop:[ALL]" type:RuntimeDefault; do
+  grep -qxF "$want" <<<"$sc" && pass "securityContext $want" || fail "securityContext $want"
 done
 if diff -q <(render_manifests) "$root/manifests/domainguard.yaml" >/dev/null 2>&1; then
   pass "manifests/domainguard.yaml equals a fresh render"
@@ -97,51 +126,43 @@ kubectl=${KUBECTL:-$(ls -d /var/cache/domainguard/kube-v*/kubectl 2>/dev/null | 
 [ -n "$kubectl" ] || kubectl=$(command -v kubectl)
 k() { "$kubectl" "$@"; }
 
-# Install for real under a throwaway release name in the "default" namespace (the test bed runs no
-# kube-controller-manager, so a deleted namespace would stay Terminating forever), check, remove it all again.
+source "$here/rbac_lib.sh"
+
+# Server-side dry-run: every rendered object, CRDs included, passes the apiserver's validation and defaulting.
+for set in "" "--set manager.watchNamespace=default"; do
+  # shellcheck disable=SC2086
+  if out=$("$helm" template t "$chart" --namespace default $set | k apply --dry-run=server -f - 2>&1); then
+    pass "apiserver dry-run accepts the rendered chart ${set:-(defaults)}"
+  else
+    fail "apiserver dry-run accepts the rendered chart ${set:-(defaults)}" "$(tail -3 <<<"$out")"
+  fi
+done
+
+# Install for real under a throwaway release name in the "default" namespace, without the CRDs (the bed's are
+# shared, and deleting them here would delete every other test's Domains), check the ServiceAccount's access,
+# remove it all again.
 ns=default
 rel="dgt$$"
-sa="system:serviceaccount:$ns:$rel-domainguard"
 cleanup() {
-  "$helm" template "$rel" "$chart" --namespace "$ns" | k delete -f - --ignore-not-found --wait=false >/dev/null 2>&1 || true
+  "$helm" template "$rel" "$chart" --namespace "$ns" --set crds.enabled=false |
+    k delete -f - --ignore-not-found --wait=false >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-k apply --server-side --force-conflicts --field-manager=domainguard-chart-test -f "$root/crds/" >/dev/null
-if out=$("$helm" template "$rel" "$chart" --namespace "$ns" | k apply -f - 2>&1); then
+if out=$("$helm" template "$rel" "$chart" --namespace "$ns" --set crds.enabled=false | k apply -f - 2>&1); then
   pass "apiserver accepts the rendered chart"
 else
   fail "apiserver accepts the rendered chart" "$out"
 fi
-
-can() {  # can VERB RESOURCE[/SUBRESOURCE|/NAME] [NAMESPACE] -> yes|no
-  local verb=$1 res=$2 extra=()
-  case "$res" in
-    */status) extra=(--subresource=status); res=${res%/status} ;;
-  esac
-  k auth can-i "$verb" "$res" "${extra[@]}" --as="$sa" ${3:+-n "$3"} 2>/dev/null || true
-}
-expect() {  # expect yes|no VERB RESOURCE [NAMESPACE]
-  local want=$1; shift
-  local got
-  got=$(can "$@")
-  if [ "$got" = "$want" ]; then pass "can-i $* = $want"; else fail "can-i $* = $want" "got '$got'"; fi
-}
-expect yes list domains.domainguard.io web
-expect yes watch dnsproviders.domainguard.io web
-expect yes update domains.domainguard.io/status web
-expect no  update domains.domainguard.io web
-expect yes update dnsproviders.domainguard.io/status ops
-expect no  delete domains.domainguard.io web
-expect yes patch ingresses.networking.k8s.io web
-expect yes get secrets web
-expect no  list secrets web
-expect no  watch secrets web
-expect yes create events.events.k8s.io web
-expect no  delete pods web
-expect yes create leases.coordination.k8s.io "$ns"
-expect yes update leases.coordination.k8s.io/domainguard-leader "$ns"
-expect no  update leases.coordination.k8s.io/someone-elses-lease "$ns"
-expect no  create leases.coordination.k8s.io web
+for in_ns in web "$ns"; do
+  want=$(expected_grants "$in_ns" "$ns" "" domainguard-leader)
+  got=$(granted "$kubectl" "$in_ns" "$ns:$rel-domainguard")
+  if [ "$got" = "$want" ]; then
+    pass "ServiceAccount's permissions in namespace $in_ns are exactly the code's"
+  else
+    fail "ServiceAccount's permissions in namespace $in_ns are exactly the code's" \
+      "diff (< want, > got): $(diff <(echo "$want") <(echo "$got") | grep '^[<>]' | tr '\n' ';')"
+  fi
+done
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
