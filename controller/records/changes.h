@@ -14,6 +14,10 @@ namespace domainguard::records {
 struct ObservedRRset {
   zone::RRset rrset;  // canonical
   std::string owner;  // the domainguard owner id ("namespace/name") that wrote it; "" when no domainguard mark
+  // Unmarked at the provider, but adopted by this Domain on an earlier pass (status.providers[].adopted): its
+  // value was exactly the desired one, so it was taken over without a write. Set by the records sync, never by a
+  // provider.
+  bool adopted = false;
 
   friend bool operator==(const ObservedRRset&, const ObservedRRset&) = default;
 };

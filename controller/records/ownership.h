@@ -30,7 +30,7 @@ Result<OwnershipMode> ParseOwnershipMode(std::string_view text);
 
 // Who may do what to an observed rrset under `mode`, for the Domain with id `owner`.
 enum class Claim {
-  kOurs,         // written by this Domain (or the apex NS set, which the Domain always defines)
+  kOurs,         // written by this Domain, adopted by it (ObservedRRset::adopted), or the apex NS set
   kUnmarked,     // no domainguard mark: changed only in Zone mode
   kOtherDomain,  // marked by another Domain: never touched (ZoneConflict)
 };

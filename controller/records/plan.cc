@@ -51,6 +51,7 @@ Plan ComputePlan(const zone::DesiredZone& desired, const ObservedZone& observed,
   // What remains at each name after the plan, to keep CNAMEs alone at their names.
   std::map<std::string, std::set<std::string>> remaining;
   std::vector<zone::RRset> creates;
+  std::vector<Update> adoptions;  // unmarked rrsets equal to desired: claimed only if the plan writes anyway
 
   auto keep = [&](const ObservedRRset& o) { remaining[o.rrset.name].insert(o.rrset.type); };
 
@@ -64,12 +65,19 @@ Plan ComputePlan(const zone::DesiredZone& desired, const ObservedZone& observed,
     seen.erase(it);
     switch (ClaimOf(have, desired.origin, policy.owner)) {
       case Claim::kOurs:
-        if (have.rrset != want) plan.changes.updates.push_back({have, want});
+        if (have.rrset != want) {
+          plan.changes.updates.push_back({have, want});
+        } else if (have.owner.empty() && have.adopted) {
+          adoptions.push_back({have, want});  // adopted earlier, still unmarked there
+        }
         remaining[want.name].insert(want.type);
         break;
       case Claim::kUnmarked:
-        if (have.rrset == want || zone_mode) {
-          plan.changes.updates.push_back({have, want});  // a claim when equal, an overwrite in Zone mode
+        if (have.rrset == want) {
+          adoptions.push_back({have, want});  // adoption: served already as desired
+          remaining[want.name].insert(want.type);
+        } else if (have.rrset.values == want.values || zone_mode) {
+          plan.changes.updates.push_back({have, want});  // a TTL fix with our mark, or an overwrite in Zone mode
           remaining[want.name].insert(want.type);
         } else {
           plan.conflicts.push_back({std::string(reasons::kForeignRecordKept),
@@ -123,6 +131,11 @@ Plan ComputePlan(const zone::DesiredZone& desired, const ObservedZone& observed,
     }
     plan.changes.creates.push_back(std::move(c));
   }
+  for (Update& a : adoptions) plan.adopted.push_back(zone::KeyOf(a.after));
+  if (!plan.changes.empty()) {
+    for (Update& a : adoptions) plan.changes.updates.push_back(std::move(a));
+  }
+  std::sort(plan.adopted.begin(), plan.adopted.end());
   std::sort(plan.changes.deletes.begin(), plan.changes.deletes.end(),
             [](const ObservedRRset& a, const ObservedRRset& b) { return zone::KeyLess(a.rrset, b.rrset); });
   std::sort(plan.changes.updates.begin(), plan.changes.updates.end(),

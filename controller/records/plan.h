@@ -6,8 +6,13 @@
 //   desired | observed           | mode    | result
 //   --------+--------------------+---------+-----------------------------------------------------------------
 //   X       | -                  | any     | create X
-//   X       | X, ours            | any     | nothing
-//   X       | X, unmarked        | any     | claim: update with the same data, writing our mark (adoption)
+//   X       | X, ours (marked)   | any     | nothing
+//   X       | X, unmarked        | any     | adopt: no write (a write would move the serial of a zone that
+//           |   or adopted       |         |   already serves what is desired); listed in Plan::adopted, which
+//           |                    |         |   the caller keeps (status.providers[].adopted) and passes back as
+//           |                    |         |   ObservedRRset::adopted: from then on the rrset is ours
+//   X       | X' unmarked, same  | any     | claim: update the TTL, writing our mark (the values are ours)
+//           |   values, other TTL|         |
 //   X       | Y, ours            | any     | update Y -> X (values and/or TTL)
 //   X       | Y, unmarked        | Zone    | update Y -> X
 //   X       | Y, unmarked        | Records | keep Y; conflict (ForeignRecordKept)
@@ -19,6 +24,8 @@
 //
 // A CNAME cannot share its name with other data (RFC 1034 §3.6.2), so A -> CNAME is "delete A + create CNAME" in
 // one Changes; when a kept rrset would sit beside a CNAME the create is dropped and reported as a conflict.
+// When the plan writes anything at all, every adopted rrset is claimed in the same write (an update with the same
+// data): the serial moves anyway, and the mark then lives at the provider, not only in the Domain's status.
 // Order: deletes, then updates, then creates, each sorted by name then type.
 //
 // Thread-safety: pure function.
@@ -49,6 +56,9 @@ struct Plan {
   std::vector<Conflict> conflicts;
   // Unmarked rrsets left in place under Records ownership that are not in the way of anything.
   std::vector<ObservedRRset> foreign_kept;
+  // Keys (zone::KeyOf) of the rrsets this Domain holds by adoption: unmarked at the provider, serving exactly the
+  // desired data. Sorted. When `changes` is not empty, each is claimed there too.
+  std::vector<std::string> adopted;
 };
 
 // REQUIRES: desired.origin == observed.zone; both canonical (built by BuildDesiredZone / a provider's ReadZone).

@@ -18,6 +18,7 @@ zone::RRset Rr(std::string name, std::string type, std::vector<std::string> valu
 ObservedRRset Ours(zone::RRset r) { return {std::move(r), kMe}; }
 ObservedRRset Foreign(zone::RRset r) { return {std::move(r), ""}; }
 ObservedRRset Others(zone::RRset r) { return {std::move(r), "web/other"}; }
+ObservedRRset Adopted(zone::RRset r) { return {std::move(r), "", true}; }
 
 zone::DesiredZone Desired(std::vector<zone::RRset> rrsets) {
   zone::DesiredZone z;
@@ -97,8 +98,26 @@ INSTANTIATE_TEST_SUITE_P(
         {"foreign_differing_overwritten_in_zone_mode", {Rr("www", "A", {"192.0.2.1"})},
          {Foreign(Rr("www", "A", {"192.0.2.9"}))}, kZoneMode,
          {"update www.example.com. A values 192.0.2.9->192.0.2.1"}, {}},
-        {"foreign_identical_is_claimed", {Rr("www", "A", {"192.0.2.1"})}, {Foreign(Rr("www", "A", {"192.0.2.1"}))},
-         kRecords, {"claim www.example.com. A"}, {}},
+        {"foreign_identical_is_adopted_without_a_write", {Rr("www", "A", {"192.0.2.1"})},
+         {Foreign(Rr("www", "A", {"192.0.2.1"}))}, kRecords, {}, {}},
+        {"foreign_same_values_other_ttl_is_claimed_with_the_ttl", {Rr("www", "A", {"192.0.2.1"}, 60)},
+         {Foreign(Rr("www", "A", {"192.0.2.1"}, 3600))}, kRecords, {"update www.example.com. A ttl 3600->60"}, {}},
+        {"adopted_changed_in_spec_is_updated", {Rr("www", "A", {"192.0.2.2"})},
+         {Adopted(Rr("www", "A", {"192.0.2.1"}))}, kRecords, {"update www.example.com. A values 192.0.2.1->192.0.2.2"},
+         {}},
+        {"adopted_removed_from_spec_is_deleted", {}, {Adopted(Rr("www", "A", {"192.0.2.1"}))}, kRecords,
+         {"delete www.example.com. A"}, {}},
+        {"adoptions_are_claimed_when_the_plan_writes_anyway",
+         {Rr("www", "A", {"192.0.2.1"}), Rr("mail", "A", {"192.0.2.2"}), Rr("new", "A", {"192.0.2.3"})},
+         {Foreign(Rr("www", "A", {"192.0.2.1"})), Adopted(Rr("mail", "A", {"192.0.2.2"}))}, kRecords,
+         {"claim mail.example.com. A", "claim www.example.com. A", "create new.example.com. A 192.0.2.3"}, {}},
+        {"every_type_is_adopted",
+         {Rr("@", "MX", {"10 mx.example.com."}), Rr("@", "TXT", {"\"v=spf1 -all\""}), Rr("web", "CNAME", {"w.example.net."}),
+          Rr("v6", "AAAA", {"2001:db8::1"}), Rr("_sip._tcp", "SRV", {"0 5 5060 sip.example.com."})},
+         {Foreign(Rr("@", "MX", {"10 mx.example.com."})), Foreign(Rr("@", "TXT", {"\"v=spf1 -all\""})),
+          Foreign(Rr("web", "CNAME", {"w.example.net."})), Foreign(Rr("v6", "AAAA", {"2001:db8::1"})),
+          Foreign(Rr("_sip._tcp", "SRV", {"0 5 5060 sip.example.com."}))},
+         kRecords, {}, {}},
         {"other_domains_never_touched", {Rr("www", "A", {"192.0.2.1"})},
          {Others(Rr("www", "A", {"192.0.2.9"})), Others(Rr("mail", "A", {"192.0.2.8"}))}, kZoneMode, {},
          {"ZoneConflict"}},
@@ -116,6 +135,29 @@ TEST(Plan, ForeignKeptListsThemForTheEvent) {
   Plan p = ComputePlan(Desired({}), Observed({Foreign(Rr("ftp", "A", {"192.0.2.9"}))}), {kMe, kRecords});
   ASSERT_EQ(p.foreign_kept.size(), 1u);
   EXPECT_EQ(p.foreign_kept[0].rrset.name, "ftp.example.com.");
+}
+
+TEST(Plan, AdoptionListsTheKeysAndConflictsNameBothValues) {
+  Plan p = ComputePlan(Desired({Rr("www", "A", {"192.0.2.1"}), Rr("ns1", "A", {"192.0.2.10"}, 60),
+                                Rr("mail", "A", {"192.0.2.5"})}),
+                       Observed({Foreign(Rr("www", "A", {"192.0.2.1"})), Foreign(Rr("ns1", "A", {"192.0.2.10"}, 60)),
+                                 Foreign(Rr("mail", "A", {"192.0.2.9"}))}),
+                       {kMe, kRecords});
+  EXPECT_TRUE(p.changes.empty());
+  EXPECT_THAT(p.adopted, ::testing::ElementsAre("ns1.example.com. A", "www.example.com. A"));
+  ASSERT_EQ(p.conflicts.size(), 1u);
+  EXPECT_EQ(p.conflicts[0].reason, reasons::kForeignRecordKept);
+  EXPECT_THAT(p.conflicts[0].message, ::testing::HasSubstr("kept 192.0.2.9, wanted 192.0.2.5"));
+}
+
+TEST(Plan, AdoptedStaysListedUntilMarked) {
+  Plan p = ComputePlan(Desired({Rr("www", "A", {"192.0.2.1"})}), Observed({Adopted(Rr("www", "A", {"192.0.2.1"}))}),
+                       {kMe, kRecords});
+  EXPECT_TRUE(p.changes.empty());
+  EXPECT_THAT(p.adopted, ::testing::ElementsAre("www.example.com. A"));
+  Plan marked = ComputePlan(Desired({Rr("www", "A", {"192.0.2.1"})}), Observed({Ours(Rr("www", "A", {"192.0.2.1"}))}),
+                            {kMe, kRecords});
+  EXPECT_TRUE(marked.adopted.empty());
 }
 
 TEST(Plan, SameInputSamePlan) {

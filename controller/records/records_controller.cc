@@ -49,6 +49,7 @@ json ProviderStatusJson(const ProviderStatus& s) {
             {"message", s.message},
             {"reason", s.reason}};
   if (s.last_sync_time) j["lastSyncTime"] = FormatRfc3339(*s.last_sync_time);
+  if (!s.adopted.empty()) j["adopted"] = s.adopted;
   return j;
 }
 
@@ -66,6 +67,12 @@ std::vector<ProviderStatus> ProviderStatusesFromJson(const json& status) {
     }
     s.message = p.value("message", "");
     s.reason = p.value("reason", "");
+    if (p.contains("adopted") && p["adopted"].is_array()) {
+      for (const json& k : p["adopted"]) {
+        if (k.is_string()) s.adopted.push_back(k.get<std::string>());
+      }
+      std::sort(s.adopted.begin(), s.adopted.end());
+    }
     if (p.contains("lastSyncTime") && p["lastSyncTime"].is_string()) {
       Result<SystemTime> t = ParseRfc3339(p["lastSyncTime"].get<std::string>());
       if (t.ok()) s.last_sync_time = *t;
@@ -314,6 +321,7 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
         o.status.pending_changes = p.pending_changes;
         o.status.serial = p.serial;
         o.status.last_sync_time = p.last_sync_time;
+        o.status.adopted = p.adopted;
       }
     }
     if (!desired.ok()) {  // the spec itself is the problem: say that, once
@@ -360,6 +368,8 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
     summary.reason = std::string(reasons::kInvalidRecord);
     summary.message = "spec.providers: at least one DNSProvider is required";
   }
+  // Information the spec's author should know, not a failure (e.g. whose TTL an rrset defined twice got).
+  if (desired.ok() && !desired->notes.empty()) summary.message += "; note: " + JoinSome(desired->notes, 5);
   kube::Condition cond;
   cond.type = std::string(kube::kRecordsSynced);
   cond.status = std::string(summary.synced ? kube::kConditionTrue : kube::kConditionFalse);

@@ -59,11 +59,22 @@ Decision DecideProvider(const std::string& provider, const Result<zone::DesiredZ
     d.status.reason = std::string(reasons::kProviderUnavailable);
     d.status.message = "reading zone " + desired->origin + ": " + observed.error().ToString();
     d.status.pending_changes = previous ? previous->pending_changes : 0;
+    if (previous) d.status.adopted = previous->adopted;
     d.events.push_back({d.status.reason, provider + ": " + d.status.message, true});
     return d;
   }
-  // 3. Plan.
-  Plan plan = ComputePlan(*desired, *observed, policy.plan);
+  // 3. Plan, with what this Domain adopted there earlier (status.providers[].adopted) counted as its own.
+  ObservedZone seen = *observed;
+  if (previous && !previous->adopted.empty()) {
+    for (ObservedRRset& o : seen.rrsets) {
+      if (o.owner.empty() &&
+          std::binary_search(previous->adopted.begin(), previous->adopted.end(), zone::KeyOf(o.rrset))) {
+        o.adopted = true;
+      }
+    }
+  }
+  Plan plan = ComputePlan(*desired, seen, policy.plan);
+  d.status.adopted = plan.adopted;
   d.status.serial = observed->version.serial;
   std::vector<std::string> conflict_messages;
   for (const Conflict& c : plan.conflicts) {
@@ -93,7 +104,7 @@ Decision DecideProvider(const std::string& provider, const Result<zone::DesiredZ
   d.changes = std::move(plan.changes);
   d.status.pending_changes = d.changes.size();
   // 4. Safety.
-  SafetyVerdict v = EvaluateSafety(d.changes, *observed, policy.plan, policy.safety);
+  SafetyVerdict v = EvaluateSafety(d.changes, seen, policy.plan, policy.safety);
   if (v.blocked) {
     d.action = Action::kHold;
     d.status.reason = std::string(reasons::kChangeBlocked);

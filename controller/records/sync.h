@@ -32,6 +32,10 @@ struct ProviderStatus {
   std::optional<SystemTime> last_sync_time;  // the last time this provider was seen in sync
   std::string message;
   std::string reason;  // one of reasons.h: why synced is what it is
+  // Keys ("www.example.com. A") of rrsets this Domain adopted at the provider without a write (they already
+  // served the desired data) and that carry no mark there yet; sorted. Passed back on the next pass (the only
+  // memory of the adoption until the next write marks them). Lost, they read as foreign: safe, never a deletion.
+  std::vector<std::string> adopted;
 };
 
 struct SyncEvent {

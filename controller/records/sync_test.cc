@@ -67,6 +67,54 @@ TEST_F(SyncTest, FirstPassCreatesZoneAndRecordsEverywhere) {
   EXPECT_TRUE(out[0].applied.empty());
 }
 
+// Issue #15 item 1: a zone that already serves the desired data is adopted without a write (the serial stays), and
+// the adoption carried in status lets a later spec change update the record it took over.
+TEST_F(SyncTest, PrepopulatedZoneIsAdoptedWithoutAWriteAndLaterUpdated) {
+  for (FakeProvider* p : {&a_, &b_}) {
+    p->Put(kZone, {kZone, "NS", 3600, {"ns1.pdns-a.net.", "ns1.pdns-b.net."}});
+    for (int i = 0; i < 3; ++i) {
+      p->Put(kZone, {"h" + std::to_string(i) + "." + kZone, "A", 300, {"192.0.2." + std::to_string(i + 1)}});
+    }
+  }
+  const uint32_t serial = *a_.Serial(kZone);
+  std::vector<ProviderOutcome> out = Pass(Spec(3));
+  for (const ProviderOutcome& o : out) {
+    EXPECT_TRUE(o.status.synced) << o.status.message;
+    EXPECT_EQ(o.status.reason, reasons::kSynced);
+    EXPECT_TRUE(o.applied.empty());
+    EXPECT_THAT(o.status.adopted, ::testing::ElementsAre("h0.example.com. A", "h1.example.com. A", "h2.example.com. A"));
+  }
+  EXPECT_EQ(*a_.Serial(kZone), serial);
+  EXPECT_EQ(a_.apply_calls(), 0);
+  EXPECT_TRUE(SummarizeRecords(out).synced);
+
+  // The spec changes h1: the adopted rrset is this Domain's, so it is updated, and the others get their mark in
+  // the same write.
+  json spec = Spec(3);
+  spec["records"][1]["values"] = {"192.0.2.99"};
+  out = Pass(spec, 2);
+  EXPECT_TRUE(out[0].status.synced) << out[0].status.message;
+  EXPECT_THAT(out[0].applied, ::testing::ElementsAre("claim h0.example.com. A",
+                                                     "update h1.example.com. A values 192.0.2.2->192.0.2.99",
+                                                     "claim h2.example.com. A"));
+  EXPECT_TRUE(out[0].status.adopted.empty());
+  for (const ObservedRRset& r : a_.Rrsets(kZone)) {
+    if (r.rrset.type == "A") {
+      EXPECT_EQ(r.owner, kMe) << r.rrset.name;
+    }
+  }
+}
+
+TEST_F(SyncTest, ForeignRecordWithAnotherValueIsKeptAndNamesBoth) {
+  a_.Put(kZone, {"h0." + std::string(kZone), "A", 300, {"192.0.2.200"}});
+  b_.Put(kZone, {"h0." + std::string(kZone), "A", 300, {"192.0.2.200"}});
+  std::vector<ProviderOutcome> out = Pass(Spec(1));
+  EXPECT_FALSE(out[0].status.synced);
+  EXPECT_EQ(out[0].status.reason, reasons::kForeignRecordKept);
+  EXPECT_THAT(out[0].status.message, HasSubstr("kept 192.0.2.200, wanted 192.0.2.1"));
+  EXPECT_EQ(a_.Rrsets(kZone).size(), 2u);  // the NS set created, h0 untouched
+}
+
 TEST_F(SyncTest, DriftAtOneProviderIsRepairedAndTheOtherUntouched) {
   (void)Pass(Spec(5));
   a_.Remove(kZone, "h1.example.com.", "A");

@@ -15,6 +15,12 @@ using nlohmann::json;
 // BIND 9.18.28+ refuses larger RRsets by default (max-records-per-type); failing here names the field instead.
 constexpr size_t kMaxValuesPerRRset = 100;
 
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
 bool IsRegistryName(std::string_view name) {
   return name.starts_with(kRegistryLabel) &&
          (name.size() == kRegistryLabel.size() || name[kRegistryLabel.size()] == '.');
@@ -29,7 +35,8 @@ class Builder {
   const std::string& origin() const { return origin_; }
 
   // Checks what holds for one rrset on its own, then merges it. `source` is the field path used in messages.
-  void Add(RRset r, const std::string& source) {
+  // `glue`: the addresses of an in-bailiwick name server from spec.nameservers, added after every record.
+  void Add(RRset r, const std::string& source, bool glue = false) {
     if (IsProviderManagedType(r.type)) {
       Fail(source + ": " + r.type + " records are managed by the provider");
       return;
@@ -49,6 +56,23 @@ class Builder {
       return;
     }
     Entry& e = it->second;
+    if (glue) {
+      // Glue from spec.nameservers meets an explicit record of the same name and type (a zone file converted by
+      // hand lists both): one RRset. Equal addresses: the explicit record's TTL wins (a note says so); different
+      // addresses: the parent's glue and the zone's data would disagree, so refuse.
+      std::vector<std::string> want = r.values;
+      std::vector<std::string> have = e.rrset.values;
+      std::sort(want.begin(), want.end());
+      std::sort(have.begin(), have.end());
+      if (want != have) {
+        Fail(source + ": " + KeyOf(r) + " glue " + Join(want) + " differs from " + e.source + " " + Join(have) +
+             " (one RRset; the addresses must agree)");
+      } else if (e.rrset.ttl != r.ttl) {
+        notes_.push_back(KeyOf(r) + " TTL " + std::to_string(e.rrset.ttl) + " from " + e.source + " (the glue in " +
+                         source + " has the same addresses)");
+      }
+      return;
+    }
     if (e.rrset.ttl != r.ttl) {
       Fail(source + ": " + KeyOf(r) + " has TTL " + std::to_string(r.ttl) + " but " + e.source + " gives " +
            std::to_string(e.rrset.ttl) + " (one RRset has one TTL)");
@@ -96,6 +120,7 @@ class Builder {
     DesiredZone z;
     z.origin = origin_;
     z.nameservers = std::move(nameservers);
+    z.notes = std::move(notes_);
     for (auto& [key, e] : entries_) z.rrsets.push_back(std::move(e.rrset));
     std::sort(z.rrsets.begin(), z.rrsets.end(), KeyLess);
     return z;
@@ -109,6 +134,7 @@ class Builder {
   std::string origin_;
   std::map<std::pair<std::string, std::string>, Entry> entries_;
   std::vector<std::string> errors_;
+  std::vector<std::string> notes_;
 };
 
 std::string Q(const std::string& s) { return "\"" + s + "\""; }
@@ -245,7 +271,7 @@ std::vector<std::string> AddNameservers(const json& spec, const ZoneSources& sou
         if (r->values.empty()) continue;
         std::sort(r->values.begin(), r->values.end());
         r->values.erase(std::unique(r->values.begin(), r->values.end()), r->values.end());
-        b.Add(std::move(*r), path + ".addresses");
+        b.Add(std::move(*r), path + ".addresses", /*glue=*/true);
       }
     }
   } else {

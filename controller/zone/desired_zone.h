@@ -28,6 +28,9 @@ struct DesiredZone {
   std::string origin;          // canonical apex, "example.com."
   std::vector<RRset> rrsets;   // canonical, one per (name, type), sorted by KeyLess; includes apex NS and glue
   std::vector<std::string> nameservers;  // the apex NS set (canonical names), sorted
+  // Information for the user, not errors: e.g. "ns1.example.com. A TTL 60 from spec.records[1] (the glue in
+  // spec.nameservers[0].addresses has the same addresses)".
+  std::vector<std::string> notes;
 
   // The rrset for (name, type), or nullptr. Names and type canonical.
   const RRset* Find(std::string_view name, std::string_view type) const;
@@ -43,7 +46,9 @@ struct ZoneSources {
 };
 
 // Builds the desired zone from a Domain `spec` (the JSON object under .spec, as in api.md). Records with the same
-// name and type (from spec.records, recordsFrom, or glue) merge into one rrset when their TTLs agree.
+// name and type (from spec.records or recordsFrom) merge into one rrset when their TTLs agree. Glue addresses of an
+// in-bailiwick name server meeting an explicit record of its name and type: equal addresses are one rrset with the
+// explicit record's TTL (a note in `notes` when the TTLs differed); different addresses fail.
 // SOA records in recordsFrom are ignored (the provider owns the SOA); so are apex NS records there (the apex NS
 // set comes from spec.nameservers). Fails with kInvalidArgument listing every problem found, "; "-separated, each
 // prefixed with its field path.

@@ -132,5 +132,57 @@ TEST(BuildDesiredZone, BadGlueAddressNamesTheField) {
   EXPECT_THAT(z.error().message, HasSubstr("spec.nameservers[0].addresses[0]: \"10.0.0.300\" is not an IPv4"));
 }
 
+// Glue in spec.nameservers and an explicit record of the same name and type (issue #15, item 2).
+struct GlueCase {
+  std::string name;
+  json records;
+  std::string want;        // the ns1 A rrset as Describe prints it; "" when the build fails
+  std::string want_note;   // substring of the one note; "" for none
+  std::string want_error;  // substring of the error
+};
+
+class GlueMergeTest : public ::testing::TestWithParam<GlueCase> {};
+
+TEST_P(GlueMergeTest, OneRRset) {
+  const GlueCase& c = GetParam();
+  json spec = Spec(c.records, json::array({{{"name", "ns1.example.com"}, {"addresses", {"192.0.2.10"}}},
+                                           {{"name", "ns1.pdns-a.net."}}}));
+  Result<DesiredZone> z = BuildDesiredZone(spec, {});
+  if (c.want.empty()) {
+    ASSERT_FALSE(z.ok());
+    EXPECT_THAT(z.error().message, HasSubstr(c.want_error));
+    return;
+  }
+  ASSERT_TRUE(z.ok()) << z.error().ToString();
+  const RRset* a = z->Find("ns1.example.com.", "A");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(zone::Describe(*a), c.want);
+  if (c.want_note.empty()) {
+    EXPECT_TRUE(z->notes.empty());
+  } else {
+    ASSERT_EQ(z->notes.size(), 1u);
+    EXPECT_THAT(z->notes[0], HasSubstr(c.want_note));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BuildDesiredZone, GlueMergeTest,
+    ::testing::ValuesIn(std::vector<GlueCase>{
+        {"glue_only", json::array(), "ns1.example.com. 3600 A 192.0.2.10", "", ""},
+        {"explicit_ttl_wins_when_values_agree",
+         json::array({{{"name", "ns1"}, {"type", "A"}, {"ttl", 60}, {"values", {"192.0.2.10"}}}}),
+         "ns1.example.com. 60 A 192.0.2.10", "ns1.example.com. A TTL 60 from spec.records[0]", ""},
+        {"same_ttl_same_values_no_note",
+         json::array({{{"name", "ns1"}, {"type", "A"}, {"ttl", 3600}, {"values", {"192.0.2.10"}}}}),
+         "ns1.example.com. 3600 A 192.0.2.10", "", ""},
+        {"different_addresses_refused",
+         json::array({{{"name", "ns1"}, {"type", "A"}, {"ttl", 60}, {"values", {"192.0.2.99"}}}}), "", "",
+         "spec.nameservers[0].addresses: ns1.example.com. A glue 192.0.2.10 differs from spec.records[0] 192.0.2.99"},
+        {"different_addresses_same_ttl_refused",
+         json::array({{{"name", "ns1"}, {"type", "A"}, {"ttl", 3600}, {"values", {"192.0.2.10", "192.0.2.11"}}}}),
+         "", "", "differs from spec.records[0] 192.0.2.10,192.0.2.11"},
+    }),
+    [](const auto& info) { return info.param.name; });
+
 }  // namespace
 }  // namespace domainguard::zone
