@@ -76,11 +76,13 @@ struct ServerView {
   std::vector<std::string> records_missing;  // "www.example.test. A" for each desired rrset not served as desired
 };
 
-// A zone hosting some of this zone's name servers, and whether its own delegation is lost.
+// A zone hosting some of this zone's name servers, and whether it is in a failed state itself.
 struct DependencyView {
   std::string zone;
-  bool broken = false;
-  std::string detail;  // why, when broken
+  bool broken = false;    // in a failed state that keeps resolvers from reaching our name servers' names
+  bool critical = false;  // that state is Critical (its delegation lost); else a Warning (e.g. its parent
+                          // cannot be asked: ParentUnreachable)
+  std::string detail;     // the cause, "<Reason>: <message>", when broken
 };
 
 struct Observation {

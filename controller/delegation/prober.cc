@@ -306,9 +306,7 @@ std::vector<Observation> Prober::Observe(std::span<const ZoneSpec> specs, dns::D
     std::map<std::string, DependencyView> judged;
     for (size_t k = 0; k < dep_specs.size(); ++k) {
       Verdict v = EvaluateDelegation(dep_obs[k], dep_specs[k], History{}, Policy{1});
-      DependencyView d{dep_specs[k].zone, v.Worst() == Severity::kCritical, ""};
-      if (d.broken) d.detail = v.findings.front().reason + ": " + v.findings.front().message;
-      judged[d.zone] = d;
+      judged[dep_specs[k].zone] = JudgeDependency(dep_specs[k].zone, v);
     }
     for (size_t i = 0; i < specs.size(); ++i) {
       for (const std::string& d : deps[i]) obs[i].dependencies.push_back(judged[d]);

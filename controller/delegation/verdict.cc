@@ -309,14 +309,20 @@ void CheckServers(const Observation& o, const ZoneSpec& spec, Collector& c) {
   }
 }
 
+// DependencyBroken follows the failed state of every zone hosting our name servers, at the severity its cause
+// justifies: Critical when one lost its delegation, Warning when one cannot be checked or is degraded.
 void CheckDependencies(const Observation& o, Collector& c) {
   std::vector<std::string> broken;
+  bool critical = false;
   for (const DependencyView& d : o.dependencies) {
-    if (d.broken) broken.push_back(d.zone + (d.detail.empty() ? "" : " (" + d.detail + ")"));
+    if (!d.broken) continue;
+    critical = critical || d.critical;
+    broken.push_back(d.zone + (d.detail.empty() ? "" : " (" + d.detail + ")"));
   }
   if (!broken.empty()) {
-    c.Add(reasons::kDependencyBroken, Severity::kCritical,
-          "name servers of " + o.zone + " depend on zones that lost their delegation: " + Join(broken));
+    c.Add(reasons::kDependencyBroken, critical ? Severity::kCritical : Severity::kWarning,
+          "name servers of " + o.zone + " depend on zones " +
+              (critical ? "that lost their delegation: " : "in a failed state: ") + Join(broken));
   }
 }
 
@@ -422,6 +428,21 @@ const Finding* Verdict::Find(std::string_view reason) const {
     if (f.reason == reason) return &f;
   }
   return nullptr;
+}
+
+DependencyView JudgeDependency(const std::string& zone, const Verdict& v) {
+  DependencyView d{zone, false, false, ""};
+  for (const Finding& f : v.findings) {  // sorted: the worst, cause first
+    if (f.severity < Severity::kWarning || f.reason == reasons::kSerialDrift ||
+        f.reason == reasons::kRecordsNotServed || f.reason == reasons::kSinglePointOfFailure) {
+      continue;
+    }
+    d.broken = true;
+    d.critical = f.severity == Severity::kCritical;
+    d.detail = f.reason + ": " + f.message;
+    break;
+  }
+  return d;
 }
 
 std::string RegisteredDomain(std::string_view name) {

@@ -65,6 +65,13 @@ bool FindingBefore(const Finding& a, const Finding& b);
 Verdict EvaluateDelegation(const Observation& observation, const ZoneSpec& spec, const History& previous,
                            const Policy& policy);
 
+// How a zone hosting our name servers stands, from its own verdict: broken when it has a Warning or Critical
+// finding about whether it can be resolved at all (its delegation, glue, name servers, or a parent that cannot be
+// asked: ParentUnreachable); critical when that finding is Critical. SerialDrift, RecordsNotServed and
+// SinglePointOfFailure of the hosting zone do not stop anyone from resolving our name servers: not counted.
+// The detail names the worst such finding ("ParentUnreachable: ...").
+DependencyView JudgeDependency(const std::string& zone, const Verdict& v);
+
 // The registrable domain of `name` under the ICANN section of the Public Suffix List (private suffixes such as
 // github.io do not count): "ns1.dns.example.co.uk." -> "example.co.uk.". Names under a TLD the list does not
 // know count that TLD as the suffix ("ns1.host.test." -> "host.test."). Returns "" for a bare suffix.

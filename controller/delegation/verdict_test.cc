@@ -199,9 +199,20 @@ INSTANTIATE_TEST_SUITE_P(
              p.ns = {"ns1.host.test.", "ns1.pdns-b.net."};
              p.glue.clear();
            }
-           o.dependencies = {{"host.test.", true, "NXDOMAIN at test."}, {"pdns-b.net.", false, ""}};
+           o.dependencies = {{"host.test.", true, true, "NXDOMAIN at test."}, {"pdns-b.net.", false, false, ""}};
          },
          {"DependencyBroken/Critical"}},
+        {"dependency_whose_parent_cannot_be_asked_is_a_warning",
+         [](Observation& o, ZoneSpec& s) {
+           s.nameservers = {{"ns1.host.test.", {}, ""}, {"ns1.pdns-b.net.", {}, ""}};
+           for (auto& p : o.parents) {
+             p.ns = {"ns1.host.test.", "ns1.pdns-b.net."};
+             p.glue.clear();
+           }
+           o.dependencies = {{"host.test.", true, false, "ParentUnreachable: none of 2 parent servers answered"},
+                             {"pdns-b.net.", false, false, ""}};
+         },
+         {"DependencyBroken/Warning"}},
         {"all_ns_under_one_foreign_domain",
          [](Observation& o, ZoneSpec& s) {
            s.nameservers = {{"ns1.dnshost.net.", {}, ""}, {"ns2.dnshost.net.", {}, ""}};
@@ -292,7 +303,7 @@ TEST(VerdictHistoryTest, OneStaleServerNeverEscalates) {
 
 TEST(VerdictTest, DependsOnListsEveryHostingZone) {
   Observation o = Healthy();
-  o.dependencies = {{"pdns-b.net.", false, ""}, {"host.test.", false, ""}};
+  o.dependencies = {{"pdns-b.net.", false, false, ""}, {"host.test.", false, false, ""}};
   Verdict v = EvaluateDelegation(o, Spec(), {}, {});
   EXPECT_THAT(v.depends_on, ElementsAreArray({"host.test.", "pdns-b.net."}));
   EXPECT_FALSE(v.Has("DependencyBroken"));
@@ -325,6 +336,34 @@ TEST(FindingBefore, CauseBeforeConsequenceAtEqualSeverity) {
   for (const Finding& x : f) order.push_back(x.reason);
   EXPECT_EQ(order, (std::vector<std::string>{"SerialDrift", "NameserversChanged", "LameNameserver",
                                              "SinglePointOfFailure"}));
+}
+
+// How a hosting zone's own verdict becomes the DependencyView of the zones it hosts (issue #15 item 6).
+TEST(JudgeDependency, FollowsEveryFailedStateAtItsSeverity) {
+  struct Row {
+    std::vector<Finding> findings;
+    bool broken, critical;
+    std::string detail_prefix;
+  };
+  const std::vector<Row> rows = {
+      {{}, false, false, ""},
+      {{{"SinglePointOfFailure", Severity::kWarning, "one ns"}}, false, false, ""},
+      {{{"SerialDrift", Severity::kWarning, "serials"}}, false, false, ""},
+      {{{"ParentUnreachable", Severity::kWarning, "none of 2 parent servers of test. answered"}}, true, false,
+       "ParentUnreachable: none of 2"},
+      {{{"DelegationMissing", Severity::kCritical, "NXDOMAIN"}, {"LameNameserver", Severity::kCritical, "x"}}, true,
+       true, "DelegationMissing: NXDOMAIN"},
+      {{{"LameNameserver", Severity::kWarning, "1 name server"}}, true, false, "LameNameserver: 1 name server"},
+  };
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Verdict v;
+    v.findings = rows[i].findings;
+    DependencyView d = JudgeDependency("host.test.", v);
+    EXPECT_EQ(d.zone, "host.test.");
+    EXPECT_EQ(d.broken, rows[i].broken) << i;
+    EXPECT_EQ(d.critical, rows[i].critical) << i;
+    EXPECT_TRUE(d.detail.starts_with(rows[i].detail_prefix)) << i << " " << d.detail;
+  }
 }
 
 }  // namespace
