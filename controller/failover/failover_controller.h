@@ -1,0 +1,109 @@
+// The failover controller: owns the FailoverActive condition, status.failover and the FailoverNotIndependent
+// finding of a Domain with spec.failover, and the sibling Ingresses/HTTPRoutes it creates (sibling.h). The backup
+// records are not written here: the failover Domain's desired zone includes them (ExtraRecords, merged by
+// domain::BuildDomainZone for the records and delegation controllers), so they are owned, verified and removed
+// like every other record domainguard writes.
+//
+// Reconcile, as a story:
+//   1. read the Domain; gone: delete the siblings that name it (no garbage collector needed), forget it;
+//   2. parse spec.failover; none: remove what this controller left (siblings, its status part); invalid: say so
+//      (condition + Event naming the field), change nothing;
+//   3. observe: the primary's Critical trigger findings, its health, the backup Domain's health, the failback
+//      annotation; persisted state from status.failover, the confirmation streak from memory;
+//   4. decide (decision.h NextState); a switch or failback is written to status first, so a crash after it
+//      resumes from the cluster, never from memory; Event FailoverActivated / FailbackCompleted / FailoverBlocked;
+//   5. converge the siblings: wanted = Standby or active; created, updated or deleted (only objects labelled as
+//      siblings, owned by this Domain), the user's objects never written;
+//   6. readiness (backup healthy, siblings present, records served, TLS Secrets present) and independence;
+//      the status part written only when it changed; come back after the delegation interval.
+//
+// Test-only: DG_FAILOVER_EXIT_AFTER_STEP=k makes the process exit (SIGKILL) right after step k of a switch or
+// failback (1 status decision written, 2 first sibling written or deleted, 3 siblings converged, 4 final status),
+// for the crash tests of tests/e2e/failover_e2e.sh.
+//
+// Thread-safety: Reconcile runs on several workers for different keys (never two at once for one key);
+// ExtraRecords may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/domain/context.h"
+#include "controller/failover/decision.h"
+#include "controller/failover/spec.h"
+#include "controller/kube/object.h"
+#include "controller/kube/store.h"
+#include "controller/kube/workqueue.h"
+
+namespace domainguard::failover {
+
+inline constexpr const char* kFailoverFieldManager = "domainguard-failover";
+inline constexpr kube::Resource kHttpRoutes{"gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", true};
+inline constexpr kube::Resource kGateways{"gateway.networking.k8s.io", "v1", "gateways", "Gateway", true};
+
+struct FailoverControllerOptions {
+  std::chrono::seconds default_interval{60};  // when spec.checks.delegation.interval is absent
+  int exit_after_step = 0;                    // test-only (DG_FAILOVER_EXIT_AFTER_STEP); 0: never
+};
+
+// The caches the controller reads. `routes` and `gateways` are null when the Gateway API CRDs are not installed.
+struct FailoverStores {
+  const kube::Store& ingresses;
+  const kube::Store* routes = nullptr;
+  const kube::Store* gateways = nullptr;
+};
+
+// The records the failover Domain `backup` must serve for the siblings that point at it, in spec.records form:
+// siblings of its namespace annotated with its zone and owned by a Domain of that namespace whose
+// spec.failover.domain is that zone; values from the original's load balancer (Ingress) or parent Gateways'
+// addresses (HTTPRoute). Sorted by name and type, one entry per name and type.
+std::vector<nlohmann::json> ExtraRecords(const nlohmann::json& backup, const kube::Store& domains,
+                                         const FailoverStores& stores);
+
+// The Domain keys whose failover zone's records an Ingress/HTTPRoute/Gateway change may move: the Domains of
+// the object's namespace named as spec.failover.domain by another Domain there.
+std::vector<std::string> BackupDomainsOfNamespace(const kube::Store& domains, const std::string& ns);
+
+// The primary Domain keys an Ingress/HTTPRoute concerns: every Domain of its namespace with spec.failover (a
+// sibling: the one it names).
+std::vector<std::string> PrimaryDomainsOfNamespace(const kube::Store& domains, const nlohmann::json& obj);
+
+class FailoverController {
+ public:
+  FailoverController(domain::Context ctx, FailoverStores stores, FailoverControllerOptions options);
+  FailoverController(const FailoverController&) = delete;
+  FailoverController& operator=(const FailoverController&) = delete;
+
+  kube::ReconcileResult Reconcile(const std::string& key);
+
+ private:
+  struct Memory {
+    std::string uid;
+    State state;
+    bool blocked = false;
+  };
+  struct Converged {
+    std::vector<nlohmann::json> objects;  // status.failover.objects
+    std::vector<std::string> problems;    // for readiness (e.g. a name taken by a user's object)
+    Status error;                         // an apiserver error: retry
+  };
+
+  Converged ConvergeSiblings(const nlohmann::json& domain, const FailoverSpec& spec, bool want, bool switching);
+  void DeleteSiblingsOf(const std::string& ns, const std::string& primary_name, const std::string& uid);
+  Status ClearStatus(const nlohmann::json& domain);
+  void MaybeExit(int step, bool switching) const;
+
+  domain::Context ctx_;
+  FailoverStores stores_;
+  const FailoverControllerOptions options_;
+  std::mutex mu_;
+  std::map<std::string, Memory> memory_;  // guarded by mu_
+};
+
+}  // namespace domainguard::failover

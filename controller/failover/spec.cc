@@ -1,0 +1,171 @@
+#include "controller/failover/spec.h"
+
+#include <algorithm>
+
+#include "controller/base/time_format.h"
+
+namespace domainguard::failover {
+
+using nlohmann::json;
+
+namespace {
+
+std::string Canonical(std::string zone) {
+  std::transform(zone.begin(), zone.end(), zone.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (!zone.empty() && zone.back() != '.') zone += '.';
+  return zone;
+}
+
+const std::vector<std::string> kKnownTriggers = {"Expired",          "RegistryHold",       "PendingDelete",
+                                                 "RedemptionPeriod", "DelegationMissing",  "NameserversChanged",
+                                                 "DependencyBroken", "NotRegistered"};
+
+}  // namespace
+
+const std::vector<std::string>& DefaultTriggers() {
+  static const std::vector<std::string> kDefault = {"Expired",           "RegistryHold",       "PendingDelete",
+                                                     "RedemptionPeriod",  "DelegationMissing",  "NameserversChanged",
+                                                     "DependencyBroken"};
+  return kDefault;
+}
+
+std::string ModeName(Mode m) { return m == Mode::kStandby ? "Standby" : "OnFailure"; }
+
+bool LabelSelector::Matches(const json& obj) const {
+  const json* labels = nullptr;
+  if (obj.is_object() && obj.contains("metadata") && obj["metadata"].is_object() &&
+      obj["metadata"].contains("labels") && obj["metadata"]["labels"].is_object()) {
+    labels = &obj["metadata"]["labels"];
+  }
+  auto value = [&](const std::string& key) -> std::optional<std::string> {
+    if (!labels || !labels->contains(key) || !(*labels)[key].is_string()) return std::nullopt;
+    return (*labels)[key].get<std::string>();
+  };
+  for (const LabelRequirement& r : requirements) {
+    std::optional<std::string> v = value(r.key);
+    const bool listed = v && std::find(r.values.begin(), r.values.end(), *v) != r.values.end();
+    if (r.op == "In" && !listed) return false;
+    if (r.op == "NotIn" && listed) return false;
+    if (r.op == "Exists" && !v) return false;
+    if (r.op == "DoesNotExist" && v) return false;
+  }
+  return true;
+}
+
+Result<LabelSelector> ParseLabelSelector(const json& selector, const std::string& field) {
+  if (!selector.is_object()) return Error::InvalidArgument(field + ": must be an object");
+  LabelSelector out;
+  if (selector.contains("matchLabels")) {
+    const json& m = selector["matchLabels"];
+    if (!m.is_object()) return Error::InvalidArgument(field + ".matchLabels: must be a map of strings");
+    for (auto it = m.begin(); it != m.end(); ++it) {
+      if (!it.value().is_string()) {
+        return Error::InvalidArgument(field + ".matchLabels." + it.key() + ": must be a string");
+      }
+      out.requirements.push_back({it.key(), "In", {it.value().get<std::string>()}});
+    }
+  }
+  if (selector.contains("matchExpressions")) {
+    const json& list = selector["matchExpressions"];
+    if (!list.is_array()) return Error::InvalidArgument(field + ".matchExpressions: must be a list");
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string path = field + ".matchExpressions[" + std::to_string(i) + "]";
+      const json& e = list[i];
+      if (!e.is_object() || !e.contains("key") || !e["key"].is_string()) {
+        return Error::InvalidArgument(path + ".key: required");
+      }
+      LabelRequirement r{e["key"].get<std::string>(), e.value("operator", ""), {}};
+      if (r.op != "In" && r.op != "NotIn" && r.op != "Exists" && r.op != "DoesNotExist") {
+        return Error::InvalidArgument(path + ".operator: unknown operator \"" + r.op + "\"");
+      }
+      if (e.contains("values") && e["values"].is_array()) {
+        for (const json& v : e["values"]) {
+          if (v.is_string()) r.values.push_back(v.get<std::string>());
+        }
+      }
+      const bool needs_values = r.op == "In" || r.op == "NotIn";
+      if (needs_values && r.values.empty()) {
+        return Error::InvalidArgument(path + ".values: required for operator " + r.op);
+      }
+      if (!needs_values && !r.values.empty()) {
+        return Error::InvalidArgument(path + ".values: must be empty for operator " + r.op);
+      }
+      out.requirements.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+Result<std::optional<FailoverSpec>> ParseFailoverSpec(const json& domain) {
+  const json spec = domain.is_object() ? domain.value("spec", json::object()) : json::object();
+  if (!spec.is_object() || !spec.contains("failover") || spec["failover"].is_null()) {
+    return std::optional<FailoverSpec>();
+  }
+  const json& f = spec["failover"];
+  if (!f.is_object()) return Error::InvalidArgument("spec.failover: must be an object");
+  FailoverSpec out;
+  if (!f.contains("domain") || !f["domain"].is_string() || f["domain"].get<std::string>().empty()) {
+    return Error::InvalidArgument("spec.failover.domain: required");
+  }
+  out.backup_zone = Canonical(f["domain"].get<std::string>());
+  if (spec.contains("zone") && spec["zone"].is_string() && Canonical(spec["zone"].get<std::string>()) ==
+                                                              out.backup_zone) {
+    return Error::InvalidArgument("spec.failover.domain: must be another zone than spec.zone");
+  }
+  const std::string mode = f.value("mode", std::string("Standby"));
+  if (mode == "Standby") {
+    out.mode = Mode::kStandby;
+  } else if (mode == "OnFailure") {
+    out.mode = Mode::kOnFailure;
+  } else {
+    return Error::InvalidArgument("spec.failover.mode: \"" + mode + "\" is not Standby or OnFailure");
+  }
+  if (f.contains("ingressSelector") && !f["ingressSelector"].is_null()) {
+    Result<LabelSelector> s = ParseLabelSelector(f["ingressSelector"], "spec.failover.ingressSelector");
+    if (!s.ok()) return s.error();
+    out.ingress_selector = std::move(*s);
+  }
+  if (f.contains("httpRouteSelector") && !f["httpRouteSelector"].is_null()) {
+    Result<LabelSelector> s = ParseLabelSelector(f["httpRouteSelector"], "spec.failover.httpRouteSelector");
+    if (!s.ok()) return s.error();
+    out.httproute_selector = std::move(*s);
+  }
+  if (f.contains("holdDown")) {
+    const std::string text = f["holdDown"].is_string() ? f["holdDown"].get<std::string>() : "";
+    Result<std::chrono::nanoseconds> d = ParseDuration(text);
+    if (!d.ok() || d->count() < 0) {
+      return Error::InvalidArgument("spec.failover.holdDown: invalid duration \"" + text + "\"");
+    }
+    out.hold_down = std::chrono::duration_cast<std::chrono::seconds>(*d);
+  }
+  if (f.contains("triggers") && f["triggers"].is_array()) {
+    for (size_t i = 0; i < f["triggers"].size(); ++i) {
+      const json& t = f["triggers"][i];
+      const std::string name = t.is_string() ? t.get<std::string>() : "";
+      if (std::find(kKnownTriggers.begin(), kKnownTriggers.end(), name) == kKnownTriggers.end()) {
+        return Error::InvalidArgument("spec.failover.triggers[" + std::to_string(i) + "]: \"" + name +
+                                      "\" is not a trigger reason");
+      }
+      out.triggers.push_back(name);
+    }
+  }
+  if (out.triggers.empty()) out.triggers = DefaultTriggers();
+  if (f.contains("confirmations")) {
+    if (!f["confirmations"].is_number_integer() || f["confirmations"].get<int64_t>() < 1 ||
+        f["confirmations"].get<int64_t>() > 100) {
+      return Error::InvalidArgument("spec.failover.confirmations: must be an integer from 1 to 100");
+    }
+    out.confirmations = static_cast<int>(f["confirmations"].get<int64_t>());
+  }
+  const std::string failback = f.value("failback", std::string("Automatic"));
+  if (failback == "Automatic") {
+    out.failback = Failback::kAutomatic;
+  } else if (failback == "Manual") {
+    out.failback = Failback::kManual;
+  } else {
+    return Error::InvalidArgument("spec.failover.failback: \"" + failback + "\" is not Automatic or Manual");
+  }
+  return std::optional<FailoverSpec>(std::move(out));
+}
+
+}  // namespace domainguard::failover
