@@ -43,6 +43,7 @@ class Runtime final : public ControllerRuntime {
   std::unique_ptr<delegation::Walker> walker;
   std::unique_ptr<delegation::Prober> prober;
   std::unique_ptr<registration::RegistrationStack> registration_stack;
+  std::unique_ptr<records::ZoneLedger> ledger;  // what the records pass knows, for the serving check
   std::unique_ptr<records::RecordsController> records;
   std::unique_ptr<delegation::DelegationController> delegation;
   std::unique_ptr<registration::RegistrationController> registration;
@@ -164,12 +165,17 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   kube::Store& configmaps = manager.informers().For(configmaps_type).store();
   domain::Context ctx{client, domains, *rt->events, manager.domain_metrics(), clock, &configmaps};
 
+  // The records and delegation controllers share what the records pass knows of each zone at its providers, and
+  // the serving check asks for an immediate records pass through it (records/zone_ledger.h).
+  rt->ledger = std::make_unique<records::ZoneLedger>(clock);
   records::RecordsControllerOptions ro;
+  ro.ledger = rt->ledger.get();
   ro.poll_interval = options.drift_poll_interval;
   ro.full_compare_interval = options.drift_full_interval;
   rt->records = std::make_unique<records::RecordsController>(ctx, providers, *rt->transport, ro);
   delegation::DelegationControllerOptions dopt;
   dopt.forget_cache = [walker = rt->walker.get()] { walker->ForgetCuts(); };
+  dopt.ledger = rt->ledger.get();
   rt->delegation = std::make_unique<delegation::DelegationController>(ctx, providers, *rt->prober, dopt);
   rt->registration =
       std::make_unique<registration::RegistrationController>(ctx, rt->registration_stack->monitor());
@@ -184,6 +190,11 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   rs.watches.push_back({domains_type, SameZone(domains), GenerationChanged});  // zone is immutable: adds/deletes
   rs.watches.push_back({configmaps_type, ConfigMapToDomains(domains)});
   Controller& records_controller = manager.AddController(std::move(rs));
+  rt->ledger->SetRepairHandler([records = rt->records.get(), &records_controller](const std::string& key,
+                                                                                  const std::string& why) {
+    records->ForceFullPass(key, why);
+    records_controller.queue().Add(key);
+  });
 
   ControllerSpec ds;
   ds.name = "domain-delegation";

@@ -249,6 +249,14 @@ bool RecordsReported(const json& domain, int64_t generation) {
   return c.has_value() && c->observed_generation >= generation;
 }
 
+std::vector<ProviderZone> ProviderZonesFrom(const std::vector<records::ProviderZoneFacts>& facts) {
+  std::vector<ProviderZone> out;
+  for (const records::ProviderZoneFacts& f : facts) {
+    out.push_back(ProviderZone{f.provider, f.serial, f.recent_serials, f.pending});
+  }
+  return out;
+}
+
 std::chrono::nanoseconds DelegationInterval(const json& domain, std::chrono::nanoseconds fallback) {
   const json* at = &domain;
   for (const char* key : {"spec", "checks", "delegation", "interval"}) {
@@ -358,8 +366,10 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
 
   // 3. What to expect: the desired zone, or only the zone (and spec.nameservers) when it cannot be built.
   const std::vector<domain::ProviderRef> providers = domain::ResolveProviders(*domain, providers_);
-  Result<zone::DesiredZone> desired = domain::BuildDomainZone(*domain, providers, ctx_.client, ctx_.configmaps);
-  const ZoneSpec spec = desired.ok() ? ZoneSpecFromDesired(*desired, providers) : ZoneSpecFromDomain(*domain, providers);
+  Result<zone::DesiredZone> desired = domain::BuildDomainZone(*domain, providers, ctx_.client, ctx_.configmaps,
+                                                              domain::ExtraRecords(ctx_, *domain));
+  ZoneSpec spec = desired.ok() ? ZoneSpecFromDesired(*desired, providers) : ZoneSpecFromDomain(*domain, providers);
+  if (options_.ledger) spec.providers = ProviderZonesFrom(options_.ledger->Facts(key));
 
   // 4. Probe and judge.
   Observation observation;
@@ -419,6 +429,11 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
                "expectations={} wrote={} next={}",
                ns, name, zone, condition.status, condition.reason, Describe(verdict.findings), events.size(),
                expectations, *wrote, Seconds(interval));
+  // 6. Records lost at a provider without its serial moving: the records controller repairs them now.
+  if (const Finding* lost = verdict.Find(reasons::kRecordsNotServed); lost != nullptr && options_.ledger) {
+    const bool asked = options_.ledger->RequestRepair(key, lost->message);
+    spdlog::info("delegation domain={}/{} zone={} decision=request-records-repair asked={}", ns, name, zone, asked);
+  }
   return {OkStatus(), interval};
 }
 

@@ -18,7 +18,11 @@
 //   4. probe (one sweep at a time: the Prober is not thread-safe), judge, keep the next History; a
 //      DependencyBroken finding is Critical only once seen on options.confirmations consecutive probes, like the
 //      parent-side findings (ConfirmDependencies);
-//   5. Events for the changes, then write the status part if it changed; come back after the interval.
+//   5. Events for the changes, then write the status part if it changed; come back after the interval;
+//   6. desired records missing at a name server (RecordsNotServed: applied once, not pending at an unavailable
+//      provider): ask the records controller to re-read and repair the zone now (ZoneLedger::RequestRepair) —
+//      a migration can lose records without moving the serial, which the records controller's serial poll
+//      cannot see.
 //
 // Thread-safety: Reconcile may run on several worker threads at once (for different keys); the per-Domain state
 // and the borrowed Prober are each guarded by their own mutex. The pure helpers below are thread-safe.
@@ -45,6 +49,7 @@
 #include "controller/kube/conditions.h"
 #include "controller/kube/store.h"
 #include "controller/kube/workqueue.h"
+#include "controller/records/zone_ledger.h"
 #include "controller/zone/desired_zone.h"
 
 namespace domainguard::delegation {
@@ -63,6 +68,9 @@ struct DelegationControllerOptions {
   // Called under the prober's lock before a sweep; null: never forgotten.
   std::chrono::seconds cache_ttl{300};
   std::function<void()> forget_cache = nullptr;
+  // What the records controller knows of each zone at its providers (serials, pending rrsets), and where to ask
+  // for an immediate records pass when desired records are missing at a name server. Borrowed; null: neither.
+  records::ZoneLedger* ledger = nullptr;
 };
 
 class DelegationController {
@@ -167,6 +175,9 @@ void ConfirmDependencies(Verdict& v, const History& previous, int confirmations)
 // True when the records controller has reported on `generation`: the Domain's RecordsSynced condition has
 // observedGeneration >= generation.
 bool RecordsReported(const nlohmann::json& domain, int64_t generation);
+
+// The ledger's facts as the verdict takes them (ZoneSpec::providers).
+std::vector<ProviderZone> ProviderZonesFrom(const std::vector<records::ProviderZoneFacts>& facts);
 
 // spec.checks.delegation.interval (a Go duration), or `fallback` when absent, malformed or not positive.
 std::chrono::nanoseconds DelegationInterval(const nlohmann::json& domain, std::chrono::nanoseconds fallback);

@@ -491,7 +491,7 @@ struct Bed {
         walker(resolver, kRoots),
         prober(resolver, walker),
         controller(domain::Context{client, domains, recorder, domain_metrics, clock}, providers, prober,
-                   DelegationControllerOptions{.default_interval = 60s, .confirmations = 2}) {
+                   DelegationControllerOptions{.default_interval = 60s, .confirmations = 2, .ledger = &ledger}) {
     transport.SetSendHandler([this](const http::HttpRequest& r) { return api.Handle(r); });
     ScriptHierarchy(resolver);
     domains.Upsert(Domain());
@@ -532,6 +532,7 @@ struct Bed {
   dns::FakeResolver resolver;
   Walker walker;
   Prober prober;
+  records::ZoneLedger ledger{clock};
   DelegationController controller;
 };
 
@@ -571,6 +572,31 @@ TEST(DelegationController, HealthyZoneWritesStatusAndWaitsForTheInterval) {
   EXPECT_GT(bed.resolver.probes().size(), probes);
   EXPECT_EQ(bed.api.status_writes(), 2);
   EXPECT_THAT(bed.Events(), IsEmpty());
+}
+
+// Issue #15 item 4: records lost at a name server without the serial moving are handed to the records controller
+// at once (ZoneLedger::RequestRepair); item 5: a record waiting at an unavailable provider is not.
+TEST(DelegationController, RecordsLostAtAServerAskTheRecordsControllerForARepair) {
+  Bed bed;
+  std::vector<std::string> asked;
+  bed.ledger.SetRepairHandler([&](const std::string& key, const std::string& why) { asked.push_back(key + " " + why); });
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_THAT(asked, IsEmpty());
+
+  bed.resolver.SetAnswer("10.0.2.2", "www.z.test.", dns::kTypeA,
+                         dns::RcodeAnswer("www.z.test.", dns::kTypeA, dns::kRcodeNxDomain, true));
+  bed.clock.Advance(2min);
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_THAT(bed.Findings(), ::testing::Contains("RecordsNotServed:Warning"));
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_THAT(asked[0], ::testing::HasSubstr("web/z desired records not served: www.z.test. A at ns1.host.net."));
+
+  // The records controller says www is still owed to an unavailable provider: pending, not lost.
+  bed.ledger.Record("web/z", "pdns-a", 7u, {"www.z.test. A"});
+  bed.clock.Advance(2min);
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_THAT(bed.Findings(), ::testing::Not(::testing::Contains("RecordsNotServed:Warning")));
+  EXPECT_EQ(asked.size(), 1u);
 }
 
 TEST(DelegationController, SpecChangeProbesAtOnce) {

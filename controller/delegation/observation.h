@@ -27,11 +27,25 @@ struct DesiredRecord {
   std::vector<std::string> values;  // sorted
 };
 
+// What domainguard's records controller knows of the zone at one of its providers (records/zone_ledger.h).
+struct ProviderZone {
+  std::string provider;
+  std::optional<uint32_t> serial;         // the zone's serial there as last read
+  std::vector<uint32_t> recent_serials;   // serials it had lately (a secondary may still serve them)
+  std::vector<std::string> pending;       // desired rrsets ("www.example.test. A") not written there yet
+
+  bool operator==(const ProviderZone&) const = default;
+};
+
 // What the user wants for one zone.
 struct ZoneSpec {
   std::string zone;                          // canonical
   std::vector<NameserverSpec> nameservers;   // empty: no expectation (check the parent against the child)
   std::vector<DesiredRecord> records;
+  // The zone at each provider as domainguard last saw it; empty when not known (`domainguard check`, or before the
+  // first records pass). Known serials let servers of providers with different serial schemes be judged each
+  // against its own provider; pending rrsets are not a serving failure.
+  std::vector<ProviderZone> providers = {};
 };
 
 // How one parent server address answered "zone NS?" (RD=0).

@@ -2,6 +2,7 @@
 #include "controller/delegation/verdict.h"
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <set>
 
@@ -243,6 +244,84 @@ void CheckParentChildNs(const Observation& o, const ZoneSpec& spec, Collector& c
         "parent " + o.parent_zone + " lists " + Join(parent) + " but the zone's servers list " + Join(child));
 }
 
+// RFC 1982 §3.2: `a` is behind `b`.
+bool SerialBehind(uint32_t a, uint32_t b) { return a != b && static_cast<uint32_t>(b - a) < (1u << 31); }
+
+bool KnownSerials(const ZoneSpec& spec) {
+  return std::any_of(spec.providers.begin(), spec.providers.end(), [](const ProviderZone& p) { return p.serial; });
+}
+
+using ProviderOfServer = std::function<std::string(const std::string&)>;
+
+// Without domainguard's knowledge of the providers' serials: the servers of one provider (or all servers of no
+// known provider, one group) should agree; comparing across providers would always "drift" (PowerDNS date-based,
+// BIND counting).
+std::vector<std::string> SerialGroupsDiffering(const Observation& o, const ProviderOfServer& provider_of) {
+  std::map<std::string, std::map<uint32_t, std::vector<std::string>>> by_provider;
+  for (const ServerView& s : o.servers) {
+    if (s.outcome == ServerOutcome::kAuthoritative && s.serial) {
+      by_provider[provider_of(s.ns_name)][*s.serial].push_back(DescribeServer(s));
+    }
+  }
+  std::vector<std::string> drift;
+  for (const auto& [provider, by_serial] : by_provider) {
+    if (by_serial.size() <= 1) continue;
+    std::vector<std::string> parts;
+    for (const auto& [serial, who] : by_serial) parts.push_back(std::to_string(serial) + " at " + Join(who));
+    drift.push_back((provider.empty() ? "" : provider + ": ") + Join(parts, "; "));
+  }
+  return drift;
+}
+
+// With the providers' serials known (the records controller read them): each server against the provider that
+// answers as it. Decision table, per authoritative server with serial s:
+//   server's provider known, its serial P known | s == P or s one of its recent serials  -> fine
+//                                               | s behind P (RFC 1982)                  -> behind
+//                                               | s ahead of P (it moved since the read)  -> fine
+//   provider unknown (no DNSProvider lists it)  | s any provider's current or recent      -> fine
+//                                               | otherwise                              -> behind
+std::vector<std::string> ServersBehind(const Observation& o, const ZoneSpec& spec, const ProviderOfServer& provider_of) {
+  std::set<uint32_t> any;
+  std::vector<std::string> current;
+  for (const ProviderZone& p : spec.providers) {
+    if (!p.serial) continue;
+    any.insert(*p.serial);
+    any.insert(p.recent_serials.begin(), p.recent_serials.end());
+    current.push_back(p.provider + " " + std::to_string(*p.serial));
+  }
+  std::vector<std::string> behind;
+  for (const ServerView& s : o.servers) {
+    if (s.outcome != ServerOutcome::kAuthoritative || !s.serial) continue;
+    const std::string provider = provider_of(s.ns_name);
+    auto p = std::find_if(spec.providers.begin(), spec.providers.end(),
+                          [&](const ProviderZone& z) { return !provider.empty() && z.provider == provider; });
+    if (p != spec.providers.end() && p->serial) {
+      const bool recent = std::find(p->recent_serials.begin(), p->recent_serials.end(), *s.serial) !=
+                          p->recent_serials.end();
+      if (!recent && SerialBehind(*s.serial, *p->serial)) {
+        behind.push_back(DescribeServer(s) + " serves serial " + std::to_string(*s.serial) + ", behind " +
+                         p->provider + "'s " + std::to_string(*p->serial));
+      }
+      continue;
+    }
+    if (any.count(*s.serial) == 0) {
+      behind.push_back(DescribeServer(s) + " serves serial " + std::to_string(*s.serial) +
+                       ", which no provider of the zone has (" + Join(current) + ")");
+    }
+  }
+  return behind;
+}
+
+// True when `rrset` ("www.example.test. A") is waiting at a provider that could not be written (its
+// pendingChanges): at `provider` when the server's provider is known, else at any.
+bool PendingAt(const ZoneSpec& spec, const std::string& provider, const std::string& rrset) {
+  for (const ProviderZone& p : spec.providers) {
+    if (!provider.empty() && p.provider != provider) continue;
+    if (std::find(p.pending.begin(), p.pending.end(), rrset) != p.pending.end()) return true;
+  }
+  return false;
+}
+
 void CheckServers(const Observation& o, const ZoneSpec& spec, Collector& c) {
   std::vector<std::string> lame;
   size_t authoritative = 0;
@@ -272,19 +351,8 @@ void CheckServers(const Observation& o, const ZoneSpec& spec, Collector& c) {
     }
     return std::string();
   };
-  std::map<std::string, std::map<uint32_t, std::vector<std::string>>> by_provider;
-  for (const ServerView& s : o.servers) {
-    if (s.outcome == ServerOutcome::kAuthoritative && s.serial) {
-      by_provider[provider_of(s.ns_name)][*s.serial].push_back(DescribeServer(s));
-    }
-  }
-  std::vector<std::string> drift;
-  for (const auto& [provider, by_serial] : by_provider) {
-    if (by_serial.size() <= 1) continue;
-    std::vector<std::string> parts;
-    for (const auto& [serial, who] : by_serial) parts.push_back(std::to_string(serial) + " at " + Join(who));
-    drift.push_back((provider.empty() ? "" : provider + ": ") + Join(parts, "; "));
-  }
+  const std::vector<std::string> drift = KnownSerials(spec) ? ServersBehind(o, spec, provider_of)
+                                                            : SerialGroupsDiffering(o, provider_of);
   if (!drift.empty()) c.Add(reasons::kSerialDrift, Severity::kWarning, "SOA serials differ: " + Join(drift, "; "));
 
   // Desired records.
@@ -294,7 +362,12 @@ void CheckServers(const Observation& o, const ZoneSpec& spec, Collector& c) {
     for (const ServerView& s : o.servers) {
       if (s.outcome != ServerOutcome::kAuthoritative || s.records_checked == 0) continue;
       ++checked_servers;
-      for (const std::string& r : s.records_missing) missing_at[r].push_back(DescribeServer(s));
+      for (const std::string& r : s.records_missing) {
+        // Never written there because its provider is unavailable: pending (the provider's pendingChanges), not
+        // a record that was applied and is no longer served.
+        if (PendingAt(spec, provider_of(s.ns_name), r)) continue;
+        missing_at[r].push_back(DescribeServer(s));
+      }
     }
     if (!missing_at.empty()) {
       bool everywhere = false;

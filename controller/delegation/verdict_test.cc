@@ -202,6 +202,61 @@ INSTANTIATE_TEST_SUITE_P(
            o.dependencies = {{"host.test.", true, true, "NXDOMAIN at test."}, {"pdns-b.net.", false, false, ""}};
          },
          {"DependencyBroken/Critical"}},
+        // Issue #15 item 3: serials judged against the providers' own serials (known from the records pass).
+        {"two_providers_two_serial_schemes_no_nameservers_listed_is_no_drift",
+         [](Observation& o, ZoneSpec& s) {
+           o.servers[0].serial = 2026120605;  // PowerDNS, date-based
+           o.servers[1].serial = 12;          // BIND, counting
+           s.providers = {{"pdns-a", 2026120605u, {}, {}}, {"bind", 12u, {}, {}}};
+         },
+         {}},
+        {"server_with_a_serial_no_provider_has_is_drift",
+         [](Observation& o, ZoneSpec& s) {
+           o.servers[0].serial = 2026120605;
+           o.servers[1].serial = 11;  // stopped getting updates
+           s.providers = {{"pdns-a", 2026120605u, {}, {}}, {"bind", 12u, {}, {}}};
+         },
+         {"SerialDrift/Warning"}},
+        {"server_with_a_recent_serial_is_not_drift_yet",
+         [](Observation& o, ZoneSpec& s) {
+           o.servers[0].serial = 2026120605;
+           o.servers[1].serial = 11;  // a transfer in flight
+           s.providers = {{"pdns-a", 2026120605u, {}, {}}, {"bind", 12u, {11u}, {}}};
+         },
+         {}},
+        {"mapped_server_behind_its_provider_is_drift",
+         [](Observation& o, ZoneSpec& s) {
+           s.nameservers[0].provider = "pdns-a";
+           s.nameservers[1].provider = "bind";
+           o.servers[0].serial = 2026120604;
+           o.servers[1].serial = 12;
+           s.providers = {{"pdns-a", 2026120605u, {}, {}}, {"bind", 12u, {}, {}}};
+         },
+         {"SerialDrift/Warning"}},
+        {"mapped_server_ahead_of_the_last_read_is_fine",
+         [](Observation& o, ZoneSpec& s) {
+           s.nameservers[0].provider = "pdns-a";
+           s.nameservers[1].provider = "bind";
+           o.servers[0].serial = 2026120606;
+           o.servers[1].serial = 12;
+           s.providers = {{"pdns-a", 2026120605u, {}, {}}, {"bind", 12u, {}, {}}};
+         },
+         {}},
+        {"without_known_serials_one_group_still_compares",
+         [](Observation& o, ZoneSpec&) { o.servers[1].serial = 7; }, {"SerialDrift/Warning"}},
+        // Issue #15 item 5: a record waiting at an unavailable provider is pending, not RecordsNotServed.
+        {"record_pending_at_an_unavailable_provider_is_not_a_serving_failure",
+         [](Observation& o, ZoneSpec& s) {
+           for (auto& v : o.servers) v.records_missing = {"www.z.test. A"};
+           s.providers = {{"pdns-a", 2026112301u, {}, {"www.z.test. A"}}};
+         },
+         {}},
+        {"record_applied_and_lost_is_still_records_not_served",
+         [](Observation& o, ZoneSpec& s) {
+           for (auto& v : o.servers) v.records_missing = {"www.z.test. A"};
+           s.providers = {{"pdns-a", 2026112301u, {}, {"mail.z.test. A"}}};
+         },
+         {"RecordsNotServed/Critical"}},
         {"dependency_whose_parent_cannot_be_asked_is_a_warning",
          [](Observation& o, ZoneSpec& s) {
            s.nameservers = {{"ns1.host.test.", {}, ""}, {"ns1.pdns-b.net.", {}, ""}};

@@ -22,6 +22,9 @@ class CountingProvider final : public Provider {
     if (changes.empty()) return inner_->Apply(zone, changes, expected);
     return Count("apply", inner_->Apply(zone, changes, expected));
   }
+  Result<uint32_t> RaiseSerial(std::string_view zone, uint32_t serial, const records::ZoneVersion& expected) override {
+    return Count("raise_serial", inner_->RaiseSerial(zone, serial, expected));
+  }
 
  private:
   template <typename T>

@@ -141,4 +141,26 @@ int FakeProvider::read_calls() const {
   return read_calls_;
 }
 
+Result<uint32_t> FakeProvider::RaiseSerial(std::string_view zone, uint32_t serial,
+                                           const records::ZoneVersion& expected) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (down_) return Error::Unavailable(name_ + ": connection refused");
+  auto it = zones_.find(zone);
+  if (it == zones_.end()) return Error::NotFound("zone " + std::string(zone) + " not found");
+  if (it->second.serial != expected.serial) return Error::Aborted("zone " + std::string(zone) + " changed");
+  it->second.serial = serial;
+  ++raise_calls_;
+  return serial;
+}
+
+void FakeProvider::SetSerial(std::string_view zone, uint32_t serial) {
+  std::lock_guard<std::mutex> lock(mu_);
+  zones_[std::string(zone)].serial = serial;
+}
+
+int FakeProvider::raise_calls() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return raise_calls_;
+}
+
 }  // namespace domainguard::providers

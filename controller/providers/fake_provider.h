@@ -26,6 +26,7 @@ class FakeProvider final : public Provider {
   Result<records::ObservedZone> CreateZone(std::string_view zone, const records::Changes& changes) override;
   Result<uint32_t> Apply(std::string_view zone, const records::Changes& changes,
                          const records::ZoneVersion& expected) override;
+  Result<uint32_t> RaiseSerial(std::string_view zone, uint32_t serial, const records::ZoneVersion& expected) override;
 
   // Scripting.
   void SetDown(bool down);                 // every call fails with kUnavailable
@@ -40,10 +41,12 @@ class FakeProvider final : public Provider {
   // Direct access, as if someone edited the zone behind domainguard's back. `owner` "" = unmarked.
   void Put(std::string_view zone, const zone::RRset& r, const std::string& owner = "");
   void Remove(std::string_view zone, std::string_view name, std::string_view type);
+  void SetSerial(std::string_view zone, uint32_t serial);  // as a restore of old data would
   std::vector<records::ObservedRRset> Rrsets(std::string_view zone) const;
   bool HasZone(std::string_view zone) const;
   int apply_calls() const;  // Apply and CreateZone calls that wrote something
   int read_calls() const;   // ReadZone calls
+  int raise_calls() const;  // RaiseSerial calls that changed the serial
 
  private:
   struct Zone {
@@ -63,6 +66,7 @@ class FakeProvider final : public Provider {
   std::optional<zone::RRset> appears_;              // guarded by mu_
   int apply_calls_ = 0;                             // guarded by mu_
   int read_calls_ = 0;                              // guarded by mu_
+  int raise_calls_ = 0;                             // guarded by mu_
 };
 
 }  // namespace domainguard::providers

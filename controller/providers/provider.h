@@ -53,6 +53,14 @@ class Provider {
   // nothing (a no-op write would still bump the serial at PowerDNS).
   virtual Result<uint32_t> Apply(std::string_view zone, const records::Changes& changes,
                                  const records::ZoneVersion& expected) = 0;
+
+  // Sets the zone's SOA serial to `serial` (or past it, where the provider edits serials itself) and changes no
+  // other record: the repair of a serial that moved backwards behind domainguard's back (records/serial.h).
+  // `expected` is the version ReadZone returned: its SOA is rewritten with the new serial, and a provider that can
+  // make it a precondition fails with kAborted when the zone moved on. Returns the new serial, or 0 when the
+  // provider does not report it (callers re-read).
+  virtual Result<uint32_t> RaiseSerial(std::string_view zone, uint32_t serial,
+                                       const records::ZoneVersion& expected) = 0;
 };
 
 }  // namespace domainguard::providers

@@ -26,6 +26,7 @@ struct ObservedRRset {
 struct ZoneVersion {
   uint32_t serial = 0;
   std::string soa;  // the SOA rdata in presentation form ("" when the provider does not expose it)
+  uint32_t soa_ttl = 0;  // the SOA's TTL (0 when not known)
 };
 
 struct ObservedZone {

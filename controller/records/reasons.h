@@ -24,6 +24,10 @@ inline constexpr std::string_view kForeignRecordKept = "ForeignRecordKept";
 // The zone (or records in it) at a provider belong to another Domain; they are not touched.
 inline constexpr std::string_view kZoneConflict = "ZoneConflict";
 
+// The Delegation reason SerialDrift, used here as the Event reason when a provider's zone serial went backwards
+// behind domainguard's back (named with the old and the new serial) and was raised past the old one.
+inline constexpr std::string_view kSerialDrift = "SerialDrift";
+
 // The annotation that approves a held change for one generation of the Domain.
 inline constexpr std::string_view kApproveChangeAnnotation = "domainguard.io/approve-change";
 

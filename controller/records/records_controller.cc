@@ -93,6 +93,14 @@ std::vector<std::string> RecordsController::OnZoneChanged(const std::string& zon
   return keys;
 }
 
+void RecordsController::ForceFullPass(const std::string& key, const std::string& why) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    states_[key].force = true;
+  }
+  spdlog::info("records domain={} decision=full-pass-requested why=\"{}\"", key, why);
+}
+
 RecordsController::BuiltProvider RecordsController::ProviderFor(const json& dns_provider) {
   const std::string key = kube::ObjectKey(dns_provider);
   // The spec's generation, not the resourceVersion: the DNSProvider's own status writes change nothing here.
@@ -198,6 +206,7 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
     }
     const std::string ns = key.substr(0, key.find('/'));
     for (const std::string& p : pending) SetPendingMetric(ns, p, key, 0);
+    if (options_.ledger) options_.ledger->Forget(key);
     return {};
   }
   const std::string ns = kube::Namespace(*domain);
@@ -222,6 +231,9 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
     std::optional<json> obj = ctx_.configmaps->Get(kube::ObjectKey(ns, cm));
     trigger += "|cm@" + (obj ? kube::ResourceVersion(*obj) : "-");
   }
+  // Records another part adds (failover's backup hosts) are part of the zone: a change of them is a change of it.
+  const std::vector<json> extra_records = domain::ExtraRecords(ctx_, *domain);
+  if (!extra_records.empty()) trigger += "|extra@" + json(extra_records).dump();
   const MonotonicTime now = ctx_.clock.Monotonic();
   KeyState st;  // the schedule only: the zones kept in last_observed are not copied on every trigger
   {
@@ -271,7 +283,7 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
   }
 
   // 4. Desired zone and sync.
-  Result<zone::DesiredZone> desired = domain::BuildDomainZone(*domain, refs, ctx_.client, ctx_.configmaps);
+  Result<zone::DesiredZone> desired = domain::BuildDomainZone(*domain, refs, ctx_.client, ctx_.configmaps, extra_records);
   if (!desired.ok() && desired.error().code != ErrorCode::kInvalidArgument) {
     // The apiserver could not be asked (the ConfigMap read failed): not the user's fault, nothing decided.
     spdlog::warn("records domain={} zone={} decision=retry error=\"{}\"", key, zone, desired.error().ToString());
@@ -301,14 +313,34 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
   std::vector<ProviderOutcome> synced = SyncZone(desired, raw, policy, previous, previous_generation, ctx_.clock);
 
   // An unreachable provider's pending changes: the plan against the zone it last served (the outage may have
-  // started before any edit; it still owes every edit made since).
-  for (ProviderOutcome& o : synced) {
-    if (o.status.synced || o.status.reason != reasons::kProviderUnavailable || !desired.ok()) continue;
+  // started before any edit; it still owes every edit made since). The rrsets it owes are kept for the serving
+  // check: a record never written there is pending, not lost (RecordsNotServed).
+  std::map<std::string, std::vector<std::string>> pending_keys;  // provider -> rrsets not written there yet
+  auto owed = [&](const std::string& provider) -> std::optional<Changes> {
     std::lock_guard<std::mutex> lock(mu_);
     const std::map<std::string, ObservedZone>& seen = states_[key].last_observed;
-    auto last = seen.find(o.status.name);
-    if (last == seen.end()) continue;
-    o.status.pending_changes = ComputePlan(*desired, last->second, policy.plan).changes.size();
+    auto last = seen.find(provider);
+    if (last == seen.end()) return std::nullopt;
+    return ComputePlan(*desired, last->second, policy.plan).changes;
+  };
+  auto keys_of = [&](const std::optional<Changes>& c) {
+    std::vector<std::string> out;
+    if (!c) {  // never read there: everything desired is still owed
+      for (const zone::RRset& r : desired->rrsets) out.push_back(zone::KeyOf(r));
+      return out;
+    }
+    for (const zone::RRset& r : c->creates) out.push_back(zone::KeyOf(r));
+    for (const Update& u : c->updates) out.push_back(zone::KeyOf(u.after));
+    return out;
+  };
+  for (ProviderOutcome& o : synced) {
+    if (o.status.synced || o.status.reason != reasons::kProviderUnavailable || !desired.ok()) continue;
+    std::optional<Changes> c = owed(o.status.name);
+    pending_keys[o.status.name] = keys_of(c);
+    if (c) o.status.pending_changes = c->size();
+  }
+  if (desired.ok()) {
+    for (const ProviderOutcome& o : unbuilt) pending_keys[o.status.name] = keys_of(owed(o.status.name));
   }
 
   // Back in spec order; unbuilt providers keep what was pending before.
@@ -334,6 +366,20 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
   }
   if (!desired.ok() && built.empty() && !outcomes.empty()) {
     outcomes[0].events.push_back({std::string(reasons::kInvalidRecord), desired.error().message, true});
+  }
+
+  // What the serving check needs to know (ZoneLedger): each provider's serial as read now, and what it still owes.
+  if (options_.ledger) {
+    std::vector<std::string> names;
+    for (const ProviderOutcome& o : outcomes) {
+      names.push_back(o.status.name);
+      std::optional<uint32_t> serial;
+      if (o.observed) serial = o.observed->version.serial;
+      auto pk = pending_keys.find(o.status.name);
+      options_.ledger->Record(key, o.status.name, serial,
+                              pk == pending_keys.end() ? std::vector<std::string>{} : pk->second);
+    }
+    options_.ledger->Retain(key, names);
   }
 
   // 5. Events and logs, one line per decision.

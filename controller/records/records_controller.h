@@ -37,6 +37,7 @@
 #include "controller/kube/workqueue.h"
 #include "controller/providers/provider.h"
 #include "controller/records/sync.h"
+#include "controller/records/zone_ledger.h"
 
 namespace domainguard::records {
 
@@ -48,6 +49,9 @@ struct RecordsControllerOptions {
   std::chrono::milliseconds provider_cache_ttl{std::chrono::minutes(5)};      // Secrets re-read after this
   std::chrono::milliseconds min_backoff{std::chrono::seconds(2)};
   std::chrono::milliseconds max_backoff{std::chrono::minutes(5)};
+  // Where each pass leaves the zone's serial and pending rrsets per provider for the serving check; borrowed,
+  // outlives the controller; null: not shared.
+  ZoneLedger* ledger = nullptr;
 };
 
 // status.providers[] JSON <-> ProviderStatus (api.md shape, plus "reason").
@@ -67,6 +71,10 @@ class RecordsController {
   // A hint that `zone` (canonical) changed at some provider (a DNS NOTIFY): the keys of the Domains serving it,
   // each marked for a full pass on its next reconcile. The caller enqueues them.
   std::vector<std::string> OnZoneChanged(const std::string& zone);
+
+  // Marks Domain `key` for a full pass (read every provider's zone, repair) on its next reconcile: the serving
+  // check saw desired records missing at a name server (ZoneLedger::RequestRepair). The caller enqueues the key.
+  void ForceFullPass(const std::string& key, const std::string& why);
 
  private:
   struct KeyState {

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "controller/records/reasons.h"
+#include "controller/records/serial.h"
 
 namespace domainguard::records {
 namespace {
@@ -144,6 +145,28 @@ ProviderOutcome RunProvider(providers::Provider* p, const zone::DesiredZone& des
     // An absent zone is planned as an empty one and created with all of it in one call.
     const bool absent = !observed.ok() && observed.error().code == ErrorCode::kNotFound;
     if (absent) observed = ObservedZone{desired.origin, {}, {}};
+    // A serial behind the one last seen there went backwards behind domainguard's back (a restore of old data, a
+    // hand edit): secondaries stop transferring until it passes the highest one they hold. Raise it past that one
+    // first; no record changes (records/serial.h).
+    if (observed.ok() && !absent && attempt == 1 && previous) {
+      if (std::optional<uint32_t> target = SerialRepairTarget(previous->serial, observed->version.serial)) {
+        std::string msg = name + ": the zone's serial went back from " + std::to_string(previous->serial) + " to " +
+                          std::to_string(observed->version.serial) +
+                          " behind domainguard's back (secondaries stop transferring until it passes " +
+                          std::to_string(previous->serial) + ")";
+        Result<uint32_t> raised = p->RaiseSerial(desired.origin, *target, observed->version);
+        if (raised.ok()) {
+          observed = p->ReadZone(desired.origin);
+          msg += "; raised to " + (observed.ok() ? std::to_string(observed->version.serial) : std::to_string(*target)) +
+                 ", no record changed";
+        } else {
+          msg += "; raising it to " + std::to_string(*target) + " failed: " + raised.error().ToString();
+        }
+        out.events.push_back({std::string(reasons::kSerialDrift), msg, true});
+        out.serial_repair = msg;
+        if (!observed.ok() && observed.error().code == ErrorCode::kNotFound) continue;
+      }
+    }
     Decision d = DecideProvider(name, desired, observed, policy, previous, previous_generation);
     out.events.insert(out.events.end(), d.events.begin(), d.events.end());
     if (observed.ok() && !absent) out.observed = *observed;

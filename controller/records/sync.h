@@ -76,6 +76,9 @@ struct ProviderOutcome {
   // The zone as last read this pass (after any write), when it could be read: the caller keeps it to count what
   // is pending while the provider is unreachable.
   std::optional<ObservedZone> observed;
+  // Set when the zone's serial had gone backwards at the provider this pass: what was seen and done (the
+  // SerialDrift Event's message).
+  std::string serial_repair;
 };
 
 // One reconcile pass over every provider of a zone. `previous` holds last pass's statuses (matched by name) and

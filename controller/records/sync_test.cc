@@ -115,6 +115,30 @@ TEST_F(SyncTest, ForeignRecordWithAnotherValueIsKeptAndNamesBoth) {
   EXPECT_EQ(a_.Rrsets(kZone).size(), 2u);  // the NS set created, h0 untouched
 }
 
+// Issue #15 item 3: a serial lowered behind domainguard's back is reported (old and new) and raised past the last
+// one seen, with no record written.
+TEST_F(SyncTest, SerialMovedBackwardsIsRaisedPastTheLastSeen) {
+  Pass(Spec(2));
+  const uint32_t seen = *a_.Serial(kZone);
+  const int writes = a_.apply_calls();
+  a_.SetSerial(kZone, seen - 1);
+  std::vector<ProviderOutcome> out = Pass(Spec(2));
+  EXPECT_EQ(a_.apply_calls(), writes);  // no record rewritten
+  EXPECT_EQ(a_.raise_calls(), 1);
+  EXPECT_EQ(*a_.Serial(kZone), seen + 1);
+  EXPECT_EQ(out[0].status.serial, seen + 1);
+  EXPECT_TRUE(out[0].status.synced);
+  EXPECT_THAT(out[0].serial_repair, HasSubstr("went back from " + std::to_string(seen) + " to " +
+                                              std::to_string(seen - 1)));
+  bool event = false;
+  for (const SyncEvent& e : out[0].events) event = event || (e.reason == "SerialDrift" && e.warning);
+  EXPECT_TRUE(event);
+  EXPECT_EQ(b_.raise_calls(), 0);  // the other provider's serial did not move
+  out = Pass(Spec(2));
+  EXPECT_EQ(a_.raise_calls(), 1);  // repaired: nothing more to do
+  EXPECT_TRUE(out[0].serial_repair.empty());
+}
+
 TEST_F(SyncTest, DriftAtOneProviderIsRepairedAndTheOtherUntouched) {
   (void)Pass(Spec(5));
   a_.Remove(kZone, "h1.example.com.", "A");

@@ -63,6 +63,7 @@ Result<records::ObservedZone> ParseZone(std::string_view body, std::string_view 
     r.values.erase(std::unique(r.values.begin(), r.values.end()), r.values.end());
     if (type == "SOA") {
       out.version.soa = r.values.front();
+      out.version.soa_ttl = r.ttl;
       continue;
     }
     records::ObservedRRset o{std::move(r), ""};

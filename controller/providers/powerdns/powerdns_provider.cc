@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "controller/providers/powerdns/powerdns_json.h"
+#include "controller/records/serial.h"
 
 namespace domainguard::providers::powerdns {
 namespace {
@@ -69,6 +70,33 @@ class PowerDnsProvider final : public Provider {
     }
     if (Status patched = Patch(std::string(zone), changes); !patched.ok()) return patched.error();
     return 0u;  // the serial PowerDNS chose is read back by the caller's re-read
+  }
+
+  // One PATCH of the SOA rrset alone. With the zone's SOA-EDIT-API (DEFAULT for zones made through the API)
+  // PowerDNS edits the serial once more on the way in, so the zone ends at `serial` or just past it.
+  Result<uint32_t> RaiseSerial(std::string_view zone, uint32_t serial, const records::ZoneVersion& expected) override {
+    std::optional<std::string> soa = records::SoaWithSerial(expected.soa, serial);
+    if (!soa) return Error::Aborted("no SOA was read for " + std::string(zone) + "; re-read the zone");
+    Result<uint32_t> now = Serial(zone);
+    if (!now.ok()) return now.error();
+    if (*now != expected.serial) {
+      return Error::Aborted("zone " + std::string(zone) + " changed since it was read (serial " +
+                            std::to_string(expected.serial) + " -> " + std::to_string(*now) + ")");
+    }
+    const nlohmann::json body = {
+        {"rrsets", nlohmann::json::array({{{"name", std::string(zone)},
+                                           {"type", "SOA"},
+                                           {"ttl", expected.soa_ttl ? expected.soa_ttl : 3600u},
+                                           {"changetype", "REPLACE"},
+                                           {"records", nlohmann::json::array({{{"content", *soa},
+                                                                               {"disabled", false}}})}}})}};
+    Result<http::HttpResponse> r = Call("PATCH", ZonesUrl() + "/" + std::string(zone), body.dump());
+    const std::string what = "raising the serial of " + std::string(zone) + " to " + std::to_string(serial);
+    if (!r.ok()) return r.error().Wrap(what);
+    if (r->status != 204 && r->status != 200) return Fail(*r).Wrap(what);
+    spdlog::info("records provider={} zone={} decision=raise-serial from={} to={}", config_.name, zone,
+                 expected.serial, serial);
+    return 0u;
   }
 
   // One GET of the zone list entry: PowerDNS lists the serial without the records.

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "controller/providers/rfc2136/rfc2136_update.h"
+#include "controller/records/serial.h"
 #include "controller/zone/ldns_handles.h"
 
 namespace domainguard::providers::rfc2136 {
@@ -214,6 +215,24 @@ class Rfc2136Provider final : public Provider {
     spdlog::info("records provider={} zone={} decision=apply changes={} messages={}", config_.name, zone,
                  changes.size(), messages.size());
     return 0u;  // the caller re-reads: servers may accept an update and ignore parts of it
+  }
+
+  // One UPDATE adding the SOA with the new serial (RFC 2136 §3.4.2.2: the SOA is replaced when the new serial is
+  // greater), under the usual prerequisite that the zone still has the SOA read.
+  Result<uint32_t> RaiseSerial(std::string_view zone_name, uint32_t serial,
+                               const records::ZoneVersion& expected) override {
+    const std::string zone(zone_name);
+    std::optional<std::string> soa = records::SoaWithSerial(expected.soa, serial);
+    if (!soa) return Error::Aborted("no SOA was read for " + zone + "; re-read the zone");
+    Result<L::Rr> rr = ToRr(UpdateOp{UpdateOp::Kind::kAdd, zone, "SOA", expected.soa_ttl ? expected.soa_ttl : 3600u, *soa});
+    if (!rr.ok()) return rr.error();
+    L::RrList list(ldns_rr_list_new());
+    ldns_rr_list_push_rr(list.get(), rr->release());
+    Status sent = SendUpdate(zone, expected.soa, list.get());
+    if (!sent.ok()) return sent.error().Wrap("raising the serial of " + zone + " to " + std::to_string(serial));
+    spdlog::info("records provider={} zone={} decision=raise-serial from={} to={}", config_.name, zone,
+                 expected.serial, serial);
+    return serial;
   }
 
  private:

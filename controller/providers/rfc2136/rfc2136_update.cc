@@ -74,6 +74,7 @@ records::ObservedZone AssembleZone(const std::string& zone, const std::vector<Wi
     if (r.type == "SOA") {
       if (r.name != zone || !out.version.soa.empty()) continue;  // AXFR repeats the SOA at the end
       out.version.soa = r.rdata;
+      out.version.soa_ttl = r.ttl;
       std::istringstream in(r.rdata);
       std::string mname, rname;
       uint64_t serial = 0;
