@@ -130,8 +130,9 @@ start_part() {
     while [ $# -ge 3 ]; do port_free "$1" "$2" "$3"; shift 3; done
     : >>"$B/logs/$p.log"
     printf '%s ==> start\n' "$(date -u +%FT%TZ)" >>"$B/logs/$p.log"
-    # fd 9 is testbed.sh's lock: the part must not inherit it, or the lock would live as long as the part.
-    setsid "$B/run/$p" >>"$B/logs/$p.log" 2>&1 </dev/null 9>&- &
+    # fd 9 is testbed.sh's lock, fd 3 the one `flock /tmp/dg-bed.lock hack/testbed.sh ...` holds: the part must
+    # not inherit either, or the lock would live as long as the part.
+    setsid "$B/run/$p" >>"$B/logs/$p.log" 2>&1 </dev/null 3>&- 9>&- &
     pid=$!
     echo "$pid" >"$(pid_file "$p")"
   fi
@@ -354,7 +355,8 @@ EOF
 gen_registry() {
   mkdir -p "$B/registry"
   write_run registry "$PYTHON" "$BED_TEMPLATES/registry_server.py" --rdap 127.0.0.1:18480 --whois 127.0.0.1:18043 \
-    --whois-registrar 127.0.0.1:18044 --fixtures "$BED_TEMPLATES/fixtures/registry" --state "$B/registry/state"
+    --whois-registrar 127.0.0.1:18044 --fixtures "$BED_TEMPLATES/fixtures/registry" --state "$B/registry/state" \
+    --tld-servers 127.53.10.1,127.53.10.2
   cat >"$B/rdap-bootstrap.json" <<EOF
 {
   "version": "1.0",

@@ -15,7 +15,14 @@ Endpoints
   Control           POST /_control/select            {"domain":"example.test","rdap":NAME|null,"whois":NAME|null,
                                                       "registrar_rdap":NAME|null,"registrar_whois":NAME|null}
                                                      (keys left out keep their value; null clears -> not found)
-                    POST /_control/reset             selections back to defaults, request log cleared
+                    POST /_control/unselect          {"domain":D}: D back to its default answer
+                    POST /_control/register          {"domain":D,"nameservers":[...],"registrar":NAME,
+                                                      "registrar_iana_id":"N","expires_in_days":N}: D is held
+                                                     (only "domain" and "nameservers" are required)
+                    POST /_control/unregister        {"domain":D}: D no longer held by the control API
+                    POST /_control/reset             selections back to defaults, registrations made by the
+                                                     control API dropped, request log cleared
+                    GET  /_control/held?domain=D     what the registry holds for D (null: not registered)
                     GET  /_control/requests          {"domains":{name:{"rdap":{"count":N,"times":[...]},...}}}
                     GET  /_control/fixtures          the fixture names
                     GET  /_control/selected?domain=D the effective selection of D
@@ -31,6 +38,13 @@ Fixtures (see fixtures/registry/manifest.json): files rendered at serve time. Te
 Fixture options (manifest): status, headers, delay (seconds), truncate (bytes: body cut, Content-Length of the
 cut body), content_type.
 
+Which names the registry holds (a default rule with "held_only": a name it does not hold is not registered: RDAP
+404, WHOIS "No match for"): the names registered through the control API, then the names listed in
+fixtures/registry/domains.json (each with its own name servers, registrar and expiry), then, with --tld-servers,
+every name the bed's TLD servers delegate (its name servers as delegated, the default registrar and expiry of
+domains.json) - the registry's data is what the TLD zone is generated from. A held name without an explicit
+selection gets the default rule's fixtures with its own name servers, registrar and expiry written in.
+
 Python 3.11 standard library only. Logs to stderr. SIGTERM/SIGINT: stops listening, exits 0.
 """
 
@@ -45,6 +59,7 @@ import re
 import signal
 import socket
 import socketserver
+import subprocess
 import sys
 import threading
 import time
@@ -126,11 +141,15 @@ class Fixtures:
             return None
         return self.kinds[kind].get(name)
 
-    def default_selection(self, domain: str) -> dict:
+    def default_rule(self, domain: str) -> dict | None:
         for rule in self.defaults:
             if rule["_re"].fullmatch(domain):
-                return {k: rule.get(k) for k in ENDPOINTS}
-        return {k: None for k in ENDPOINTS}
+                return rule
+        return None
+
+    def default_selection(self, domain: str) -> dict:
+        rule = self.default_rule(domain)
+        return {k: (rule.get(k) if rule else None) for k in ENDPOINTS}
 
 
 class State:
@@ -182,6 +201,31 @@ class State:
         with self.lock:
             return self._effective(domain)
 
+    def unselect(self, domain: str) -> dict:
+        with self.lock:
+            self.selections.pop(domain, None)
+            self._save()
+            return self._effective(domain)
+
+    def answer(self, domain: str, holdings: Holdings) -> tuple[dict, dict | None]:
+        """(the fixture names per endpoint, the held data to write in or None). An explicit selection is served
+        as it is; a default rule with "held_only" answers only for names the registry holds."""
+        with self.lock:
+            selected = domain in self.selections
+            eff = self._effective(domain)
+        if selected:
+            return eff, None
+        rule = self.fixtures.default_rule(domain)
+        if not rule or not rule.get("held_only"):
+            return eff, None
+        held = holdings.held(domain)
+        if held is None:
+            return {k: None for k in ENDPOINTS}, None
+        for k in ENDPOINTS:  # a name listed with fixtures of its own (domains.json "rdap"/"whois"...)
+            if k in held:
+                eff[k] = held[k]
+        return eff, held
+
     def record(self, domain: str, endpoint: str) -> None:
         now = time.time()
         with self.lock:
@@ -196,6 +240,143 @@ class State:
             return json.loads(json.dumps(self.requests))
 
 
+def parse_days(text: str) -> int:
+    """ "200d" or 200 -> 200."""
+    return int(str(text).rstrip("d"))
+
+
+class Holdings:
+    """The names the registry holds: control-API registrations (state), domains.json, the TLD delegation."""
+
+    def __init__(self, root: str, tld_servers: list[str], state_dir: str):
+        path = os.path.join(root, "domains.json")
+        data = {}
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                data = json.load(f)
+        self.default = data.get("default", {"registrar": "Example Registrar, LLC", "registrar_iana_id": "1111",
+                                            "expires_in_days": 200})
+        self.listed = {normalise_domain(k): v for k, v in data.get("domains", {}).items()}
+        self.tld_servers = tld_servers
+        self.lock = threading.Lock()
+        self.path = os.path.join(state_dir, "registered.json")
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                self.registered = json.load(f)
+        except (OSError, ValueError):
+            self.registered = {}
+
+    def _save(self) -> None:
+        tmp = self.path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(self.registered, f, indent=1, sort_keys=True)
+        os.replace(tmp, self.path)
+
+    def register(self, domain: str, entry: dict) -> None:
+        with self.lock:
+            self.registered[domain] = entry
+            self._save()
+
+    def unregister(self, domain: str) -> None:
+        with self.lock:
+            self.registered.pop(domain, None)
+            self._save()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.registered = {}
+            self._save()
+
+    def delegated_ns(self, domain: str) -> list[str]:
+        """The NS set a bed TLD server delegates `domain` to (first server that delegates it), or []."""
+        for server in self.tld_servers:
+            try:
+                out = subprocess.run(["dig", "+norec", "+time=1", "+tries=1", f"@{server}", f"{domain}.", "NS",
+                                      "+noall", "+answer", "+authority"], capture_output=True, text=True, timeout=4)
+            except (OSError, subprocess.TimeoutExpired):
+                continue
+            ns = sorted({f[4].rstrip(".").lower() for f in (line.split() for line in out.stdout.splitlines())
+                         if len(f) >= 5 and f[3] == "NS" and f[0].rstrip(".").lower() == domain})
+            if ns:
+                return ns
+        return []
+
+    def held(self, domain: str) -> dict | None:
+        """{"nameservers", "registrar", "registrar_iana_id", "expires_in_days", "source"} or None."""
+        with self.lock:
+            entry = self.registered.get(domain)
+        source = "control"
+        if entry is None:
+            entry, source = self.listed.get(domain), "domains.json"
+        if entry is None and self.tld_servers:
+            ns = self.delegated_ns(domain)
+            entry, source = ({"nameservers": ns} if ns else None), "delegation"
+        if entry is None:
+            return None
+        out = dict(self.default)
+        out.update(entry)
+        out["nameservers"] = [n.rstrip(".").lower() for n in out.get("nameservers", [])]
+        out["source"] = source
+        return out
+
+
+def patch_rdap(body: str, held: dict, now: dt.datetime) -> str:
+    """The rendered RDAP answer with the held name's name servers, registrar and expiry."""
+    try:
+        obj = json.loads(body)
+    except ValueError:
+        return body
+    if not isinstance(obj, dict):
+        return body
+    obj["nameservers"] = [{"objectClassName": "nameserver", "ldhName": n, "unicodeName": n}
+                          for n in held["nameservers"]]
+    for ent in obj.get("entities", []):
+        if isinstance(ent, dict) and "registrar" in ent.get("roles", []):
+            ent["handle"] = held["registrar_iana_id"]
+            ent["publicIds"] = [{"type": "IANA Registrar ID", "identifier": held["registrar_iana_id"]}]
+            ent["vcardArray"] = ["vcard", [["version", {}, "text", "4.0"], ["fn", {}, "text", held["registrar"]]]]
+    expires = now + dt.timedelta(days=parse_days(held["expires_in_days"]))
+    for ev in obj.get("events", []):
+        if isinstance(ev, dict) and ev.get("eventAction") == "expiration":
+            ev["eventDate"] = rfc3339(expires)
+    return json.dumps(obj, indent=1)
+
+
+def patch_whois(text: str, held: dict, now: dt.datetime) -> str:
+    """The rendered WHOIS answer (Verisign / registrar / SMNIC layouts) with the held name's data."""
+    expires = rfc3339(now + dt.timedelta(days=parse_days(held["expires_in_days"])))
+    out: list[str] = []
+    ns_done = False
+    in_dns_block = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        indent = line[: len(line) - len(line.lstrip())]
+        if in_dns_block:
+            if stripped and line[:1].isspace():
+                continue  # the SMNIC-like block's old servers
+            in_dns_block = False
+        if stripped.startswith("Name Server:"):
+            if not ns_done:
+                out.extend(f"{indent}Name Server: {n.upper()}" for n in held["nameservers"])
+                ns_done = True
+            continue
+        if stripped == "DNS Servers:":
+            out.append(line)
+            out.extend(f"      {n}" for n in held["nameservers"])
+            in_dns_block = True
+            continue
+        if stripped.startswith("Registrar:") and stripped != "Registrar:":
+            line = f"{indent}Registrar: {held['registrar']}"
+        elif stripped.startswith("Registrar IANA ID:"):
+            line = f"{indent}Registrar IANA ID: {held['registrar_iana_id']}"
+        elif stripped.startswith("Registry Expiry Date:"):
+            line = f"{indent}Registry Expiry Date: {expires}"
+        elif stripped.startswith("Registrar Registration Expiration Date:"):
+            line = f"{indent}Registrar Registration Expiration Date: {expires}"
+        out.append(line)
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
 def normalise_domain(name: str) -> str:
     return urllib.parse.unquote(name).strip().rstrip(".").lower()
 
@@ -207,6 +388,7 @@ class RdapHandler(http.server.BaseHTTPRequestHandler):
     # Set on the class by make_rdap_server.
     state: State
     fixtures: Fixtures
+    holdings: Holdings
     base: str
 
     def log_message(self, fmt: str, *args) -> None:  # noqa: N802 (stdlib name)
@@ -240,7 +422,8 @@ class RdapHandler(http.server.BaseHTTPRequestHandler):
 
     def _serve_fixture(self, domain: str, endpoint: str) -> None:
         self.state.record(domain, endpoint)
-        name = self.state.effective(domain).get(endpoint)
+        selection, held = self.state.answer(domain, self.holdings)
+        name = selection.get(endpoint)
         spec = self.fixtures.get("rdap", name)
         if spec is None:
             self._rdap_error(404, "Not Found", [f"The domain {domain} is not registered with this registry."]
@@ -248,7 +431,11 @@ class RdapHandler(http.server.BaseHTTPRequestHandler):
             return
         if spec.get("delay"):
             time.sleep(float(spec["delay"]))
-        body = render(spec["text"], domain, self.base).encode("utf-8")
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        text = render(spec["text"], domain, self.base, now)
+        if held is not None:
+            text = patch_rdap(text, held, now)
+        body = text.encode("utf-8")
         if spec.get("truncate") is not None:
             body = body[: int(spec["truncate"])]
         self._send(int(spec.get("status", 200)), body, spec.get("content_type", "application/rdap+json"),
@@ -279,6 +466,10 @@ class RdapHandler(http.server.BaseHTTPRequestHandler):
                 self._json(200, {"domains": self.state.snapshot()})
             elif path == "/_control/fixtures":
                 self._json(200, {k: sorted(v) for k, v in self.fixtures.kinds.items()})
+            elif path == "/_control/held":
+                q = urllib.parse.parse_qs(url.query)
+                domain = normalise_domain(q.get("domain", [""])[0])
+                self._json(200, {"domain": domain, "held": self.holdings.held(domain)})
             elif path == "/_control/selected":
                 q = urllib.parse.parse_qs(url.query)
                 domain = normalise_domain(q.get("domain", [""])[0])
@@ -296,8 +487,41 @@ class RdapHandler(http.server.BaseHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path).path
         if path == "/_control/reset":
             self.state.reset()
+            self.holdings.reset()
             log("control: reset")
             self._json(200, {"ok": True})
+            return
+        if path in ("/_control/unselect", "/_control/register", "/_control/unregister"):
+            try:
+                req = json.loads(raw or b"{}")
+                if not isinstance(req, dict) or not isinstance(req.get("domain"), str) or not req["domain"]:
+                    raise ValueError("need a JSON object with a non-empty \"domain\"")
+                domain = normalise_domain(req["domain"])
+                if path == "/_control/register":
+                    ns = req.get("nameservers")
+                    if not isinstance(ns, list) or not ns or not all(isinstance(n, str) and n for n in ns):
+                        raise ValueError("need \"nameservers\": a non-empty list of names")
+                    entry = {"nameservers": ns}
+                    for key in ("registrar", "registrar_iana_id"):
+                        if key in req:
+                            entry[key] = str(req[key])
+                    if "expires_in_days" in req:
+                        entry["expires_in_days"] = parse_days(req["expires_in_days"])
+            except (ValueError, TypeError) as e:
+                self._json(400, {"error": str(e)})
+                return
+            if path == "/_control/unselect":
+                eff = self.state.unselect(domain)
+                log(f"control: unselect {domain}")
+                self._json(200, {"domain": domain, **eff})
+            elif path == "/_control/register":
+                self.holdings.register(domain, entry)
+                log(f"control: register {domain} {json.dumps(entry, sort_keys=True)}")
+                self._json(200, {"domain": domain, "held": self.holdings.held(domain)})
+            else:
+                self.holdings.unregister(domain)
+                log(f"control: unregister {domain}")
+                self._json(200, {"domain": domain, "held": self.holdings.held(domain)})
             return
         if path != "/_control/select":
             self._json(404, {"error": "unknown control path"})
@@ -329,6 +553,7 @@ class WhoisHandler(socketserver.StreamRequestHandler):
     # Set on the class by make_whois_server.
     state: State
     fixtures: Fixtures
+    holdings: Holdings
     base: str
     endpoint: str  # "whois" or "registrar_whois"
 
@@ -357,13 +582,17 @@ class WhoisHandler(socketserver.StreamRequestHandler):
             self._write(render(spec["text"], domain, self.base))
             return
         self.state.record(domain, self.endpoint)
-        name = self.state.effective(domain).get(self.endpoint)
+        selection, held = self.state.answer(domain, self.holdings)
+        name = selection.get(self.endpoint)
         spec = self.fixtures.get("whois", name)
         if spec is None:
-            spec = self.fixtures.get("whois", "not-found-verisign")
+            spec, held = self.fixtures.get("whois", "not-found-verisign"), None
         if spec.get("delay"):
             time.sleep(float(spec["delay"]))
-        text = render(spec["text"], domain, self.base)
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        text = render(spec["text"], domain, self.base, now)
+        if held is not None:
+            text = patch_whois(text, held, now)
         if spec.get("truncate") is not None:
             text = text.encode("utf-8")[: int(spec["truncate"])].decode("utf-8", "ignore")
         self._write(text)
@@ -406,19 +635,21 @@ def main() -> int:
                                                        "fixtures", "registry"))
     ap.add_argument("--state", required=True, help="state directory (selections survive a restart)")
     ap.add_argument("--pidfile")
+    ap.add_argument("--tld-servers", default="",
+                    help="comma-separated TLD server addresses: names they delegate are held (see above)")
     args = ap.parse_args()
 
     os.makedirs(args.state, exist_ok=True)
     fixtures = Fixtures(args.fixtures)
     state = State(fixtures, args.state)
+    holdings = Holdings(args.fixtures, [s for s in args.tld_servers.split(",") if s], args.state)
     base = f"http://{args.rdap[0]}:{args.rdap[1]}/"
     registrar_addr = args.whois_registrar or (args.whois[0], args.whois[1] + 1)
 
-    rdap_cls = type("Rdap", (RdapHandler,), {"state": state, "fixtures": fixtures, "base": base})
-    whois_cls = type("Whois", (WhoisHandler,), {"state": state, "fixtures": fixtures, "base": base,
-                                                "endpoint": "whois"})
-    rwhois_cls = type("RWhois", (WhoisHandler,), {"state": state, "fixtures": fixtures, "base": base,
-                                                  "endpoint": "registrar_whois"})
+    shared = {"state": state, "fixtures": fixtures, "holdings": holdings, "base": base}
+    rdap_cls = type("Rdap", (RdapHandler,), dict(shared))
+    whois_cls = type("Whois", (WhoisHandler,), {**shared, "endpoint": "whois"})
+    rwhois_cls = type("RWhois", (WhoisHandler,), {**shared, "endpoint": "registrar_whois"})
     servers = [ThreadingHTTP(args.rdap, rdap_cls), ThreadingTCP(args.whois, whois_cls),
                ThreadingTCP(registrar_addr, rwhois_cls)]
     threads = [threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)

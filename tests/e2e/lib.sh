@@ -146,3 +146,15 @@ registry_select() {
   curl -fs -X POST -H 'Content-Type: application/json' --data "$body" "$DG_REGISTRY_CONTROL/select" >/dev/null ||
     fail "registry control refused $body"
 }
+
+# registry_register DOMAIN NS...: the local registry holds DOMAIN with those name servers (default registrar and
+# expiry), whether or not the TLD servers delegate it. A name neither registered, listed in
+# hack/bed/fixtures/registry/domains.json nor delegated at the TLD servers is not registered (RDAP 404).
+registry_register() {
+  local d=$1 ns
+  shift
+  ns="$(printf '"%s",' "$@")"
+  curl -fs -X POST -H 'Content-Type: application/json' --data "{\"domain\":\"$d\",\"nameservers\":[${ns%,}]}" \
+    "$DG_REGISTRY_CONTROL/register" >/dev/null || fail "registry control refused to register $d"
+  CLEANUPS+=("curl -fs -X POST --data '{\"domain\":\"$d\"}' $DG_REGISTRY_CONTROL/unregister")
+}
