@@ -75,13 +75,20 @@ int MonthFromWord(const std::string& w) {
   return 0;
 }
 
-// Zone names registries actually print, in minutes east of UTC.
+// Zone abbreviations registries print, in minutes east of UTC. Only unambiguous ones: "CST" (China or US
+// Central) and "IST" (India, Ireland, Israel) are left out, so such a time is read as UTC rather than guessed.
 std::optional<int> ZoneOffset(const std::string& w) {
   struct Z { std::string_view name; int minutes; };
-  static constexpr std::array<Z, 14> kZones{{{"z", 0}, {"utc", 0}, {"gmt", 0}, {"ut", 0}, {"jst", 540},
-                                             {"kst", 540}, {"cet", 60}, {"cest", 120}, {"msk", 180},
-                                             {"est", -300}, {"edt", -240}, {"pst", -480}, {"pdt", -420},
-                                             {"aest", 600}}};
+  static constexpr Z kZones[] = {
+      {"z", 0},      {"utc", 0},     {"gmt", 0},     {"ut", 0},      {"wet", 0},     {"west", 60},
+      {"bst", 60},   {"cet", 60},    {"cest", 120},  {"met", 60},    {"mest", 120},  {"eet", 120},
+      {"eest", 180}, {"msk", 180},   {"wat", 60},    {"cat", 120},   {"sast", 120},  {"eat", 180},
+      {"trt", 180},  {"gst", 240},   {"irst", 210},  {"pkt", 300},   {"npt", 345},   {"ict", 420},
+      {"wib", 420},  {"hkt", 480},   {"sgt", 480},   {"myt", 480},   {"pht", 480},   {"awst", 480},
+      {"jst", 540},  {"kst", 540},   {"acst", 570},  {"aest", 600},  {"aedt", 660},  {"nzst", 720},
+      {"nzdt", 780}, {"brt", -180},  {"brst", -120}, {"art", -180},  {"clt", -240},  {"clst", -180},
+      {"est", -300}, {"edt", -240},  {"cdt", -300},  {"mst", -420},  {"mdt", -360},  {"pst", -480},
+      {"pdt", -420}, {"akst", -540}, {"hst", -600}};
   for (const auto& z : kZones) {
     if (w == z.name) return z.minutes;
   }

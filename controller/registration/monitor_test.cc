@@ -91,7 +91,7 @@ TEST_F(MonitorTest, RegistrarChangeIsReportedThenClears) {
 TEST_F(MonitorTest, NotRegisteredIsCritical) {
   transport_.Expect("GET", "/domain/", Answer(404, testing::Fixture("rdap/not-found.json")));
   Observation o = monitor_.Observe(spec_, std::nullopt);
-  EXPECT_EQ(o.verdict.reason, kRegistrationUnknown);
+  EXPECT_EQ(o.verdict.reason, kNotRegistered);
   EXPECT_EQ(o.verdict.worst, Severity::kCritical);
 }
 

@@ -52,17 +52,34 @@ bool HasRole(const json& entity, std::string_view role) {
   return false;
 }
 
-// The "fn" (formatted name) of a jCard (RFC 7095): ["vcard", [["version",{},"text","4.0"], ["fn",{},"text","X"]]].
-std::string VcardFn(const json& entity) {
+// A text property of a jCard (RFC 7095): ["vcard", [["version",{},"text","4.0"], ["fn",{},"text","X"]]].
+std::string VcardText(const json& entity, std::string_view name) {
   const json* v = Member(entity, "vcardArray");
   if (v == nullptr || !v->is_array() || v->size() < 2 || !(*v)[1].is_array()) return {};
   for (const json& prop : (*v)[1]) {
-    if (prop.is_array() && prop.size() >= 4 && prop[0].is_string() && prop[0].get<std::string>() == "fn" &&
+    if (prop.is_array() && prop.size() >= 4 && prop[0].is_string() && prop[0].get<std::string>() == name &&
         prop[3].is_string()) {
-      return prop[3].get<std::string>();
+      std::string text = prop[3].get<std::string>();
+      if (!text.empty()) return text;
     }
   }
   return {};
+}
+
+// The registrar's name: the vCard's formatted name, else its organisation; a registrar published without a
+// vCard (FRED, registrar servers with a broken one) is named by its handle, else its public ID.
+std::string RegistrarNameOf(const json& entity) {
+  std::string name = VcardText(entity, "fn");
+  if (name.empty()) name = VcardText(entity, "org");
+  if (name.empty()) name = StringMember(entity, "handle");
+  if (name.empty()) {
+    for (const json& id : ArrayMember(entity, "publicIds")) {
+      const json* ident = Member(id, "identifier");
+      if (ident != nullptr && ident->is_string() && !ident->get<std::string>().empty()) return ident->get<std::string>();
+      if (ident != nullptr && ident->is_number_integer()) return std::to_string(ident->get<long>());
+    }
+  }
+  return name.size() < 200 ? name : std::string();
 }
 
 void ReadRegistrar(const json& entities, RegistrationRecord& r, int depth) {
@@ -70,7 +87,7 @@ void ReadRegistrar(const json& entities, RegistrationRecord& r, int depth) {
   for (const json& e : entities) {
     if (!e.is_object()) continue;
     if (HasRole(e, "registrar")) {
-      if (r.registrar.empty()) r.registrar = VcardFn(e);
+      if (r.registrar.empty()) r.registrar = RegistrarNameOf(e);
       for (const json& id : ArrayMember(e, "publicIds")) {
         if (r.registrar_iana_id.empty() && Lower(StringMember(id, "type")) == "iana registrar id") {
           const json* ident = Member(id, "identifier");
@@ -127,7 +144,10 @@ Result<RdapDomain> ParseRdapDomain(std::string_view body) {
 
   ReadRegistrar(ArrayMember(j, "entities"), r, 0);
 
-  for (const json& ns : ArrayMember(j, "nameservers")) {
+  // RFC 9083 spells it "nameservers"; some registrar servers write "nameServers".
+  const json* nameservers = Member(j, "nameservers");
+  if (nameservers == nullptr) nameservers = Member(j, "nameServers");
+  for (const json& ns : nameservers != nullptr && nameservers->is_array() ? *nameservers : json::array()) {
     std::string name = StringMember(ns, "ldhName");
     if (name.empty()) name = StringMember(ns, "unicodeName");
     if (!name.empty() && name.size() < 256) r.nameservers.push_back(NormaliseHost(name));

@@ -135,5 +135,23 @@ TEST(RdapParse, WrongTypesAreIgnoredNotFatal) {
   EXPECT_TRUE(d->related_links.empty());
 }
 
+TEST(RdapParse, RegistrarWithoutVcardIsNamedByHandleOrPublicId) {
+  auto by_handle = ParseRdapDomain(R"({"objectClassName":"domain","ldhName":"a.cz",
+      "entities":[{"objectClassName":"entity","handle":"REG-INTERNET-CZ","roles":["registrar"]}]})");
+  ASSERT_TRUE(by_handle.ok());
+  EXPECT_EQ(by_handle->record.registrar, "REG-INTERNET-CZ");
+  auto by_org = ParseRdapDomain(R"({"objectClassName":"domain","ldhName":"a.xyz","entities":[{"roles":["registrar"],
+      "vcardArray":["vcard",[["version",{},"text","4.0"],["org",{"type":"work"},"text","MarkMonitor Inc."]]]}]})");
+  ASSERT_TRUE(by_org.ok());
+  EXPECT_EQ(by_org->record.registrar, "MarkMonitor Inc.");
+  auto by_id = ParseRdapDomain(R"({"objectClassName":"domain","ldhName":"a.com","entities":[{"roles":["Registrar"],
+      "vcardArray":[["version","{}","text","4.0"]],"publicIds":[{"type":"IANA Registrar ID","identifier":"1250"}]}],
+      "nameServers":[{"ldhName":"a.share-dns.com"}]})");
+  ASSERT_TRUE(by_id.ok());
+  EXPECT_EQ(by_id->record.registrar, "1250");
+  EXPECT_EQ(by_id->record.registrar_iana_id, "1250");
+  EXPECT_EQ(by_id->record.nameservers, std::vector<std::string>{"a.share-dns.com."});
+}
+
 }  // namespace
 }  // namespace domainguard::registration

@@ -8,6 +8,9 @@ namespace domainguard::registration {
 
 // The registry answered, the domain is registered and nothing below applies.
 inline constexpr std::string_view kRegistered = "Registered";
+// The registry has no such domain (RDAP 404, WHOIS "no match"): anyone can register it. Critical. Distinct from
+// RegistrationUnknown, which is an honest "could not tell".
+inline constexpr std::string_view kNotRegistered = "NotRegistered";
 // The expiry is within warnBefore (default 720h) and after criticalBefore.
 inline constexpr std::string_view kExpiringSoon = "ExpiringSoon";
 // The expiry is within criticalBefore (default 168h) and not yet passed.
@@ -26,7 +29,8 @@ inline constexpr std::string_view kTransferLockMissing = "TransferLockMissing";
 inline constexpr std::string_view kRegistryNameserversDiffer = "RegistryNameserversDiffer";
 // The sponsoring registrar differs from the previous record's (a transfer happened).
 inline constexpr std::string_view kRegistrarChanged = "RegistrarChanged";
-// No source answered, or the registry publishes no expiry: said honestly, never a made-up date.
+// No source answered (throttled, unreachable, unreadable answer), or the registry publishes no expiry: said
+// honestly, never a made-up date.
 inline constexpr std::string_view kRegistrationUnknown = "RegistrationUnknown";
 
 }  // namespace domainguard::registration

@@ -19,10 +19,10 @@ namespace {
 using nlohmann::json;
 using std::chrono::seconds;
 
-constexpr std::array<std::string_view, 11> kRegistrationReasons = {
-    kRegistered,       kExpiringSoon,   kExpiryCritical,   kExpired,
-    kRegistryHold,     kPendingDelete,  kRedemptionPeriod, kTransferLockMissing,
-    kRegistryNameserversDiffer, kRegistrarChanged, kRegistrationUnknown};
+constexpr std::array<std::string_view, 12> kRegistrationReasons = {
+    kRegistered,       kNotRegistered,  kExpiringSoon,     kExpiryCritical,
+    kExpired,          kRegistryHold,   kPendingDelete,    kRedemptionPeriod,
+    kTransferLockMissing, kRegistryNameserversDiffer, kRegistrarChanged, kRegistrationUnknown};
 
 // The CRD's floor for spec.checks.registration.interval: registries rate-limit.
 constexpr seconds kMinInterval{60};

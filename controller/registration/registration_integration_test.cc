@@ -152,7 +152,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, RegistryFixtureTest, ::testing::ValuesIn(std:
     {"throttled", "dgreg-429.test", "throttled", std::nullopt, {"RegistrationUnknown"}, "", 9999},
     {"garbage", "dgreg-garbage.test", "garbage", std::nullopt, {"RegistrationUnknown"}, "", 9999},
     {"truncated", "dgreg-trunc.test", "truncated", std::nullopt, {"RegistrationUnknown"}, "", 9999},
-    {"not_registered", "dgreg-nx.test", std::nullopt, std::nullopt, {"RegistrationUnknown"}, "", 9999},
+    {"not_registered", "dgreg-nx.test", std::nullopt, std::nullopt, {"NotRegistered"}, "", 9999},
     {"whois_cctld_suspended", "dgreg-susp.sm", std::nullopt, "cctld-suspended",
      {"RegistryHold", "RegistrationUnknown", "TransferLockMissing"}, "Example Registrar S.r.l.", 9999},
     {"whois_paid_till", "dgreg-paid.sm", std::nullopt, "paid-till", {"TransferLockMissing"}, "RU-CENTER-RU", -9999},
@@ -161,7 +161,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, RegistryFixtureTest, ::testing::ValuesIn(std:
     {"whois_verisign", "dgreg-vs.sm", std::nullopt, "verisign", {}, "MarkMonitor Inc.", 400},
     {"whois_hold", "dgreg-wh.sm", std::nullopt, "gtld-hold", {"RegistryHold"}, "Example Registrar, LLC", 90},
     {"whois_throttled", "dgreg-wthr.sm", std::nullopt, "throttled", {"RegistrationUnknown"}, "", 9999},
-    {"whois_not_found", "dgreg-wnf.sm", std::nullopt, "not-found-ripe", {"RegistrationUnknown"}, "", 9999},
+    {"whois_not_found", "dgreg-wnf.sm", std::nullopt, "not-found-ripe", {"NotRegistered"}, "", 9999},
 }), [](const auto& info) { return info.param.name; });
 
 TEST(RegistryServer, ThrottledServerIsNotAskedAgainBeforeRetryAfter) {

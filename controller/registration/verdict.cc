@@ -56,8 +56,9 @@ Verdict EvaluateRegistration(const VerdictInput& in) {
   };
 
   if (in.not_registered) {
-    add(kRegistrationUnknown, Severity::kCritical,
-        "the registry has no record of " + in.zone + (in.lookup_error ? ": " + *in.lookup_error : ""));
+    add(kNotRegistered, Severity::kCritical,
+        "the registry has no record of " + in.zone + ": it is not registered and anyone can register it" +
+            (in.lookup_error ? " (" + *in.lookup_error + ")" : ""));
   } else if (!in.record) {
     add(kRegistrationUnknown, Severity::kUnknown,
         "no registration source answered for " + in.zone + (in.lookup_error ? ": " + *in.lookup_error : ""));

@@ -60,7 +60,7 @@ struct Verdict {
 };
 
 // Decision chain, each check adding at most one finding:
-//   not_registered                          -> RegistrationUnknown  Critical ("registry has no such domain")
+//   not_registered                          -> NotRegistered        Critical ("registry has no such domain")
 //   no record at all                        -> RegistrationUnknown  Unknown  (lookup_error)
 //   pendingDelete                           -> PendingDelete        Critical
 //   redemptionPeriod                        -> RedemptionPeriod     Critical

@@ -109,7 +109,7 @@ INSTANTIATE_TEST_SUITE_P(Table, VerdictTest, ::testing::ValuesIn(std::vector<Cas
     {"never_looked_up_successfully", [](VerdictInput& in) { in.record.reset(); in.lookup_error = "Unavailable: 429"; },
      {"RegistrationUnknown/Unknown"}, "RegistrationUnknown"},
     {"not_registered", [](VerdictInput& in) { in.record.reset(); in.not_registered = true; },
-     {"RegistrationUnknown/Critical"}, "RegistrationUnknown"},
+     {"NotRegistered/Critical"}, "NotRegistered"},
     {"failed_lookup_keeps_recent_record", [](VerdictInput& in) {
        in.record->checked_at = Now() - 24h; in.lookup_error = "Unavailable: timeout"; }, {}, "Registered"},
     {"failed_lookup_stale_record", [](VerdictInput& in) {
