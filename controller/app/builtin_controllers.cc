@@ -178,7 +178,7 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   dopt.ledger = rt->ledger.get();
   rt->delegation = std::make_unique<delegation::DelegationController>(ctx, providers, *rt->prober, dopt);
   rt->registration =
-      std::make_unique<registration::RegistrationController>(ctx, rt->registration_stack->monitor());
+      std::make_unique<registration::RegistrationController>(ctx, rt->registration_stack->monitor(), &providers);
   rt->ready = std::make_unique<domain::ReadyController>(ctx);
   rt->dnsproviders = std::make_unique<providers::DnsProviderController>(ctx, providers, *rt->transport);
 

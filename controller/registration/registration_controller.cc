@@ -8,6 +8,7 @@
 
 #include "controller/base/time_format.h"
 #include "controller/domain/domain_object.h"
+#include "controller/domain/inputs.h"
 #include "controller/kube/event_recorder.h"
 #include "controller/kube/object.h"
 #include "controller/registration/reasons.h"
@@ -259,8 +260,9 @@ std::vector<PlannedEvent> PlanRegistrationEvents(const FindingSet& previous, con
 
 // --- Controller -------------------------------------------------------------------------------------------------
 
-RegistrationController::RegistrationController(domain::Context ctx, RegistrationMonitor& monitor)
-    : ctx_(ctx), monitor_(monitor) {}
+RegistrationController::RegistrationController(domain::Context ctx, RegistrationMonitor& monitor,
+                                               const kube::Store* providers)
+    : ctx_(ctx), monitor_(monitor), providers_(providers) {}
 
 void RegistrationController::ForgetKey(const std::string& key) {
   std::string zone;
@@ -337,6 +339,11 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
 
   // 3. Spec -> DomainSpec; a bad spec is reported, never looked up.
   Result<DomainSpec> spec = DomainSpecFromObject(domain);
+  // No spec.nameservers: the name servers actually desired are the union of the providers' (the apex NS set the
+  // records controller writes), and that is what the registry's list must match.
+  if (spec.ok() && spec->desired_nameservers.empty() && providers_ != nullptr) {
+    spec->desired_nameservers = domain::ProviderNameservers(domain::ResolveProviders(domain, *providers_));
+  }
   if (!spec.ok()) {
     const std::string message = spec.error().message;
     domain::StatusPart part;

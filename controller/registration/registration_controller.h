@@ -98,8 +98,9 @@ std::vector<PlannedEvent> PlanRegistrationEvents(const FindingSet& previous, con
 
 class RegistrationController {
  public:
-  // `ctx` and `monitor` are borrowed and must outlive the controller.
-  RegistrationController(domain::Context ctx, RegistrationMonitor& monitor);
+  // `ctx`, `monitor` and `providers` (the DNSProvider cache; null: a Domain without spec.nameservers has no
+  // desired set to compare the registry's with) are borrowed and must outlive the controller.
+  RegistrationController(domain::Context ctx, RegistrationMonitor& monitor, const kube::Store* providers = nullptr);
   RegistrationController(const RegistrationController&) = delete;
   RegistrationController& operator=(const RegistrationController&) = delete;
 
@@ -125,6 +126,7 @@ class RegistrationController {
 
   domain::Context ctx_;
   RegistrationMonitor& monitor_;
+  const kube::Store* providers_;  // the DNSProvider cache, for the providers' name servers; may be null
   std::mutex mu_;
   std::map<std::string, Memory> memory_;  // guarded by mu_; key "namespace/name"
 };
