@@ -167,7 +167,11 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
 
   // The records and delegation controllers share what the records pass knows of each zone at its providers, and
   // the serving check asks for an immediate records pass through it (records/zone_ledger.h).
-  rt->ledger = std::make_unique<records::ZoneLedger>(clock);
+  // A serial a provider had until lately still counts as current at a name server for a while (a secondary
+  // transferring after a NOTIFY): two serial polls, at least 30 s.
+  rt->ledger = std::make_unique<records::ZoneLedger>(
+      clock, std::max(std::chrono::seconds(30),
+                      std::chrono::duration_cast<std::chrono::seconds>(2 * options.drift_poll_interval)));
   records::RecordsControllerOptions ro;
   ro.ledger = rt->ledger.get();
   ro.poll_interval = options.drift_poll_interval;
