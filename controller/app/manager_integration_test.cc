@@ -221,7 +221,7 @@ TEST(RunFlags, HelpListsTheFlags) {
   std::stringstream ss;
   ss << in.rdbuf();
   for (const char* f : {"--leader-elect", "--metrics-bind-address", "--health-probe-bind-address", "--root-hints",
-                        "--rdap-bootstrap", "--whois-servers", "--webhook-url", "--ingress-domain-discovery"}) {
+                        "--rdap-bootstrap", "--whois-servers", "--whois-referral-server"}) {
     EXPECT_NE(ss.str().find(f), std::string::npos) << f;
   }
 }

@@ -178,23 +178,6 @@ const std::vector<FlagDef>& Flags() {
          o.whois_referral_server = v;
          return OkStatus();
        }},
-      {"webhook-url", false, "url", "", "notify this webhook of findings (repeatable or comma-separated)",
-       [](ManagerOptions& o, const std::string& v) {
-         for (std::string& u : SplitComma(v)) {
-           if (u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0) {
-             return Status(Error::InvalidArgument("want an http:// or https:// URL, got \"" + u + "\""));
-           }
-           o.webhook_urls.push_back(std::move(u));
-         }
-         return OkStatus();
-       }},
-      {"ingress-domain-discovery", true, "", "false", "report registrable domains of Ingress hosts no Domain covers",
-       [](ManagerOptions& o, const std::string& v) {
-         Result<bool> b = ParseBool(v);
-         if (!b.ok()) return Status(b.error());
-         o.ingress_domain_discovery = *b;
-         return OkStatus();
-       }},
       {"domain-controllers", true, "", "true", "run the Domain and DNSProvider controllers (false: only --noop-controller)",
        [](ManagerOptions& o, const std::string& v) {
          Result<bool> b = ParseBool(v);

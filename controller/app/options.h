@@ -61,8 +61,6 @@ struct ManagerOptions {
   std::string rdap_bootstrap_url = "https://data.iana.org/rdap/dns.json";  // --rdap-bootstrap-url; "" → never
   std::map<std::string, std::string> whois_servers;      // --whois-servers tld=host[:port],...; none → IANA referral
   std::string whois_referral_server = "whois.iana.org:43";  // --whois-referral-server
-  std::vector<std::string> webhook_urls;                 // --webhook-url (repeatable, or comma-separated)
-  bool ingress_domain_discovery = false;                 // --ingress-domain-discovery
 
   // The Domain controllers (records, delegation, registration, Ready) and the DNSProvider controller.
   bool domain_controllers = true;                            // --domain-controllers

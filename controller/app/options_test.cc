@@ -47,9 +47,9 @@ INSTANTIATE_TEST_SUITE_P(
            EXPECT_EQ(o.workers, 4);
            EXPECT_EQ(o.log_level, "debug");
          }},
-        {"bare_bool_is_true_and_explicit_false", {"--ingress-domain-discovery", "--leader-elect=false"},
+        {"bare_bool_is_true_and_explicit_false", {"--domain-controllers=false", "--domain-controllers", "--leader-elect=false"},
          [](const ManagerOptions& o) {
-           EXPECT_TRUE(o.ingress_domain_discovery);
+           EXPECT_TRUE(o.domain_controllers);
            EXPECT_FALSE(o.leader_elect);
          }},
         {"short_lease_durations", {"--lease-duration=4s", "--renew-deadline=3s", "--retry-period=500ms"},
@@ -67,13 +67,13 @@ INSTANTIATE_TEST_SUITE_P(
          [](const ManagerOptions& o) { EXPECT_TRUE(o.metrics_bind.disabled); }},
         {"upstreams_are_kept",
          {"--root-hints=/h", "--rdap-bootstrap=/b.json", "--whois-servers=sm=127.0.0.1:18043, .net.=w.example:43",
-          "--webhook-url=http://a/x,https://b/y", "--webhook-url", "http://c"},
+          "--whois-referral-server=w.test:43"},
          [](const ManagerOptions& o) {
            EXPECT_EQ(o.root_hints, "/h");
            EXPECT_EQ(o.rdap_bootstrap, "/b.json");
            EXPECT_THAT(o.whois_servers, ::testing::UnorderedElementsAre(::testing::Pair("sm", "127.0.0.1:18043"),
                                                                          ::testing::Pair("net", "w.example:43")));
-           EXPECT_THAT(o.webhook_urls, ::testing::ElementsAre("http://a/x", "https://b/y", "http://c"));
+           EXPECT_EQ(o.whois_referral_server, "w.test:43");
          }},
         {"noop_controllers_repeatable", {"--noop-controller=h7.io/v1/widgets", "--noop-controller", "/v1/configmaps"},
          [](const ManagerOptions& o) {
@@ -123,7 +123,8 @@ INSTANTIATE_TEST_SUITE_P(
         {"retry_not_shorter_than_renew", {"--retry-period=10s"}, "--retry-period: must be shorter than --renew-deadline"},
         {"positional", {"extra"}, "unexpected argument \"extra\" (run takes only flags)"},
         {"bad_whois", {"--whois-servers=sm"}, "--whois-servers: want tld=host[:port], got \"sm\""},
-        {"bad_webhook", {"--webhook-url=ftp://x"}, "--webhook-url: want an http:// or https:// URL, got \"ftp://x\""},
+        // Alerts go to AlertChannel resources; the flags that once stood for them are gone, not silently ignored.
+        {"webhook_flag_removed", {"--webhook-url=http://x"}, "unknown flag --webhook-url"},
         {"bad_noop", {"--noop-controller=widgets"}, "--noop-controller: want GROUP/VERSION/PLURAL, got \"widgets\""},
         {"empty_lease_id", {"--leader-election-id="}, "--leader-election-id: must not be empty"},
     }),
@@ -134,7 +135,7 @@ TEST(RunUsage, ListsEveryFlag) {
   for (const char* f : {"--kubeconfig", "--namespace", "--metrics-bind-address", "--health-probe-bind-address",
                         "--leader-elect ", "--leader-election-namespace", "--leader-election-id", "--lease-duration",
                         "--renew-deadline", "--retry-period", "--log-level", "--workers", "--root-hints",
-                        "--rdap-bootstrap", "--whois-servers", "--webhook-url", "--ingress-domain-discovery"}) {
+                        "--rdap-bootstrap", "--whois-servers", "--whois-referral-server"}) {
     EXPECT_NE(u.find(f), std::string::npos) << f;
   }
   EXPECT_NE(u.find("(default :8080)"), std::string::npos);

@@ -55,7 +55,23 @@ DomainMetrics::DomainMetrics(Registry& registry)
                                            {"namespace", "domain"})),
       dns_queries(registry.AddCounter("domainguard_dns_queries_total",
                                       "DNS queries sent by domainguard, by purpose and response code.",
-                                      {"purpose", "rcode"})) {}
+                                      {"purpose", "rcode"})),
+      alert_deliveries(registry.AddCounter("domainguard_alert_deliveries_total",
+                                           "Delivery attempts through AlertChannels, by result (success, failure).",
+                                           {"namespace", "channel", "result"})),
+      check_last_success(registry.AddGauge("domainguard_check_last_success_timestamp_seconds",
+                                           "When a check of the Domain last succeeded (a lookup answered), as a "
+                                           "Unix timestamp; a failed lookup leaves it unchanged.",
+                                           DomainLabelsPlus({"check"}))) {}
+
+void DomainMetrics::CountAlertDelivery(std::string_view namespace_, std::string_view channel,
+                                       std::string_view result) {
+  alert_deliveries.WithLabels({std::string(namespace_), std::string(channel), std::string(result)})->Inc();
+}
+
+void DomainMetrics::SetCheckSuccess(const DomainRef& d, std::string_view check, SystemTime at) {
+  check_last_success.WithLabels(Values(d, {check}))->Set(std::chrono::duration<double>(at.time_since_epoch()).count());
+}
 
 void DomainMetrics::SetExpiry(const DomainRef& d, std::optional<SystemTime> expires_at) {
   if (!expires_at) {
@@ -109,7 +125,8 @@ int DomainMetrics::ForgetDomain(std::string_view namespace_, std::string_view na
   LabelMatch match = {{"namespace", std::string(namespace_)}, {"domain", std::string(name)}};
   // Only the Domain families: unmonitored_domain's "domain" label is a registrable domain name, not a Domain.
   int removed = 0;
-  for (FamilyBase* f : std::initializer_list<FamilyBase*>{&expiry_timestamp, &finding, &condition, &failover_active}) {
+  for (FamilyBase* f : std::initializer_list<FamilyBase*>{&expiry_timestamp, &finding, &condition, &failover_active,
+                                                              &check_last_success}) {
     removed += f->RemoveMatching(match);
   }
   return removed;

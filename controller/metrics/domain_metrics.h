@@ -47,6 +47,8 @@ class DomainMetrics {
   GaugeFamily& failover_active;           // domainguard_failover_active{namespace,domain,zone}
   GaugeFamily& unmonitored_domain;        // domainguard_unmonitored_domain{namespace,domain}
   CounterFamily& dns_queries;             // domainguard_dns_queries_total{purpose,rcode}
+  CounterFamily& alert_deliveries;        // domainguard_alert_deliveries_total{namespace,channel,result}
+  GaugeFamily& check_last_success;        // domainguard_check_last_success_timestamp_seconds{namespace,domain,zone,check}
 
   // Expiry as a Unix timestamp; nullopt (unknown) removes the series rather than exporting a made-up date.
   void SetExpiry(const DomainRef& d, std::optional<SystemTime> expires_at);
@@ -65,6 +67,11 @@ class DomainMetrics {
   void CountDnsQuery(std::string_view purpose, std::string_view rcode);
   // A registrable domain seen in Ingress hosts of `namespace_` that no Domain covers; `present` false clears it.
   void SetUnmonitored(std::string_view namespace_, std::string_view registrable_domain, bool present);
+
+  // Counts one delivery attempt through AlertChannel `channel`; `result` "success" or "failure".
+  void CountAlertDelivery(std::string_view namespace_, std::string_view channel, std::string_view result);
+  // Records that check `check` ("delegation", "registration") of the Domain last succeeded at `at`.
+  void SetCheckSuccess(const DomainRef& d, std::string_view check, SystemTime at);
 
   // Removes every series of a deleted Domain (all families with namespace+domain labels). Returns the count.
   int ForgetDomain(std::string_view namespace_, std::string_view name);

@@ -21,10 +21,10 @@ passes=0
 pass() { passes=$((passes + 1)); printf 'ok    %s\n' "$1"; }
 fail() { fails=$((fails + 1)); printf 'FAIL  %s\n' "$1"; [ -n "${2:-}" ] && printf '      %s\n' "$2"; }
 
-# The chart ships copies (helm needs real files under charts/domainguard/crds/); they must not drift.
+# The chart ships copies (its templates read charts/domainguard/files/crds/); they must not drift.
 for f in "$root"/crds/*.yaml; do
-  copy="$root/charts/domainguard/crds/$(basename "$f")"
-  if cmp -s "$f" "$copy"; then pass "chart copy $(basename "$f") equals crds/"; else fail "chart copy $(basename "$f") differs from crds/ (cp crds/*.yaml charts/domainguard/crds/)"; fi
+  copy="$root/charts/domainguard/files/crds/$(basename "$f")"
+  if cmp -s "$f" "$copy"; then pass "chart copy $(basename "$f") equals crds/"; else fail "chart copy $(basename "$f") differs from crds/ (charts/domainguard/tests/chart_test.sh --update)"; fi
 done
 
 if [ -z "${KUBECONFIG:-}" ]; then
@@ -56,7 +56,8 @@ if ! out=$(k apply --server-side --force-conflicts --field-manager=domainguard-c
   exit 1
 fi
 pass "CRDs install"
-k wait --for=condition=Established --timeout=60s crd/domains.domainguard.io crd/dnsproviders.domainguard.io >/dev/null ||
+k wait --for=condition=Established --timeout=60s crd/domains.domainguard.io crd/dnsproviders.domainguard.io \
+  crd/alertchannels.domainguard.io >/dev/null ||
   { fail "CRDs established"; exit 1; }
 
 for f in "$here"/samples/valid-*.yaml; do

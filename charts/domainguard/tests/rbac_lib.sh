@@ -21,7 +21,11 @@ expected_grants() {
     if [ -z "$watch" ] || [ "$watch" = "$ns" ]; then
       printf '%s\n' "configmaps [] [get list watch]" "secrets [] [get]" "events.events.k8s.io [] [create patch]" \
         "dnsproviders.domainguard.io [] [list watch]" "domains.domainguard.io [] [list watch]" \
-        "dnsproviders.domainguard.io/status [] [patch]" "domains.domainguard.io/status [] [patch]"
+        "dnsproviders.domainguard.io/status [] [patch]" "domains.domainguard.io/status [] [patch]" \
+        "ingresses.networking.k8s.io [] [list watch create update delete]" \
+        "httproutes.gateway.networking.k8s.io [] [list watch create update delete]" \
+        "gateways.gateway.networking.k8s.io [] [list watch]" \
+        "alertchannels.domainguard.io [] [list watch]" "alertchannels.domainguard.io/status [] [patch]"
     fi
     if [ "$ns" = "$release_ns" ]; then
       printf '%s\n' "leases.coordination.k8s.io [] [create]" "leases.coordination.k8s.io [$lease] [get update]"

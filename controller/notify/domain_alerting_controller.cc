@@ -1,0 +1,48 @@
+#include "controller/notify/domain_alerting_controller.h"
+
+#include <spdlog/spdlog.h>
+
+#include "controller/domain/domain_object.h"
+#include "controller/domain/status_part.h"
+#include "controller/notify/reasons.h"
+#include "controller/notify/routing.h"
+
+namespace domainguard::notify {
+
+using nlohmann::json;
+
+bool ChannelRoutingChanged(const json& old_obj, const json& new_obj) {
+  if (kube::Generation(old_obj) != kube::Generation(new_obj)) return true;
+  return FailingReason(old_obj).empty() != FailingReason(new_obj).empty();
+}
+
+kube::ReconcileResult DomainAlertingController::Reconcile(const std::string& key) {
+  std::optional<json> d = ctx_.domains.Get(key);
+  if (!d) return {};
+  const std::vector<json> channels = channels_.ByIndex(kube::kNamespaceIndex, kube::Namespace(*d));
+  domain::StatusPart part;
+  part.field_manager = kNotifyFieldManager;
+  part.owns_findings = true;
+  part.owns_reason = IsNotifyReason;
+  part.findings = AlertFindings(*d, channels);
+  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDomains, *d, part, ctx_.clock);
+  if (!wrote.ok()) {
+    if (wrote.error().code == ErrorCode::kNotFound) return {};
+    spdlog::warn("alerting domain={} decision=retry error=\"{}\"", key, wrote.error().ToString());
+    return {wrote.error(), std::nullopt};
+  }
+  if (*wrote) {
+    std::string summary;
+    for (const domain::FindingEntry& f : part.findings) summary += (summary.empty() ? "" : ",") + f.reason;
+    spdlog::info("alerting domain={} zone={} decision=set-findings findings=[{}]", key, domain::CanonicalZone(*d),
+                 summary);
+    for (const domain::FindingEntry& f : part.findings) {
+      if (f.reason == kReasonAlertChannelFailing) {
+        ctx_.events.Record(domain::DomainRef(*d), kube::kEventWarning, f.reason, f.message);
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace domainguard::notify

@@ -1,0 +1,32 @@
+// The Domain side of alerting: for each Domain, the AlertChannels routed to it (routing.h) decide its
+// AlertChannelFailing (Critical) and NoAlertChannel (Warning) findings, written under the field manager
+// kNotifyFieldManager beside the other controllers' findings, only when they change. The Ready controller
+// exports them with the rest (domainguard_domain_finding).
+//
+// Thread-safety: Reconcile runs on several worker threads for different keys.
+#pragma once
+
+#include <string>
+
+#include "controller/domain/context.h"
+#include "controller/kube/store.h"
+#include "controller/kube/workqueue.h"
+
+namespace domainguard::notify {
+
+class DomainAlertingController {
+ public:
+  // REQUIRES: `channels` (the AlertChannel cache, with the namespace index) outlives the controller.
+  DomainAlertingController(domain::Context ctx, kube::Store& channels) : ctx_(ctx), channels_(channels) {}
+
+  kube::ReconcileResult Reconcile(const std::string& key);
+
+ private:
+  domain::Context ctx_;
+  kube::Store& channels_;
+};
+
+// Whether an AlertChannel update matters to its Domains: spec changed, or whether it is failing changed.
+bool ChannelRoutingChanged(const nlohmann::json& old_obj, const nlohmann::json& new_obj);
+
+}  // namespace domainguard::notify
