@@ -4,9 +4,11 @@
 #include <memory>
 #include <sstream>
 
+#include "controller/base/time_format.h"
 #include "controller/http/transport.h"
 #include "controller/registration/bootstrap.h"
 #include "controller/registration/check.h"
+#include "controller/registration/registration_controller.h"
 #include "controller/registration/whois_client.h"
 
 namespace domainguard::app {
@@ -18,14 +20,45 @@ std::string DefaultBootstrapPath() {
   return DG_SOURCE_BOOTSTRAP;
 }
 
-// Shared by configure (once) and check (per zone).
+// `check --now`: the instant people see moves to the one asked for; intervals (rate limits) keep real time.
+class ShiftedClock final : public Clock {
+ public:
+  explicit ShiftedClock(SystemTime at) : offset_(at - std::chrono::system_clock::now()) {}
+  SystemTime Now() const override { return std::chrono::system_clock::now() + offset_; }
+  MonotonicTime Monotonic() const override { return std::chrono::steady_clock::now(); }
+
+ private:
+  const SystemTime::duration offset_;
+};
+
+// Shared by configure (once), setup (once) and check (per zone).
 struct PluginState {
   bool disabled = false;
   std::unique_ptr<http::Transport> transport;
   std::unique_ptr<registration::WhoisConnector> whois;
   registration::RdapBootstrap bootstrap;
   registration::CheckOptions options;
+  std::unique_ptr<Clock> clock;                              // --now; null: the real clock
+  std::map<std::string, registration::Policy> policies;      // zone (no trailing dot) -> the manifest's policy
 };
+
+std::string WithoutDot(std::string zone) {
+  while (!zone.empty() && zone.back() == '.') zone.pop_back();
+  for (char& c : zone) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return zone;
+}
+
+// -o table cells: EXPIRES (the date), REGISTRAR, STATUSES (EPP codes, comma-separated).
+std::vector<std::string> TableCells(const registration::Verdict& v) {
+  if (!v.record) return {"unknown", "-", "-"};
+  const registration::RegistrationRecord& r = *v.record;
+  std::string expires = r.expires_at ? FormatRfc3339(*r.expires_at).substr(0, 10) : "none";
+  std::string registrar = r.registrar.empty() ? "-" : r.registrar;
+  if (registrar.size() > 32) registrar = registrar.substr(0, 31) + "~";
+  std::string statuses;
+  for (const auto& st : r.statuses) statuses += (statuses.empty() ? "" : ",") + st;
+  return {expires, registrar, statuses.empty() ? "-" : statuses};
+}
 
 // "sm=127.0.0.1:18043,de=whois.denic.de" -> map; "" on success, else the error.
 std::string ParseWhoisServers(const std::string& text, std::map<std::string, std::string>* out) {
@@ -60,6 +93,34 @@ delegation::CheckPlugin MakeRegistrationCheckPlugin() {
   plugin.key = "registration";
   plugin.value_flags = {"--rdap-bootstrap", "--whois-servers", "--whois-iana"};
   plugin.switch_flags = {"--no-registration"};
+  plugin.usage =
+      "       registration (RDAP, WHOIS as fallback):\n"
+      "         [--rdap-bootstrap FILE]   IANA RDAP bootstrap (default the shipped snapshot); an empty \"services\"\n"
+      "                                   list means WHOIS for every TLD\n"
+      "         [--whois-servers MAP]     per-TLD WHOIS servers: tld=host[:port],... (default IANA referral)\n"
+      "         [--whois-iana HOST[:PORT]] where TLDs without an entry are referred from (default whois.iana.org)\n"
+      "         [--no-registration]       skip the registration part\n"
+      "       -f manifests: each Domain's spec.checks.registration (warnBefore, criticalBefore,\n"
+      "       expectTransferLock) applies to its zone; zones named on the command line use the defaults\n";
+  plugin.columns = {"EXPIRES", "REGISTRAR", "STATUSES"};
+  plugin.setup = [state](const delegation::CheckSetup& setup) -> std::string {
+    if (state->disabled) return "";
+    if (setup.now) {
+      state->clock = std::make_unique<ShiftedClock>(*setup.now);
+      state->options.clock = state->clock.get();
+    }
+    for (const nlohmann::json& domain : setup.domains) {
+      Result<registration::DomainSpec> spec = registration::DomainSpecFromObject(domain);
+      if (!spec.ok()) {
+        std::string name = domain.contains("metadata") && domain["metadata"].is_object()
+                               ? domain["metadata"].value("name", std::string("?"))
+                               : std::string("?");
+        return "Domain " + name + ": " + spec.error().message;
+      }
+      state->policies[WithoutDot(spec->zone)] = spec->policy;
+    }
+    return "";
+  };
   plugin.configure = [state](const std::map<std::string, std::string>& flags) -> std::string {
     if (flags.count("--no-registration")) {
       state->disabled = true;
@@ -87,7 +148,9 @@ delegation::CheckPlugin MakeRegistrationCheckPlugin() {
   plugin.check = [state](const std::string& zone) -> std::optional<delegation::CheckPart> {
     if (state->disabled) return std::nullopt;
     delegation::CheckPart part;
-    auto report = registration::CheckRegistration(zone, state->options);
+    registration::CheckOptions options = state->options;
+    if (auto it = state->policies.find(WithoutDot(zone)); it != state->policies.end()) options.policy = it->second;
+    auto report = registration::CheckRegistration(zone, options);
     if (!report.ok()) {
       // A zone that is a public suffix or has no registrable domain: nothing to look up, said plainly.
       part.unknown = true;
@@ -101,6 +164,7 @@ delegation::CheckPlugin MakeRegistrationCheckPlugin() {
       part.findings.push_back({f.reason, ToDelegationSeverity(f.severity), f.message});
     }
     part.unknown = Worst(report->verdict) == registration::Severity::kUnknown;
+    part.cells = TableCells(report->verdict);
     return part;
   };
   return plugin;

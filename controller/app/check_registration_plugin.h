@@ -8,6 +8,8 @@
 //   --whois-servers MAP        per-TLD WHOIS servers, "sm=127.0.0.1:18043,de=whois.denic.de"
 //   --whois-iana HOST[:PORT]   where TLDs without an entry are referred from (default whois.iana.org)
 //   --no-registration          skip the registration part
+// It also honours `check --now` / $DOMAINGUARD_NOW (expiry judged as of that instant), each -f Domain's
+// spec.checks.registration, and adds EXPIRES, REGISTRAR and STATUSES to `-o table`.
 // Thread-safety: the plug-in is used from RunCheck's thread only.
 #pragma once
 

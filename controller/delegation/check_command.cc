@@ -3,9 +3,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+
+#include <yaml-cpp/yaml.h>
 
 #include "controller/base/clock.h"
 #include "controller/base/time_format.h"
@@ -34,7 +37,9 @@ constexpr const char* kUsage =
     "         [--records-sample N]   check at most N desired record sets per zone (default: all)\n"
     "         [--concurrency 100]    queries in flight per server\n"
     "         [--no-dependencies]    do not check the zones hosting out-of-zone name servers\n"
-    "exit: 0 healthy, 1 warnings, 2 critical, 3 unknown (or a usage error)\n";
+    "         [--now RFC3339]        evaluate as of this instant (expiry warnings, status times); default\n"
+    "                                $DOMAINGUARD_NOW, else the clock\n";
+constexpr const char* kUsageExit = "exit: 0 healthy, 1 warnings, 2 critical, 3 unknown (or a usage error)\n";
 
 struct Flags {
   std::vector<std::string> zones;
@@ -49,6 +54,7 @@ struct Flags {
   size_t records_sample = 0;
   int concurrency = 100;
   bool dependencies = true;
+  std::optional<SystemTime> now;  // --now / $DOMAINGUARD_NOW
   std::map<std::string, std::map<std::string, std::string>> plugin_flags;  // plug-in key -> flags
 };
 
@@ -122,6 +128,13 @@ Result<Flags> ParseFlags(const std::vector<std::string>& args, const CheckPlugin
         if (a == "--concurrency") f.concurrency = static_cast<int>(*n);
         return OkStatus();
       });
+    } else if (a == "--now") {
+      st = take([&](const std::string& v) -> Status {
+        auto t = ParseRfc3339(v);
+        if (!t.ok()) return Error::InvalidArgument("--now: want an RFC 3339 time such as 2026-11-23T12:00:00Z, got \"" + v + "\"");
+        f.now = *t;
+        return OkStatus();
+      });
     } else if (a == "--ipv6") {
       f.ipv6 = true;
     } else if (a == "--no-dependencies") {
@@ -147,7 +160,54 @@ Result<Flags> ParseFlags(const std::vector<std::string>& args, const CheckPlugin
     if (!st.ok()) return st.error();
   }
   if (f.zones.empty() && f.manifests.empty()) return Error::InvalidArgument("name at least one ZONE or -f FILE");
+  if (!f.now) {
+    if (const char* env = std::getenv("DOMAINGUARD_NOW"); env != nullptr && *env != '\0') {
+      auto t = ParseRfc3339(env);
+      if (!t.ok()) return Error::InvalidArgument(std::string("DOMAINGUARD_NOW: want an RFC 3339 time, got \"") + env + "\"");
+      f.now = *t;
+    }
+  }
   return f;
+}
+
+// A YAML node as JSON, for handing manifest objects to plug-ins: maps and lists as such, "true"/"false" as
+// booleans, everything else as strings (durations and names are strings in the API anyway).
+nlohmann::json YamlToJson(const YAML::Node& n, int depth = 0) {
+  if (depth > 64) return nullptr;
+  if (n.IsMap()) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& kv : n) j[kv.first.as<std::string>("")] = YamlToJson(kv.second, depth + 1);
+    return j;
+  }
+  if (n.IsSequence()) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& v : n) j.push_back(YamlToJson(v, depth + 1));
+    return j;
+  }
+  if (n.IsScalar()) {
+    const std::string v = n.Scalar();
+    if (n.Tag() != "!") {
+      if (v == "true" || v == "True") return true;
+      if (v == "false" || v == "False") return false;
+    }
+    return v;
+  }
+  return nullptr;
+}
+
+// The Domain objects of the manifests, as JSON. Unreadable files were reported by LoadDomainManifest already.
+std::vector<nlohmann::json> ManifestDomains(const std::vector<std::string>& paths) {
+  std::vector<nlohmann::json> out;
+  for (const std::string& path : paths) {
+    try {
+      for (const YAML::Node& doc : YAML::LoadAllFromFile(path)) {
+        if (doc.IsMap() && doc["kind"] && doc["kind"].as<std::string>("") == "Domain") out.push_back(YamlToJson(doc));
+      }
+    } catch (const YAML::Exception&) {
+      // LoadDomainManifest has said what is wrong with this file.
+    }
+  }
+  return out;
 }
 
 std::string Pad(const std::string& s, size_t w) { return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' '); }
@@ -157,11 +217,14 @@ std::string Pad(const std::string& s, size_t w) { return s.size() >= w ? s + " "
 int RunCheck(const std::vector<std::string>& args, const CheckPlugins& plugins, std::ostream& out, std::ostream& err) {
   auto flags = ParseFlags(args, plugins);
   if (!flags.ok()) {
+    std::string usage = kUsage;
+    for (const CheckPlugin& p : plugins.parts) usage += p.usage;
+    usage += kUsageExit;
     if (flags.error().message == "help") {
-      out << kUsage;
+      out << usage;
       return kExitHealthy;
     }
-    err << "domainguard check: " << flags.error().message << "\n" << kUsage;
+    err << "domainguard check: " << flags.error().message << "\n" << usage;
     return kExitUnknown;
   }
   const Flags& f = *flags;
@@ -186,6 +249,17 @@ int RunCheck(const std::vector<std::string>& args, const CheckPlugins& plugins, 
     }
     specs.insert(specs.end(), m->begin(), m->end());
   }
+  CheckSetup setup;
+  setup.now = f.now;
+  setup.domains = ManifestDomains(f.manifests);
+  for (const CheckPlugin& p : plugins.parts) {
+    if (!p.setup) continue;
+    const std::string problem = p.setup(setup);
+    if (!problem.empty()) {
+      err << "domainguard check: " << p.key << ": " << problem << "\n";
+      return kExitUnknown;
+    }
+  }
 
   auto roots = LoadRootHints(f.root_hints);
   if (!roots.ok()) {
@@ -204,13 +278,16 @@ int RunCheck(const std::vector<std::string>& args, const CheckPlugins& plugins, 
                               .check_dependencies = f.dependencies});
   RealClock clock;
   const auto observations = prober.ObserveAll(specs, std::chrono::steady_clock::now() + f.deadline);
-  const SystemTime now = clock.Now();
+  const SystemTime now = f.now.value_or(clock.Now());
 
   // Verdicts, plug-in parts, exit code.
   bool any_critical = false, any_warning = false, any_unknown = false;
   nlohmann::json doc = {{"domains", nlohmann::json::array()}};
-  std::ostringstream table;
-  table << Pad("ZONE", 28) << Pad("STATUS", 10) << Pad("PARENT", 12) << Pad("SERVERS", 16) << "DEPENDS ON\n";
+  // -o table: one row per zone (the delegation's columns, then each plug-in's), its findings indented below.
+  std::vector<std::string> headers = {"ZONE", "STATUS", "PARENT", "SERVERS", "DEPENDS ON"};
+  for (const CheckPlugin& p : plugins.parts) headers.insert(headers.end(), p.columns.begin(), p.columns.end());
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::vector<Finding>> row_findings;
   for (size_t i = 0; i < specs.size(); ++i) {
     DelegationReport report;
     report.zone = specs[i].zone;
@@ -219,9 +296,12 @@ int RunCheck(const std::vector<std::string>& args, const CheckPlugins& plugins, 
     nlohmann::json z = report.ToJson();
     std::vector<Finding> findings = report.verdict.findings;
     bool unknown = report.verdict.unknown;
+    std::vector<std::string> plugin_cells;
     for (const CheckPlugin& p : plugins.parts) {
-      if (!p.check) continue;
-      std::optional<CheckPart> part = p.check(report.zone);
+      std::optional<CheckPart> part = p.check ? p.check(report.zone) : std::nullopt;
+      for (size_t c = 0; c < p.columns.size(); ++c) {
+        plugin_cells.push_back(part && c < part->cells.size() && !part->cells[c].empty() ? part->cells[c] : "-");
+      }
       if (!part) continue;
       z[p.key] = part->value;
       for (const Finding& fd : part->findings) {
@@ -245,11 +325,28 @@ int RunCheck(const std::vector<std::string>& args, const CheckPlugins& plugins, 
                                                             : "Healthy";
     std::string deps;
     for (const auto& d : report.verdict.depends_on) deps += (deps.empty() ? "" : ",") + d;
-    table << Pad(report.zone, 28) << Pad(status, 10)
-          << Pad(report.status.parent_zone.empty() ? "?" : report.status.parent_zone, 12)
-          << Pad(std::to_string(auth) + "/" + std::to_string(report.status.servers.size()) + " auth", 16)
-          << (deps.empty() ? "-" : deps) << "\n";
-    for (const Finding& fd : findings) {
+    std::vector<std::string> row = {report.zone, status,
+                                    report.status.parent_zone.empty() ? "?" : report.status.parent_zone,
+                                    std::to_string(auth) + "/" + std::to_string(report.status.servers.size()) + " auth",
+                                    deps.empty() ? "-" : deps};
+    row.insert(row.end(), plugin_cells.begin(), plugin_cells.end());
+    rows.push_back(std::move(row));
+    row_findings.push_back(findings);
+  }
+  std::vector<size_t> widths(headers.size());
+  for (size_t c = 0; c < headers.size(); ++c) {
+    widths[c] = headers[c].size() + 1;
+    for (const auto& row : rows) widths[c] = std::max(widths[c], row[c].size() + 1);
+  }
+  std::ostringstream table;
+  for (size_t c = 0; c < headers.size(); ++c) table << (c + 1 == headers.size() ? headers[c] : Pad(headers[c], widths[c]));
+  table << "\n";
+  for (size_t r = 0; r < rows.size(); ++r) {
+    for (size_t c = 0; c < headers.size(); ++c) {
+      table << (c + 1 == headers.size() ? rows[r][c] : Pad(rows[r][c], widths[c]));
+    }
+    table << "\n";
+    for (const Finding& fd : row_findings[r]) {
       table << "  " << Pad(std::string(SeverityName(fd.severity)), 10) << Pad(fd.reason, 26) << fd.message << "\n";
     }
   }

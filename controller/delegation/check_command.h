@@ -6,12 +6,13 @@
 //
 //   domainguard check [ZONE...] [-f domains.yaml]... [-o table|json] [--root-hints FILE] [--timeout 2s]
 //                     [--deadline 30s] [--tries 2] [--port 53] [--ipv6] [--records-sample N]
-//                     [--no-dependencies] [--concurrency 100] [plug-in flags]
+//                     [--no-dependencies] [--concurrency 100] [--now RFC3339] [plug-in flags]
 //
 // Every upstream is a flag; defaults are the real Internet's (/usr/share/dns/root.hints, port 53).
 // Thread-safety: RunCheck is meant for main(); it is not re-entrant with itself.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -30,6 +31,15 @@ struct CheckPart {
   nlohmann::json value;            // printed under the plug-in's key, e.g. "registration": {...}
   std::vector<Finding> findings;   // merged into the zone's findings (reason, severity, message)
   bool unknown = false;            // the part could not be determined (counts towards exit code 3)
+  std::vector<std::string> cells;  // -o table: one cell per CheckPlugin::columns entry
+};
+
+// What RunCheck knows besides a plug-in's own flags, handed to CheckPlugin::setup once before the zones.
+struct CheckSetup {
+  // The instant the check is evaluated at: --now RFC3339, else $DOMAINGUARD_NOW, else the clock.
+  std::optional<std::chrono::system_clock::time_point> now;
+  // The Domain objects of the -f manifests (kind Domain), as JSON, so a part honours their spec.
+  std::vector<nlohmann::json> domains;
 };
 
 // A seam for parts of `check` owned elsewhere. The registration engineer provides one; the lead wires it in
@@ -43,6 +53,13 @@ struct CheckPlugin {
   std::function<std::string(const std::map<std::string, std::string>& flags)> configure;
   // Called per zone (canonical name, trailing dot). nullopt: nothing to add for this zone.
   std::function<std::optional<CheckPart>(const std::string& zone)> check;
+  // Lines for `check --help` describing the plug-in's flags.
+  std::string usage;
+  // -o table: the headers of the columns the plug-in fills (CheckPart::cells), printed after the delegation's.
+  std::vector<std::string> columns;
+  // Called once after configure with what RunCheck read (--now, the manifests' Domains). Returns an error
+  // message (naming the Domain and field) to stop with exit 3, or "".
+  std::function<std::string(const CheckSetup& setup)> setup;
 };
 
 struct CheckPlugins {

@@ -284,8 +284,9 @@ TEST_F(DelegationBedTest, CheckCommandReadsAManifestAndExitsByVerdict) {
   plugins.parts.push_back(CheckPlugin{
       "registration", {"--rdap-bootstrap"}, {}, [](const std::map<std::string, std::string>&) { return std::string(); },
       [](const std::string& zone) -> std::optional<CheckPart> {
-        return CheckPart{{{"source", "test"}, {"zone", zone}}, {}, false};
-      }});
+        return CheckPart{{{"source", "test"}, {"zone", zone}}, {}, false, {}};
+      },
+      "", {}, nullptr});
   std::ostringstream out2, err2;
   const std::string missing = bed::UniqueLabel("nosuch") + ".test";
   code = RunCheck({missing, "-o", "json", "--root-hints", hints, "--rdap-bootstrap", "x.json"}, plugins, out2, err2);

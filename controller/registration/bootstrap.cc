@@ -48,7 +48,9 @@ Result<RdapBootstrap> RdapBootstrap::Parse(std::string_view json_text) {
       if (!s.empty()) b.services_[s] = urls;
     }
   }
-  if (b.services_.empty()) return Error::InvalidArgument("RDAP bootstrap: no services with usable URLs");
+  // An empty "services" list is valid (RFC 9224: no RDAP service is known) and means "ask WHOIS for every TLD";
+  // a non-empty list of which nothing is usable is a broken file.
+  if (b.services_.empty() && !it->empty()) return Error::InvalidArgument("RDAP bootstrap: no services with usable URLs");
   return b;
 }
 

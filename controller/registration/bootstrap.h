@@ -17,7 +17,8 @@ class RdapBootstrap {
   RdapBootstrap() = default;
 
   // Parses the JSON text of a bootstrap file: {"services": [[["com","net"], ["https://rdap.x/"]], ...]}.
-  // Fails with kInvalidArgument when it is not JSON or has no usable "services" array.
+  // Fails with kInvalidArgument when it is not JSON, has no "services" array, or lists services none of which has
+  // a usable URL. An empty "services" array is valid (RFC 9224): no TLD has RDAP, every lookup uses WHOIS.
   static Result<RdapBootstrap> Parse(std::string_view json_text);
   // Reads and parses the file at `path`; kNotFound when it cannot be read.
   static Result<RdapBootstrap> LoadFile(const std::string& path);

@@ -33,10 +33,19 @@ TEST(Bootstrap, LongestSuffixWholeLabelsHttpsFirst) {
   EXPECT_TRUE(b->BaseUrlsFor("example.bad").empty());
 }
 
+TEST(Bootstrap, EmptyServicesMeansWhoisEverywhere) {
+  // RFC 9224: an empty list is a valid registry that knows no RDAP service.
+  auto b = RdapBootstrap::Parse(R"({"version":"1.0","publication":"2026-01-01T00:00:00Z","services":[]})");
+  ASSERT_TRUE(b.ok()) << b.error().ToString();
+  EXPECT_EQ(b->size(), 0u);
+  EXPECT_TRUE(b->BaseUrlsFor("example.com").empty());
+}
+
 TEST(Bootstrap, RejectsGarbage) {
   EXPECT_FALSE(RdapBootstrap::Parse("{").ok());
   EXPECT_FALSE(RdapBootstrap::Parse("[]").ok());
-  EXPECT_FALSE(RdapBootstrap::Parse(R"({"services":[]})").ok());
+  EXPECT_FALSE(RdapBootstrap::Parse(R"({"services":[[["test"],["ftp://x/"]]]})").ok());  // nothing usable
+  EXPECT_FALSE(RdapBootstrap::Parse(R"({"version":"1.0"})").ok());
   EXPECT_EQ(RdapBootstrap::LoadFile("/nonexistent/bootstrap.json").error().code, ErrorCode::kNotFound);
 }
 
