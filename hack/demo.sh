@@ -9,6 +9,8 @@
 #      (ExpiringSoon), then Expired and NameserversChanged, seen at the TLD servers themselves;
 #   3. the registry suspends a domain and removes its glue: DelegationMissing on it, DependencyBroken on the
 #      domain whose name servers live under it, RegistryHold from the registry's WHOIS.
+# Then everything is restored, and the last screen says which Domains are healthy and what is left on purpose; the
+# demo exits non-zero when its end state is not that.
 #
 #   hack/demo.sh           run the demo and leave the bed and the controller up for exploring
 #   hack/demo.sh --down    stop the controller and bring the bed down at the end
@@ -85,6 +87,10 @@ tld_update() {  # tld_update ZONE "update ..."...: both TLD servers, TSIG-signed
   done
 }
 registry() { curl -fs -X POST -H 'Content-Type: application/json' --data "$1" "$DG_REGISTRY_CONTROL/select" >/dev/null; }
+# registry_control PATH JSON: what the registry holds (register/unregister/unselect; hack/bed/registry_server.py).
+registry_control() {
+  curl -fs -X POST -H 'Content-Type: application/json' --data "$2" "$DG_REGISTRY_CONTROL/$1" >/dev/null
+}
 pdns_a() {
   curl -s -o /dev/null -w '%{http_code}' -X "$1" -H "X-API-Key: $DG_PDNS_A_KEY" -H 'Content-Type: application/json' \
     ${3:+--data "$3"} "$DG_PDNS_A_API/api/v1/servers/localhost$2"
@@ -107,7 +113,10 @@ tld_update sm. "update delete hoster.sm." "update delete ns1.hoster.sm." "update
   "update add hoster.sm. 300 NS ns1.hoster.sm." "update add hoster.sm. 300 NS ns2.hoster.sm." \
   "update add ns1.hoster.sm. 300 A 127.53.1.1" "update add ns2.hoster.sm. 300 A 127.53.1.2"
 curl -fs -X POST "$DG_REGISTRY_CONTROL/reset" >/dev/null
-registry '{"domain":"shop.test","rdap":"expiring-soon"}'
+# The registry's record of each domain (hack/bed/fixtures/registry/domains.json) matches its delegation; shop.test's
+# registration runs out in 20 days.
+SHOP_NS='["ns1.pdns-a.net","ns1.pdns-b.net","ns1.bind-c.net"]'
+registry_control register "{\"domain\":\"shop.test\",\"nameservers\":$SHOP_NS,\"expires_in_days\":20}"
 kubectl apply -f crds/ >/dev/null
 kubectl wait --for=condition=Established crd/domains.domainguard.io crd/dnsproviders.domainguard.io --timeout=30s >/dev/null
 kubectl create namespace "$NS" >/dev/null
@@ -171,10 +180,13 @@ done
 
 say "1. The DNS host loses records and MX in a migration, then freezes updates"
 T0=$SECONDS
+printf '  the migration restores old data under the same serial (PowerDNS A, SOA-EDIT-API off for the restore):\n'
+pdns_a PUT /zones/shop.test. '{"soa_edit_api":""}' >/dev/null
 show pdns_a PATCH /zones/shop.test. '{"rrsets":[{"name":"shop.test.","type":"MX","changetype":"DELETE"},{"name":"www.shop.test.","type":"A","changetype":"DELETE"}]}'
-printf '    dig @%s shop.test MX -> "%s" (lost)\n' "$DG_PDNS_A_DNS" "$(served "$DG_PDNS_A_DNS" shop.test MX)"
-wait_until "MX and www restored at PowerDNS A (serial moved: zone re-read and repaired)" 30 \
-  serves "$DG_PDNS_A_DNS" shop.test MX "10 mail.shop.test."
+pdns_a PUT /zones/shop.test. '{"soa_edit_api":"DEFAULT"}' >/dev/null
+printf '    dig @%s shop.test MX -> "%s" (lost; the serial did not move)\n' "$DG_PDNS_A_DNS" "$(served "$DG_PDNS_A_DNS" shop.test MX)"
+wait_until "MX and www restored at PowerDNS A (the serving check saw them missing; the records controller repaired)" \
+  30 serves "$DG_PDNS_A_DNS" shop.test MX "10 mail.shop.test."
 show kubectl -n "$NS" get events.events.k8s.io --field-selector reason=DriftRepaired -o custom-columns=REASON:.reason,NOTE:.note
 T0=$SECONDS
 "$DG_PDNS_A_STOP" >/dev/null
@@ -194,8 +206,9 @@ T0=$SECONDS
 printf '  RDAP says shop.test expires in 20 days: warned weeks ahead, not on the day\n'
 wait_until "ExpiringSoon reported" 60 has_finding shop ExpiringSoon/Warning
 findings shop
-registry '{"domain":"shop.test","rdap":"expired"}'
 printf '  the renewal fails (dead mailbox, expired card); the registry now says: expired; the registrar parks it:\n'
+registry_control register \
+  '{"domain":"shop.test","nameservers":["ns1.parking-lot.sm","ns2.parking-lot.sm"],"expires_in_days":-2}'
 tld_update test. "update delete shop.test. NS" "update add shop.test. 300 NS ns1.parking-lot.sm." \
   "update add shop.test. 300 NS ns2.parking-lot.sm."
 kubectl -n "$NS" patch domain shop --type=merge -p '{"spec":{"checks":{"registration":{"warnBefore":"721h"}}}}' >/dev/null
@@ -204,9 +217,10 @@ wait_until "Expired reported from RDAP" 90 has_finding shop Expired/Critical
 findings shop
 domains
 printf '  (failover to a backup domain is the next part of domainguard; today it tells people, with evidence)\n'
+printf '  the renewal goes through: the registry record and the delegation are the company'"'"'s again\n'
 tld_update test. "update delete shop.test. NS" "update add shop.test. 300 NS ns1.pdns-a.net." \
   "update add shop.test. 300 NS ns1.pdns-b.net." "update add shop.test. 300 NS ns1.bind-c.net."
-registry '{"domain":"shop.test","rdap":"gtld-active"}'
+registry_control unregister '{"domain":"shop.test"}'  # back to its record in domains.json (renewed: 200 days)
 
 say "3. The registry suspends hoster.sm and removes its glue at the TLD"
 T0=$SECONDS
@@ -226,14 +240,51 @@ say "Metrics (what Prometheus alerts on):"
 curl -fs http://127.0.0.1:18090/metrics | grep -E '^domainguard_domain_(finding|expiry)' | grep -E 'Critical|expiry' | head -8 |
   sed 's/^/    /'
 
-say "Restoring hoster.sm: delegation and glue back"
+say "Restoring hoster.sm: the registry lifts the suspension, delegation and glue are back"
 T0=$SECONDS
+registry_control unselect '{"domain":"hoster.sm"}'  # its own record again (hack/bed/fixtures/registry/domains.json)
 tld_update sm. "update add hoster.sm. 300 NS ns1.hoster.sm." "update add hoster.sm. 300 NS ns2.hoster.sm." \
   "update add ns1.hoster.sm. 300 A 127.53.1.1" "update add ns2.hoster.sm. 300 A 127.53.1.2"
 wait_until "hoster.sm healthy again" 60 is_cond hoster DelegationHealthy True/DelegationHealthy
 no_finding() { ! has_finding "$@"; }
 wait_until "client.test resolves again (DependencyBroken cleared)" 60 no_finding client DependencyBroken/Critical
+# The registrations are looked at again now (a spec edit starts a registration check at once).
+for d in shop hoster; do
+  kubectl -n "$NS" patch domain "$d" --type=merge -p '{"spec":{"checks":{"registration":{"warnBefore":"720h"}}}}' >/dev/null
+done
+for d in shop hoster client; do wait_until "$d Ready" 120 is_cond "$d" Ready True/Healthy; done
 domains
+
+# The last screen: what the story leaves, and the demo's own check of it: every Domain Ready, and no finding but
+# the risks the story keeps on purpose (explained below).
+say "End state"
+end_ok=1
+left=""
+for d in shop hoster client; do
+  ready="$(cond "$d" Ready)"
+  risks="$(kubectl -n "$NS" get domain "$d" -o jsonpath='{range .status.findings[*]}{.severity}/{.reason} {end}')"
+  printf '  %-7s Ready=%-14s findings: %s\n' "$d" "$ready" "${risks:-none}"
+  [ "$ready" = True/Healthy ] || { end_ok=0; printf '          NOT HEALTHY: %s\n' "$(kubectl -n "$NS" get domain "$d" -o \
+    jsonpath='{range .status.conditions[?(@.status!="True")]}{.type}/{.reason}: {.message}; {end}')"; }
+  for f in $risks; do
+    case "$f" in
+      Warning/SinglePointOfFailure | Warning/NoAlertChannel) left="$left ${f#Warning/}" ;;
+      *) end_ok=0; printf '          unexpected finding %s\n' "$f" ;;
+    esac
+  done
+done
+printf '  Healthy again: shop.test (records repaired, renewed, delegation back), hoster.sm (suspension lifted, glue\n'
+printf '  back), client.test (resolves again).\n'
+printf '  Left on purpose (risks, not failures; they do not make a Domain unready):\n'
+case "$left" in *SinglePointOfFailure*)
+  printf '    SinglePointOfFailure: client.test has all its name servers under hoster.sm (incident 3 showed what\n'
+  printf '      that costs); shop.test has all of its under .net. The bed has no other TLD to spread them to.\n' ;;
+esac
+case "$left" in *NoAlertChannel*)
+  printf '    NoAlertChannel: the demo sets up no alert channel; findings reach people only as Events and metrics.\n' ;;
+esac
+has_finding client SinglePointOfFailure/Warning || end_ok=0
+[ "$end_ok" -eq 1 ] || die "demo: the end state is not the one above (controller log: $LOG)"
 
 if [ "$teardown" -eq 1 ]; then
   step "done; stopping the controller and the bed (--down)"
