@@ -243,10 +243,12 @@ run_fuzz() {
     # Our own timeout on top of -max_total_time: a hang in one input must not stall the run.
     # Slow unwinding on malloc: libldns has no frame pointers, so a fast stack stops at its first frame and a
     # leak inside ldns (suppressed by function name) could not be told from one of ours. Costs executions, not
-    # coverage of what the suppressions hide.
+    # coverage of what the suppressions hide. Seeds kept in the repository (tests/fuzz/seeds/<target>, e.g. the
+    # registration corpus's real answers) are read as well; new inputs go to $corpus only.
     ASAN_OPTIONS="fast_unwind_on_malloc=0" LSAN_OPTIONS="suppressions=$DG_ROOT/tests/fuzz/lsan_suppressions.txt" \
       timeout $((FUZZ_SECONDS + 60)) "$FUZZ_BUILD/${paths[$i]}" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
-      -artifact_prefix="$FUZZ_BUILD/crashes/$t-" -print_final_stats=1 "$corpus" >"$log" 2>&1
+      -artifact_prefix="$FUZZ_BUILD/crashes/$t-" -print_final_stats=1 "$corpus" \
+      $([ -d "$DG_ROOT/tests/fuzz/seeds/$t" ] && echo "$DG_ROOT/tests/fuzz/seeds/$t/") >"$log" 2>&1
     rc=$?
     if [ $rc -eq 0 ]; then
       PASSED=$((PASSED + 1))

@@ -1,4 +1,5 @@
-// libFuzzer target: ParseRdapDomain (and the merge) on arbitrary bytes. Seed corpus: hack/bed/fixtures/registry/rdap.
+// libFuzzer target: ParseRdapDomain (and the merge) on arbitrary bytes. Seeds: the real answers of
+// tests/corpora/registration/rdap (tests/fuzz/seeds/rdap_json_fuzz; hack/test.sh adds tests/fuzz/seeds/<target>).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
