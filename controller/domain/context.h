@@ -4,6 +4,11 @@
 // Thread-safety: every member is safe to use from several threads.
 #pragma once
 
+#include <functional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
 #include "controller/base/clock.h"
 #include "controller/kube/client.h"
 #include "controller/kube/event_recorder.h"
@@ -20,6 +25,15 @@ struct Context {
   const Clock& clock;
   // The ConfigMap cache (recordsFrom); null: ConfigMaps are read from the apiserver when needed.
   const kube::Store* configmaps = nullptr;
+  // Records another part adds to a Domain's desired zone, in spec.records form (failover: the backup hosts of the
+  // siblings pointing at this Domain's zone); null: none. Derived from the informer caches on every call, so a
+  // restart changes nothing. Must be safe to call from several threads.
+  std::function<std::vector<nlohmann::json>(const nlohmann::json& domain)> extra_records = nullptr;
 };
+
+// ctx.extra_records(domain), or none when unset.
+inline std::vector<nlohmann::json> ExtraRecords(const Context& ctx, const nlohmann::json& domain) {
+  return ctx.extra_records ? ctx.extra_records(domain) : std::vector<nlohmann::json>{};
+}
 
 }  // namespace domainguard::domain

@@ -97,7 +97,8 @@ std::string RecordsFromConfigMap(const json& domain) {
 }
 
 Result<zone::DesiredZone> BuildDomainZone(const json& domain, const std::vector<ProviderRef>& providers,
-                                          kube::Client& client, const kube::Store* configmaps) {
+                                          kube::Client& client, const kube::Store* configmaps,
+                                          const std::vector<json>& extra_records) {
   const json spec = domain.value("spec", json::object());
   if (!spec.is_object()) return Error::InvalidArgument("spec: must be an object");
   const bool own_nameservers =
@@ -141,7 +142,17 @@ Result<zone::DesiredZone> BuildDomainZone(const json& domain, const std::vector<
     }
     sources.records_from = data[key].get<std::string>();
   }
-  return zone::BuildDesiredZone(spec, sources);
+  if (extra_records.empty()) return zone::BuildDesiredZone(spec, sources);
+  json with_extra = spec;
+  if (!with_extra.contains("records") || !with_extra["records"].is_array()) with_extra["records"] = json::array();
+  for (const json& r : extra_records) with_extra["records"].push_back(r);
+  Result<zone::DesiredZone> merged = zone::BuildDesiredZone(with_extra, sources);
+  if (merged.ok()) return merged;
+  Result<zone::DesiredZone> plain = zone::BuildDesiredZone(spec, sources);
+  if (plain.ok()) {
+    plain->notes.push_back("failover records left out, they clash with this zone's own: " + merged.error().message);
+  }
+  return plain;
 }
 
 }  // namespace domainguard::domain

@@ -57,8 +57,12 @@ providers::SecretLookup SecretLookupIn(kube::Client& client, std::string ns);
 // smaller NS set that would remove the missing provider's name servers everywhere else.
 // The recordsFrom ConfigMap is read from the Domain's namespace: from `configmaps` (the informer cache) when given,
 // else with `client`.
+// `extra_records` (spec.records form, e.g. failover's backup hosts) join spec.records; when they make the zone
+// invalid (a user's record of the same name and type with another TTL, a CNAME beside the user's data) the zone is
+// built without them and a note says which were left out: an addition never breaks a user's zone.
 Result<zone::DesiredZone> BuildDomainZone(const nlohmann::json& domain, const std::vector<ProviderRef>& providers,
-                                          kube::Client& client, const kube::Store* configmaps = nullptr);
+                                          kube::Client& client, const kube::Store* configmaps = nullptr,
+                                          const std::vector<nlohmann::json>& extra_records = {});
 
 // The recordsFrom ConfigMap's name, "" when the Domain has none.
 std::string RecordsFromConfigMap(const nlohmann::json& domain);

@@ -50,6 +50,9 @@ Step NextState(const State& state, const Observation& obs, const Params& params,
     }
     const std::string evidence = Evidence(obs.critical_triggers);
     if (s.streak < params.confirmations) {
+      // Next confirmation one interval after the last counted one, whatever woke this evaluation.
+      step.requeue_after = std::max<std::chrono::nanoseconds>(params.interval - (now - *s.last_counted),
+                                                              std::chrono::seconds(1));
       step.decision = Decision::kPending;
       step.message = "trigger " + obs.critical_triggers.front().reason + " seen " + std::to_string(s.streak) +
                      " of " + std::to_string(params.confirmations) + " times: " + evidence;

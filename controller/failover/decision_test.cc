@@ -139,6 +139,13 @@ TEST(NextState, BlockedSaysWhy) {
   EXPECT_FALSE(step.state.active);
 }
 
+TEST(NextState, PendingRequeuesOneIntervalAfterTheLastCountedCheck) {
+  Step first = NextState(State{}, Critical(), P(), T(0));
+  Step woken = NextState(first.state, Critical(), P(), T(3));  // another controller's status write
+  EXPECT_EQ(woken.state.streak, 1);
+  EXPECT_EQ(woken.requeue_after, seconds(7));
+}
+
 TEST(NextState, HoldingRequeuesAtTheEndOfHoldDown) {
   State s;
   s.active = true;

@@ -176,11 +176,21 @@ std::vector<std::string> PrimaryDomainsOfNamespace(const kube::Store& domains, c
   return keys;
 }
 
+std::vector<std::string> PrimariesOfBackup(const kube::Store& domains, const json& backup) {
+  const std::string zone = domain::CanonicalZone(backup);
+  std::vector<std::string> keys;
+  for (const json& d : domains.ByIndex(kube::kNamespaceIndex, kube::Namespace(backup))) {
+    if (FailoverZoneOf(d) == zone && kube::ObjectKey(d) != kube::ObjectKey(backup)) keys.push_back(kube::ObjectKey(d));
+  }
+  return keys;
+}
+
 FailoverController::FailoverController(domain::Context ctx, FailoverStores stores, FailoverControllerOptions options)
     : ctx_(ctx), stores_(stores), options_(options) {}
 
 void FailoverController::MaybeExit(int step, bool switching) const {
   if (!switching || options_.exit_after_step != step) return;
+  ctx_.events.WaitIdle(std::chrono::seconds(5));  // what the step recorded has been sent
   spdlog::warn("failover decision=test-exit step={} (DG_FAILOVER_EXIT_AFTER_STEP)", step);
   spdlog::default_logger()->flush();
   ::kill(::getpid(), SIGKILL);
@@ -231,7 +241,8 @@ FailoverController::Converged FailoverController::ConvergeSiblings(const json& d
         if (IsSibling(o) || !sel->Matches(o)) continue;
         std::optional<Sibling> s = render(o, d, spec.backup_zone);
         if (!s) continue;
-        desired.emplace(std::make_pair(std::string(r.kind), kube::Name(s->object)), std::make_pair(&r, std::move(*s)));
+        std::pair<std::string, std::string> id(std::string(r.kind), kube::Name(s->object));
+        desired.emplace(std::move(id), std::make_pair(&r, std::move(*s)));
       }
     };
     add(kube::kIngresses, spec.ingress_selector, &stores_.ingresses, RenderIngressSibling);
@@ -305,6 +316,9 @@ FailoverController::Converged FailoverController::ConvergeSiblings(const json& d
 }
 
 kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
+  if (stores_.wait_synced && !stores_.wait_synced(std::chrono::seconds(30))) {
+    return {Error::Unavailable("the Ingress/HTTPRoute caches have not listed yet"), std::nullopt};
+  }
   std::optional<json> d = ctx_.domains.Get(key);
   const std::string ns = key.substr(0, key.find('/'));
   const std::string name = key.substr(key.find('/') + 1);
@@ -377,7 +391,7 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     Memory& m = memory_[key];
-    if (m.uid != kube::Uid(*d)) m = Memory{kube::Uid(*d), State{}, false};
+    if (m.uid != kube::Uid(*d)) { m = Memory{}; m.uid = kube::Uid(*d); }
     state = m.state;
     was_blocked = m.blocked;
   }
@@ -399,6 +413,14 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
   // 4. Decide.
   Step step = NextState(state, obs, params, now);
   const bool switching = step.decision == Decision::kActivate || step.decision == Decision::kFailback;
+  // A failback whose decision was written but whose reconcile did not finish (a crash): finish it, Event included.
+  bool resumed_failback = !step.state.active && !switching &&
+                          persisted.value("state", "").find("(failing back)") != std::string::npos;
+  if (resumed_failback) {
+    // The cache may still hold the decision write of a failback this process completed a moment ago.
+    std::lock_guard<std::mutex> lock(mu_);
+    resumed_failback = memory_[key].failback_recorded != persisted.value("since", "");
+  }
   const bool blocked = step.decision == Decision::kBlocked;
 
   auto failover_fields = [&](const State& s) {
@@ -425,7 +447,8 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
       c.reason = std::string(reasons::kFailoverActivated);
       c.message = "served through " + spec.backup_zone + " since " + (s.since ? FormatRfc3339(*s.since) : "?") +
                   "; trigger " + s.trigger + ": " + s.evidence +
-                  (step.message.empty() || step.decision == Decision::kActivate ? "" : "; " + step.message);
+                  (step.message.empty() || step.decision == Decision::kActivate ? "" : "; " + step.message) +
+                  (readiness.rfind("backup not ready", 0) == 0 ? "; " + readiness : "");
     } else if (blocked) {
       c.status = std::string(kube::kConditionFalse);
       c.reason = std::string(reasons::kFailoverBlocked);
@@ -570,13 +593,18 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
     if (w.error().code == ErrorCode::kNotFound) return {};
     return {w.error(), std::nullopt};
   }
-  MaybeExit(4, switching);
-  if (step.decision == Decision::kFailback) {
+  if (step.decision == Decision::kFailback || resumed_failback) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      memory_[key].failback_recorded = step.state.since ? FormatRfc3339(*step.state.since) : "";
+    }
     ctx_.events.Record(ref, kube::kEventNormal, reasons::kFailbackCompleted,
-                       step.message + "; " +
+                       (resumed_failback ? std::string("failback resumed after a restart") : step.message) +
+                           "; hosts served through " + zone + " again since " + FormatRfc3339(now) + "; " +
                            (spec.mode == Mode::kOnFailure ? "the failover siblings and their records are removed"
                                                           : "the standby siblings stay ready"));
   }
+  MaybeExit(4, switching);
   if (*w) {
     spdlog::info("failover domain={} zone={} backup={} decision=status active={} ready={} state=\"{}\"", key, zone,
                  spec.backup_zone, step.state.active, ready, part.fields["failover"]["state"].get<std::string>());

@@ -26,6 +26,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -57,6 +58,10 @@ struct FailoverStores {
   const kube::Store& ingresses;
   const kube::Store* routes = nullptr;
   const kube::Store* gateways = nullptr;
+  // Waits until the caches above (and the Domains') have listed, at most `timeout`; false when they have not.
+  // Before that an empty cache would read as "no Ingress selected" and delete siblings and records that must stay.
+  // Null: always synced (tests).
+  std::function<bool(std::chrono::milliseconds timeout)> wait_synced = nullptr;
 };
 
 // The records the failover Domain `backup` must serve for the siblings that point at it, in spec.records form:
@@ -74,6 +79,10 @@ std::vector<std::string> BackupDomainsOfNamespace(const kube::Store& domains, co
 // sibling: the one it names).
 std::vector<std::string> PrimaryDomainsOfNamespace(const kube::Store& domains, const nlohmann::json& obj);
 
+// The keys of the Domains of `backup`'s namespace whose spec.failover.domain is its zone (its health moves their
+// readiness and whether they may switch).
+std::vector<std::string> PrimariesOfBackup(const kube::Store& domains, const nlohmann::json& backup);
+
 class FailoverController {
  public:
   FailoverController(domain::Context ctx, FailoverStores stores, FailoverControllerOptions options);
@@ -87,6 +96,7 @@ class FailoverController {
     std::string uid;
     State state;
     bool blocked = false;
+    std::string failback_recorded;  // status.failover.since of the last failback whose Event was recorded
   };
   struct Converged {
     std::vector<nlohmann::json> objects;  // status.failover.objects
