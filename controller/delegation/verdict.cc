@@ -78,6 +78,16 @@ class Collector {
     Add(reason, severity, message + note);
   }
 
+  // A serving-side finding that must be seen on `policy.confirmations` consecutive probes before it is reported at
+  // all; true when it now has been. Keeps the streak for the next evaluation.
+  bool Confirmed(std::string_view reason) {
+    const std::string key(reason);
+    auto it = previous_.streak.find(key);
+    const int streak = (it == previous_.streak.end() ? 0 : it->second) + 1;
+    next_.streak[key] = streak;
+    return streak >= policy_.confirmations;
+  }
+
   std::vector<Finding> TakeFindings() { return std::move(findings_); }
   History TakeHistory() { return std::move(next_); }
 
@@ -351,9 +361,15 @@ void CheckServers(const Observation& o, const ZoneSpec& spec, Collector& c) {
     }
     return std::string();
   };
-  const std::vector<std::string> drift = KnownSerials(spec) ? ServersBehind(o, spec, provider_of)
-                                                            : SerialGroupsDiffering(o, provider_of);
-  if (!drift.empty()) c.Add(reasons::kSerialDrift, Severity::kWarning, "SOA serials differ: " + Join(drift, "; "));
+  // With the providers' serials known, a server is judged against them; the records controller learns a serial that
+  // moved behind its back only at its next poll, so a server "behind" is reported once seen on `confirmations`
+  // consecutive probes (a zone re-signed or edited by hand between two polls is not drift).
+  const bool known = KnownSerials(spec);
+  const std::vector<std::string> drift = known ? ServersBehind(o, spec, provider_of)
+                                               : SerialGroupsDiffering(o, provider_of);
+  if (!drift.empty() && (!known || c.Confirmed(reasons::kSerialDrift))) {
+    c.Add(reasons::kSerialDrift, Severity::kWarning, "SOA serials differ: " + Join(drift, "; "));
+  }
 
   // Desired records.
   if (!spec.records.empty()) {

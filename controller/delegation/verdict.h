@@ -32,7 +32,8 @@ struct Finding {
 
 // Per-zone memory between probes, kept by the caller (controller: in memory per Domain; check: empty).
 struct History {
-  std::map<std::string, int> streak;  // parent-side reason -> consecutive probes on which it was confirmed
+  // parent-side reason (and SerialDrift against known provider serials) -> consecutive probes on which it was seen
+  std::map<std::string, int> streak;
 
   bool operator==(const History&) const = default;
 };

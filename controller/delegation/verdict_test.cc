@@ -217,6 +217,13 @@ INSTANTIATE_TEST_SUITE_P(
            s.providers = {{"pdns-a", 2026120605u, {}, {}}, {"bind", 12u, {}, {}}};
          },
          {"SerialDrift/Warning"}},
+        {"server_behind_is_reported_only_once_confirmed",
+         [](Observation& o, ZoneSpec& s) {
+           o.servers[0].serial = 2026120605;
+           o.servers[1].serial = 11;
+           s.providers = {{"pdns-a", 2026120605u, {}, {}}, {"bind", 12u, {}, {}}};
+         },
+         {}, 2},
         {"server_with_a_recent_serial_is_not_drift_yet",
          [](Observation& o, ZoneSpec& s) {
            o.servers[0].serial = 2026120605;
@@ -419,6 +426,24 @@ TEST(JudgeDependency, FollowsEveryFailedStateAtItsSeverity) {
     EXPECT_EQ(d.critical, rows[i].critical) << i;
     EXPECT_TRUE(d.detail.starts_with(rows[i].detail_prefix)) << i << " " << d.detail;
   }
+}
+
+TEST(SerialDriftAgainstProviders, ConfirmedOnTheSecondProbeAndForgottenWhenCaughtUp) {
+  Observation o = Healthy();
+  ZoneSpec s = Spec();
+  o.servers[0].serial = 2026120605;
+  o.servers[1].serial = 11;
+  s.providers = {{"pdns-a", 2026120605u, {}, {}}, {"bind", 12u, {}, {}}};
+  Verdict first = EvaluateDelegation(o, s, History{}, Policy{2});
+  EXPECT_FALSE(first.Has("SerialDrift"));
+  Verdict second = EvaluateDelegation(o, s, first.history, Policy{2});
+  ASSERT_TRUE(second.Has("SerialDrift"));
+  EXPECT_THAT(second.Find("SerialDrift")->message,
+              ::testing::HasSubstr("ns2.z.test. (127.53.1.2) serves serial 11, which no provider of the zone has"));
+  o.servers[1].serial = 12;  // caught up
+  Verdict third = EvaluateDelegation(o, s, second.history, Policy{2});
+  EXPECT_FALSE(third.Has("SerialDrift"));
+  EXPECT_EQ(third.history.streak.count("SerialDrift"), 0u);
 }
 
 }  // namespace
