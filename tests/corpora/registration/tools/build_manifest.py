@@ -78,6 +78,8 @@ LICENCES = {
     "openrdap/rdap": "MIT (OpenRDAP project)",
     "pogzyb/whodap": "MIT (LICENSE, pogzyb)",
     "pogzyb/asyncwhois": "MIT (pogzyb)",
+    "icann/icann-rdap": "MIT OR Apache-2.0 (ICANN; LICENSE-MIT, LICENSE-APACHE)",
+    "20c/rdap": "Apache-2.0 (pyproject.toml, 20C)",
 }
 
 
