@@ -50,6 +50,12 @@ kube::ReconcileResult ReadyController::Reconcile(const std::string& key) {
   const bool failover = status.contains("failover") && status["failover"].is_object() &&
                         status["failover"].value("active", false);
   ctx_.metrics.SetFailoverActive(ref, failover);
+  std::optional<bool> failover_ready;
+  if (status.contains("failover") && status["failover"].is_object() && status["failover"].contains("ready") &&
+      status["failover"]["ready"].is_boolean()) {
+    failover_ready = status["failover"]["ready"].get<bool>();
+  }
+  ctx_.metrics.SetFailoverReady(ref, failover_ready);
 
   kube::Condition ready = ReadyCondition(*domain);
   ctx_.metrics.SetCondition(ref, kube::kReady, ready.status);

@@ -49,6 +49,10 @@ DomainMetrics::DomainMetrics(Registry& registry)
       failover_active(registry.AddGauge("domainguard_failover_active",
                                         "1 while the Domain's Ingress hosts are served through its failover domain.",
                                         kDomainLabels)),
+      failover_ready(registry.AddGauge("domainguard_failover_ready",
+                                       "1 while the Domain's failover domain is ready to take over its hosts "
+                                       "(status.failover.ready); absent without spec.failover.",
+                                       kDomainLabels)),
       unmonitored_domain(registry.AddGauge("domainguard_unmonitored_domain",
                                            "1 for each registrable domain used by Ingress hosts that no Domain "
                                            "covers.",
@@ -97,6 +101,14 @@ void DomainMetrics::SetFailoverActive(const DomainRef& d, bool active) {
   failover_active.WithLabels(Values(d))->Set(active ? 1 : 0);
 }
 
+void DomainMetrics::SetFailoverReady(const DomainRef& d, std::optional<bool> ready) {
+  if (!ready) {
+    failover_ready.Remove(Values(d));
+    return;
+  }
+  failover_ready.WithLabels(Values(d))->Set(*ready ? 1 : 0);
+}
+
 void DomainMetrics::CountProviderRequest(std::string_view namespace_, std::string_view provider,
                                          std::string_view method, std::string_view code) {
   provider_requests
@@ -125,7 +137,7 @@ int DomainMetrics::ForgetDomain(std::string_view namespace_, std::string_view na
   LabelMatch match = {{"namespace", std::string(namespace_)}, {"domain", std::string(name)}};
   // Only the Domain families: unmonitored_domain's "domain" label is a registrable domain name, not a Domain.
   int removed = 0;
-  for (FamilyBase* f : std::initializer_list<FamilyBase*>{&expiry_timestamp, &finding, &condition, &failover_active,
+  for (FamilyBase* f : std::initializer_list<FamilyBase*>{&expiry_timestamp, &finding, &condition, &failover_active, &failover_ready,
                                                               &check_last_success}) {
     removed += f->RemoveMatching(match);
   }

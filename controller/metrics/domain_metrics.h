@@ -45,6 +45,7 @@ class DomainMetrics {
   CounterFamily& provider_requests;     // domainguard_provider_requests_total{namespace,provider,method,code}
   GaugeFamily& provider_pending_changes;  // domainguard_provider_pending_changes{namespace,provider}
   GaugeFamily& failover_active;           // domainguard_failover_active{namespace,domain,zone}
+  GaugeFamily& failover_ready;            // domainguard_failover_ready{namespace,domain,zone}
   GaugeFamily& unmonitored_domain;        // domainguard_unmonitored_domain{namespace,domain}
   CounterFamily& dns_queries;             // domainguard_dns_queries_total{purpose,rcode}
   CounterFamily& alert_deliveries;        // domainguard_alert_deliveries_total{namespace,channel,result}
@@ -58,6 +59,9 @@ class DomainMetrics {
   // Replaces the Domain's findings with `findings` (each at 1).
   void SetFindings(const DomainRef& d, const std::vector<FindingSample>& findings);
   void SetFailoverActive(const DomainRef& d, bool active);
+  // 1 while the Domain's failover domain could take over (status.failover.ready); nullopt (no failover
+  // configured) removes the series.
+  void SetFailoverReady(const DomainRef& d, std::optional<bool> ready);
   // Counts one call to a provider: `method` is the operation (read_zone, serial, create_zone, apply, probe),
   // `code` "ok" or the error code's name (Unavailable, InvalidArgument, ...).
   void CountProviderRequest(std::string_view namespace_, std::string_view provider, std::string_view method,

@@ -67,6 +67,19 @@ TEST(DomainMetrics, ForgetDomainRemovesOnlyThatDomain) {
   EXPECT_THAT(text, HasSubstr("domainguard_unmonitored_domain{namespace=\"web\",domain=\"example-com\"} 1"));
 }
 
+TEST(DomainMetrics, FailoverReadyOnlyWithFailover) {
+  Registry r;
+  DomainMetrics m(r);
+  m.SetFailoverReady(kWeb, true);
+  EXPECT_THAT(r.Expose(), HasSubstr("domainguard_failover_ready{namespace=\"web\",domain=\"example-com\",zone=\"example.com\"} 1"));
+  m.SetFailoverReady(kWeb, false);
+  EXPECT_THAT(r.Expose(), HasSubstr("zone=\"example.com\"} 0"));
+  m.SetFailoverReady(kWeb, std::nullopt);
+  EXPECT_THAT(r.Expose(), Not(HasSubstr("domainguard_failover_ready{")));
+  m.SetFailoverReady(kWeb, true);
+  EXPECT_EQ(m.ForgetDomain("web", "example-com"), 1);
+}
+
 TEST(DomainMetrics, ProviderSeries) {
   Registry r;
   DomainMetrics m(r);
