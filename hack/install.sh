@@ -83,12 +83,36 @@ go_build() {
   done
 }
 
+# The Gateway API CRDs (standard channel) the bed installs for the HTTPRoute failover tests: the YAML ships inside
+# the Go module sigs.k8s.io/gateway-api (version in hack/tools/gateway-api/go.mod), fetched from the module proxy
+# and kept in $DG_CACHE/gateway-api-<version>/.
+install_gateway_api_crds() {
+  local version dir out
+  version=$(awk '$1 == "require" && $2 == "sigs.k8s.io/gateway-api" { print $3 }' "$DG_ROOT/hack/tools/gateway-api/go.mod")
+  out="$DG_CACHE/gateway-api-$version"
+  if ls "$out"/gateway.networking.k8s.io_httproutes.yaml >/dev/null 2>&1; then
+    info "Gateway API CRDs: cached in $out"
+    return
+  fi
+  need go
+  dir=$(cd "$DG_ROOT/hack/tools/gateway-api" && go mod download -json "sigs.k8s.io/gateway-api@$version" | jq -r .Dir) ||
+    die "go mod download of sigs.k8s.io/gateway-api@$version failed"
+  mkdir -p "$out.tmp"
+  cp "$dir"/config/crd/standard/gateway.networking.k8s.io_*.yaml "$out.tmp/"
+  rm -f "$out.tmp"/*vap*  # a ValidatingAdmissionPolicy, not a CRD
+  chmod u+w "$out.tmp"/*.yaml
+  rm -rf "$out"
+  mv "$out.tmp" "$out"
+  info "Gateway API CRDs $version in $out"
+}
+
 install_tools() {
   go_build "$DG_ROOT/hack/tools/kube" "$(kube_bin_dir)" \
     kube-apiserver=k8s.io/kubernetes/cmd/kube-apiserver kubectl=k8s.io/kubernetes/cmd/kubectl
   go_build "$DG_ROOT/hack/tools/etcd" "$(etcd_bin_dir)" \
     etcd=go.etcd.io/etcd/server/v3 etcdctl=go.etcd.io/etcd/etcdctl/v3
   go_build "$DG_ROOT/hack/tools/helm" "$(helm_bin_dir)" helm=helm.sh/helm/v3/cmd/helm
+  install_gateway_api_crds
   # The bed's node (hack/node.sh), same Kubernetes release as kube-apiserver; its own module, so that adding
   # them did not move kube-apiserver's dependency set.
   go_build "$DG_ROOT/hack/tools/node" "$DG_CACHE/node-$DG_KUBE_VERSION" \

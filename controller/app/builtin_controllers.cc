@@ -1,5 +1,6 @@
 #include "controller/app/builtin_controllers.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 
@@ -13,6 +14,7 @@
 #include "controller/domain/domain_object.h"
 #include "controller/domain/inputs.h"
 #include "controller/domain/ready_controller.h"
+#include "controller/failover/failover_controller.h"
 #include "controller/http/transport.h"
 #include "controller/kube/conditions.h"
 #include "controller/kube/event_recorder.h"
@@ -52,6 +54,8 @@ class Runtime final : public ControllerRuntime {
   std::unique_ptr<registration::RegistrationController> registration;
   std::unique_ptr<domain::ReadyController> ready;
   std::unique_ptr<providers::DnsProviderController> dnsproviders;
+  std::unique_ptr<failover::FailoverStores> failover_stores;
+  std::unique_ptr<failover::FailoverController> failover;
   std::unique_ptr<notify::MailSender> mail;
   std::unique_ptr<notify::Deliverer> deliverer;
   std::unique_ptr<notify::ChannelController> channels;
@@ -177,6 +181,48 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   kube::Store& configmaps = manager.informers().For(configmaps_type).store();
   domain::Context ctx{client, domains, *rt->events, manager.domain_metrics(), clock, &configmaps};
 
+  // Failover reads Ingresses (and HTTPRoutes/Gateways when the Gateway API CRDs are installed: a list answering
+  // 404 means they are not, and no informer is started that could never sync). The backup hosts' records join
+  // the failover Domain's desired zone through ctx.extra_records, for the records and delegation controllers.
+  const ResourceType ingresses_type = ResourceType::From(kube::kIngresses);
+  const ResourceType routes_type = ResourceType::From(failover::kHttpRoutes);
+  const ResourceType gateways_type = ResourceType::From(failover::kGateways);
+  kube::Store& ingresses = manager.informers().For(ingresses_type).store();
+  rt->failover_stores = std::make_unique<failover::FailoverStores>(failover::FailoverStores{ingresses});
+  kube::ListOptions probe_list;
+  probe_list.limit = 1;
+  Result<kube::ListPage> routes_probe = client.List(failover::kHttpRoutes, options.namespace_, probe_list);
+  const bool gateway_api = routes_probe.ok();
+  if (gateway_api) {
+    rt->failover_stores->routes = &manager.informers().For(routes_type).store();
+    rt->failover_stores->gateways = &manager.informers().For(gateways_type).store();
+  }
+  {
+    std::vector<kube::Informer*> listed = {&manager.informers().For(ingresses_type),
+                                           &manager.informers().For(domains_type)};
+    if (gateway_api) {
+      listed.push_back(&manager.informers().For(routes_type));
+      listed.push_back(&manager.informers().For(gateways_type));
+    }
+    rt->failover_stores->wait_synced = [listed](std::chrono::milliseconds timeout) {
+      for (kube::Informer* i : listed) {
+        if (!i->WaitForSync(timeout)) return false;
+      }
+      return true;
+    };
+  }
+  spdlog::info("manager decision=failover-resources gateway_api={}{}", gateway_api,
+               gateway_api ? "" : " (HTTPRoutes not listable: " + routes_probe.error().ToString() + ")");
+  ctx.extra_records = [&domains, stores = rt->failover_stores.get()](const json& d) {
+    // Right after a start the caches may not have listed: waiting here keeps a records pass from deleting the
+    // backup records it would read as no longer wanted.
+    if (!stores->wait_synced(std::chrono::seconds(60))) {
+      spdlog::warn("failover domain={} decision=extra-records-unsynced why=\"Ingress cache not listed after 60s\"",
+                   kube::ObjectKey(d));
+    }
+    return failover::ExtraRecords(d, domains, *stores);
+  };
+
   // The records and delegation controllers share what the records pass knows of each zone at its providers, and
   // the serving check asks for an immediate records pass through it (records/zone_ledger.h).
   // A serial a provider had until lately still counts as current at a name server for a while (a secondary
@@ -205,6 +251,15 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   rs.watches.push_back({providers_type, ProviderToDomains(domains), ProviderSpecOrReadyChanged});
   rs.watches.push_back({domains_type, SameZone(domains), GenerationChanged});  // zone is immutable: adds/deletes
   rs.watches.push_back({configmaps_type, ConfigMapToDomains(domains)});
+  // A sibling or its original's load balancer changed: the failover Domains' zones may have.
+  auto backups_of_namespace = [&domains](const json& obj) {
+    return failover::BackupDomainsOfNamespace(domains, kube::Namespace(obj));
+  };
+  rs.watches.push_back({ingresses_type, backups_of_namespace});
+  if (gateway_api) {
+    rs.watches.push_back({routes_type, backups_of_namespace});
+    rs.watches.push_back({gateways_type, backups_of_namespace});
+  }
   Controller& records_controller = manager.AddController(std::move(rs));
   rt->ledger->SetRepairHandler([records = rt->records.get(), &records_controller](const std::string& key,
                                                                                   const std::string& why) {
@@ -242,6 +297,20 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   // apiserver a few dozen DNSProvider status writes, not a thousand.
   ps.watches.push_back({domains_type, DomainToProviders, GenerationChanged, std::chrono::seconds(2)});
   manager.AddController(std::move(ps));
+
+  failover::FailoverControllerOptions fo;
+  if (const char* step = std::getenv("DG_FAILOVER_EXIT_AFTER_STEP")) fo.exit_after_step = std::atoi(step);
+  rt->failover = std::make_unique<failover::FailoverController>(ctx, *rt->failover_stores, fo);
+  ControllerSpec fs;
+  fs.name = "domain-failover";
+  fs.resource = domains_type;
+  fs.reconcile = ReconcileOf(rt->failover.get());
+  // The primary's own changes wake it; so do its backup's (health, readiness) and the selected objects.
+  fs.watches.push_back({domains_type, [&domains](const json& d) { return failover::PrimariesOfBackup(domains, d); }});
+  auto primaries_of = [&domains](const json& obj) { return failover::PrimaryDomainsOfNamespace(domains, obj); };
+  fs.watches.push_back({ingresses_type, primaries_of});
+  if (gateway_api) fs.watches.push_back({routes_type, primaries_of});
+  manager.AddController(std::move(fs));
 
   // Alerting: AlertChannels deliver the findings of the Domains routed to them; Domains get AlertChannelFailing /
   // NoAlertChannel from the channels' state.

@@ -232,8 +232,9 @@ FailoverController::Converged FailoverController::ConvergeSiblings(const json& d
   const std::string ns = kube::Namespace(d);
   const std::string key = kube::ObjectKey(d);
   // Desired siblings by (kind, name).
+  // Computed in every mode: OnFailure readiness says what a switch would create.
   std::map<std::pair<std::string, std::string>, std::pair<const kube::Resource*, Sibling>> desired;
-  if (want) {
+  {
     auto add = [&](const kube::Resource& r, const std::optional<LabelSelector>& sel, const kube::Store* store,
                    auto render) {
       if (!sel || !store) return;
@@ -260,7 +261,7 @@ FailoverController::Converged FailoverController::ConvergeSiblings(const json& d
     if (owner != kube::Name(d) || uid != kube::Uid(d)) continue;
     const auto id = std::make_pair(std::string(s.resource->kind), kube::Name(s.object));
     existing.insert(id);
-    if (desired.count(id)) continue;
+    if (want && desired.count(id)) continue;
     Status st = ctx_.client.Delete(*s.resource, ns, kube::Name(s.object), kube::Uid(s.object));
     if (!st.ok() && st.error().code != ErrorCode::kNotFound) {
       out.error = st.error().Wrap("deleting " + id.first + " " + id.second);
@@ -272,6 +273,8 @@ FailoverController::Converged FailoverController::ConvergeSiblings(const json& d
   for (auto& [id, entry] : desired) {
     const kube::Resource& r = *entry.first;
     Sibling& s = entry.second;
+    out.selected.push_back({id.first, id.second, AnnotationOf(s.object, kSourceAnnotation)});
+    if (!want) continue;
     const kube::Store* store = &r == &kube::kIngresses ? &stores_.ingresses : stores_.routes;
     std::optional<json> have = store->Get(kube::ObjectKey(ns, id.second));
     if (have && !IsSibling(*have)) {
@@ -518,54 +521,49 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
     }
   }
   not_ready.insert(not_ready.end(), converged.problems.begin(), converged.problems.end());
-  std::vector<std::string> selected_without_lb;
-  if (want) {
-    for (const json& o : converged.objects) {
-      if (o["kind"] != "Ingress") continue;
-      std::optional<json> sib = stores_.ingresses.Get(kube::ObjectKey(ns, o["name"].get<std::string>()));
-      const std::string source = sib ? AnnotationOf(*sib, kSourceAnnotation) : "";
-      std::optional<json> original = stores_.ingresses.Get(kube::ObjectKey(ns, source));
-      LoadBalancer lb = original ? IngressLoadBalancer(*original) : LoadBalancer{};
-      if (lb.ips.empty() && lb.hostnames.empty()) {
-        not_ready.push_back("Ingress " + source + " has no status.loadBalancer address: no records for its hosts");
-      }
-      // TLS Secrets of the sibling (cert-manager issues them from the carried annotations).
-      if (sib && sib->contains("spec") && (*sib)["spec"].contains("tls") && (*sib)["spec"]["tls"].is_array()) {
-        for (const json& t : (*sib)["spec"]["tls"]) {
-          if (!t.is_object() || !t.contains("secretName") || !t["secretName"].is_string()) continue;
-          const std::string secret = t["secretName"].get<std::string>();
-          Result<json> got = ctx_.client.Get(kube::kSecrets, ns, secret);
-          if (!got.ok() && got.error().code == ErrorCode::kNotFound) {
-            not_ready.push_back("TLS Secret " + secret + " of Ingress " + o["name"].get<std::string>() +
-                                " does not exist yet");
-          }
+  if (converged.selected.empty()) {
+    not_ready.push_back("no Ingress or HTTPRoute of this namespace matches spec.failover's selectors with a host in " +
+                        zone);
+  }
+  for (const Converged::Selected& sel : converged.selected) {
+    const bool ingress = sel.kind == "Ingress";
+    const kube::Store* store = ingress ? &stores_.ingresses : stores_.routes;
+    if (!store) continue;
+    std::optional<json> original = store->Get(kube::ObjectKey(ns, sel.source));
+    LoadBalancer lb;
+    if (original) lb = ingress ? IngressLoadBalancer(*original) : RouteLoadBalancer(*original, stores_.gateways);
+    if (lb.ips.empty() && lb.hostnames.empty()) {
+      not_ready.push_back(sel.kind + " " + sel.source + (ingress ? " has no status.loadBalancer address"
+                                                                 : " has no parent Gateway with an address") +
+                          ": no records for its hosts");
+    }
+    if (!want) continue;  // OnFailure, inactive: the sibling does not exist yet
+    std::optional<json> sib = store->Get(kube::ObjectKey(ns, sel.sibling));
+    if (!sib) continue;
+    const json spec_json = sib->value("spec", json::object());
+    // TLS Secrets of an Ingress sibling (cert-manager issues them from the carried annotations).
+    if (ingress && spec_json.is_object() && spec_json.contains("tls") && spec_json["tls"].is_array()) {
+      for (const json& t : spec_json["tls"]) {
+        if (!t.is_object() || !t.contains("secretName") || !t["secretName"].is_string()) continue;
+        const std::string secret = t["secretName"].get<std::string>();
+        Result<json> got = ctx_.client.Get(kube::kSecrets, ns, secret);
+        if (!got.ok() && got.error().code == ErrorCode::kNotFound) {
+          not_ready.push_back("TLS Secret " + secret + " of Ingress " + sel.sibling + " does not exist yet");
         }
       }
     }
-    for (const json& o : converged.objects) {
-      if (o["kind"] != "HTTPRoute" || !stores_.routes) continue;
-      std::optional<json> original = stores_.routes->Get(
-          kube::ObjectKey(ns, AnnotationOf(stores_.routes->Get(kube::ObjectKey(ns, o["name"].get<std::string>()))
-                                               .value_or(json::object()),
-                                           kSourceAnnotation)));
-      std::optional<json> sib = stores_.routes->Get(kube::ObjectKey(ns, o["name"].get<std::string>()));
-      // The route's own verdict: Accepted=False at any parent is reported, not hidden.
-      if (sib && sib->contains("status") && (*sib)["status"].contains("parents") &&
-          (*sib)["status"]["parents"].is_array()) {
-        for (const json& p : (*sib)["status"]["parents"]) {
-          std::optional<kube::Condition> acc = kube::FindCondition(p, "Accepted");
-          if (acc && acc->status == kube::kConditionFalse) {
-            not_ready.push_back("HTTPRoute " + o["name"].get<std::string>() + " not accepted by " +
-                                p.value("parentRef", json::object()).value("name", "?") + ": " + acc->reason +
-                                (acc->message.empty() ? "" : " (" + acc->message + ")"));
-          }
+    // An HTTPRoute's own verdict: Accepted=False at a parent Gateway is reported, not hidden.
+    const json route_status = sib->value("status", json::object());
+    if (!ingress && route_status.is_object() && route_status.contains("parents") &&
+        route_status["parents"].is_array()) {
+      for (const json& p : route_status["parents"]) {
+        std::optional<kube::Condition> acc = kube::FindCondition(p, "Accepted");
+        if (acc && acc->status == kube::kConditionFalse) {
+          const json parent = p.is_object() ? p.value("parentRef", json::object()) : json::object();
+          not_ready.push_back("HTTPRoute " + sel.sibling + " not accepted by " +
+                              (parent.is_object() ? parent.value("name", "?") : "?") + ": " + acc->reason +
+                              (acc->message.empty() ? "" : " (" + acc->message + ")"));
         }
-      }
-      if (!original || RouteLoadBalancer(*original, stores_.gateways).ips.size() +
-                               RouteLoadBalancer(*original, stores_.gateways).hostnames.size() ==
-                           0) {
-        not_ready.push_back("HTTPRoute " + o["name"].get<std::string>() +
-                            ": no parent Gateway address: no records for its hosts");
       }
     }
   }

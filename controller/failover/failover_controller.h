@@ -99,6 +99,10 @@ class FailoverController {
     std::string failback_recorded;  // status.failover.since of the last failback whose Event was recorded
   };
   struct Converged {
+    struct Selected {
+      std::string kind, sibling, source;
+    };
+    std::vector<Selected> selected;       // what is (or at a switch would be) a sibling, with its original
     std::vector<nlohmann::json> objects;  // status.failover.objects
     std::vector<std::string> problems;    // for readiness (e.g. a name taken by a user's object)
     Status error;                         // an apiserver error: retry
