@@ -536,6 +536,7 @@ cmd_down() {
   [ -d "$B" ] || { addrs_del; step "test bed is down ($B does not exist)"; return; }
   rm -f "$B/up.done"
   local p pid
+  DG_BED_DIR="$B" "$BED_TEMPLATES/alerting.sh" down || true
   for p in registry kube-apiserver etcd pdns-a pdns-b bind-c bind-tld-a bind-tld-b bind-root; do
     stop_part "$p"
   done
@@ -613,7 +614,10 @@ cmd_up() {
     info "kube-apiserver (takes a while)"
     start_part kube-apiserver
   fi
+  info "alerting: Prometheus, Alertmanager, its webhook receiver, SMTP (hack/bed/alerting.sh)"
+  DG_BED_DIR="$B" "$BED_TEMPLATES/alerting.sh" up 3>&- 9>&-
   write_env
+  DG_BED_DIR="$B" "$BED_TEMPLATES/alerting.sh" env >>"$B/env"
   echo "$WITH_KUBE" >"$B/up.done"
   step "test bed up in $((SECONDS - t0))s"
   print_where
@@ -640,6 +644,8 @@ cmd_status() {
     printf '%-15s %-40s %s\n' "$p" "$state" "$(part_where "$p")"
   done
   [ -f "$B/up.done" ] || { echo "(no completed 'up' in $B)"; ok=1; }
+  # The alerting parts are reported but do not make the bed "down": tests that need them start them (idempotent).
+  DG_BED_DIR="$B" "$BED_TEMPLATES/alerting.sh" status || true
   return $ok
 }
 

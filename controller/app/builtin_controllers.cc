@@ -318,8 +318,11 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   kube::Store& channels = manager.informers().For(channels_type).store();
   rt->mail = notify::NewCurlMailSender();
   rt->deliverer = std::make_unique<notify::Deliverer>(*rt->transport, *rt->mail);
-  rt->channels = std::make_unique<notify::ChannelController>(ctx, channels, *rt->deliverer);
-  rt->alerting = std::make_unique<notify::DomainAlertingController>(ctx, channels);
+  notify::ChannelControllerOptions co;
+  co.domains_synced = [&inf = manager.informers().For(domains_type)] { return inf.HasSynced(); };
+  rt->channels = std::make_unique<notify::ChannelController>(ctx, channels, *rt->deliverer, co);
+  rt->alerting = std::make_unique<notify::DomainAlertingController>(
+      ctx, channels, [&inf = manager.informers().For(channels_type)] { return inf.HasSynced(); });
   ControllerSpec cs;
   cs.name = "alertchannel";
   cs.resource = channels_type;

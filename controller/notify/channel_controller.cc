@@ -47,7 +47,9 @@ std::vector<ObservedFinding> Observe(const std::vector<json>& domains, const jso
         continue;
       }
       if (!spec.Wants(reason, severity)) continue;
-      out.push_back({kube::Name(d), domain::CanonicalZone(d), reason, severity, message, f.value("since", "")});
+      std::string zone = domain::CanonicalZone(d);
+      if (!zone.empty() && zone.back() == '.') zone.pop_back();  // people write example.com, not example.com.
+      out.push_back({kube::Name(d), zone, reason, severity, message, f.value("since", "")});
     }
   }
   return out;
@@ -87,6 +89,9 @@ kube::ReconcileResult ChannelController::Reconcile(const std::string& key) {
     std::lock_guard<std::mutex> lock(mu_);
     state_.erase(key);
     return {};
+  }
+  if (options_.domains_synced && !options_.domains_synced()) {
+    return {OkStatus(), std::chrono::nanoseconds(std::chrono::seconds(1))};
   }
   const ChannelRef ref{kube::Namespace(*obj), kube::Name(*obj)};
   const int64_t generation = kube::Generation(*obj);

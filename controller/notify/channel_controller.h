@@ -4,7 +4,7 @@
 //   1. parse spec, read its Secrets          -> unusable: Ready False InvalidSpec (message names the field)
 //   2. routed Domains' findings (selection)  -> PlanNotices against status.tracked -> append to status.outbox
 //   3. deliver the outbox in order, as the rate limit allows (messagesPerMinute, in memory per channel); stop at
-//      the first failure (backoff 5 s, 10 s, 20 s ... 5 min before the next attempt, in memory per channel)
+//      the first failure (backoff 5 s, 10 s, 20 s ... 1 min before the next attempt, in memory per channel)
 //   4. a test notice when the spec's generation has not been proven yet, and every spec.heartbeat
 //   5. Alertmanager: re-send the firing alerts every hour (Alertmanager resolves alerts that are not refreshed)
 //   6. write status once, only if it changed: Ready (Delivering / DeliveryFailed / InvalidSpec / NoDeliveryYet),
@@ -17,6 +17,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -32,8 +33,11 @@ inline constexpr kube::Resource kAlertChannels{"domainguard.io", "v1alpha1", "al
 
 struct ChannelControllerOptions {
   std::chrono::milliseconds first_backoff{std::chrono::seconds(5)};
-  std::chrono::milliseconds max_backoff{std::chrono::minutes(5)};
+  std::chrono::milliseconds max_backoff{std::chrono::minutes(1)};  // alerts must resume soon after a receiver returns
   size_t outbox_cap = 200;  // notices kept while a receiver is down; the oldest are dropped beyond
+  // Whether the Domain cache has listed every Domain; until then nothing is planned (an empty cache would read as
+  // "every finding resolved"). Null: always synced (tests).
+  std::function<bool()> domains_synced;
 };
 
 class ChannelController {

@@ -6,7 +6,9 @@
 // Thread-safety: Reconcile runs on several worker threads for different keys.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <utility>
 
 #include "controller/domain/context.h"
 #include "controller/kube/store.h"
@@ -17,13 +19,17 @@ namespace domainguard::notify {
 class DomainAlertingController {
  public:
   // REQUIRES: `channels` (the AlertChannel cache, with the namespace index) outlives the controller.
-  DomainAlertingController(domain::Context ctx, kube::Store& channels) : ctx_(ctx), channels_(channels) {}
+  // `channels_synced` says whether that cache has listed every channel (until then nothing is written: an empty
+  // cache would read as NoAlertChannel everywhere); null: always.
+  DomainAlertingController(domain::Context ctx, kube::Store& channels, std::function<bool()> channels_synced = nullptr)
+      : ctx_(ctx), channels_(channels), channels_synced_(std::move(channels_synced)) {}
 
   kube::ReconcileResult Reconcile(const std::string& key);
 
  private:
   domain::Context ctx_;
   kube::Store& channels_;
+  const std::function<bool()> channels_synced_;
 };
 
 // Whether an AlertChannel update matters to its Domains: spec changed, or whether it is failing changed.

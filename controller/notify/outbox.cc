@@ -95,6 +95,7 @@ NoticePlan PlanNotices(const std::vector<TrackedFinding>& tracked, const std::ve
       continue;
     }
     const ObservedFinding& f = *a->second;
+    const std::string b_prev_severity = take_after ? std::string() : b->second->severity;
     if (take_after) {
       plan.notices.push_back(MakeNotice("firing", f.domain, f.zone, f.reason, f.severity, f.message, f.since, now));
     } else {
@@ -106,7 +107,11 @@ NoticePlan PlanNotices(const std::vector<TrackedFinding>& tracked, const std::ve
       }
       ++b;
     }
-    plan.tracked.push_back({f.domain, f.zone, f.reason, f.severity, f.since});
+    // A finding that steps down keeps its highest severity while it lasts: a flap back up (a restarted prober
+    // confirming again) is the same incident, not a new escalation.
+    std::string severity = f.severity;
+    if (!take_after && SeverityRank(b_prev_severity) > SeverityRank(severity)) severity = b_prev_severity;
+    plan.tracked.push_back({f.domain, f.zone, f.reason, severity, f.since});
     ++a;
   }
   return plan;

@@ -5,7 +5,8 @@
 //   tracked   now        severity                  -> notice      tracked after
 //   -         finding    -                         -> firing      added
 //   finding   finding    rank rose (Warning->Crit) -> firing (escalated, previousSeverity set)   updated
-//   finding   finding    same or lower             -> nothing     updated (severity, message)
+//   finding   finding    same or lower             -> nothing     kept at its highest severity (a flap
+//                                                                   Critical -> Warning -> Critical is one incident)
 //   finding   -          -                         -> resolved    removed
 //
 // Notices wait in an outbox, also kept in status, until delivered in order: a receiver that is down gets every

@@ -51,6 +51,8 @@ INSTANTIATE_TEST_SUITE_P(
          {"firing shop ExpiringSoon Critical from Warning"}, 1},
         {"deescalation_is_quiet", {T("shop", "ExpiringSoon", "Critical")}, {F("shop", "ExpiringSoon", "Warning")},
          {}, 1},
+        {"flap_down_then_up_is_one_incident", {T("shop", "GlueMissing", "Critical")},
+         {F("shop", "GlueMissing", "Warning")}, {}, 1},
         {"gone_finding_resolves", {T("shop", "GlueMissing", "Critical")}, {}, {"resolved shop GlueMissing Critical"},
          0},
         {"mixed_in_key_order",
@@ -67,6 +69,14 @@ TEST(OutboxTest, IdsAreStableAcrossPlans) {
   ASSERT_EQ(a.notices.size(), 1u);
   EXPECT_EQ(a.notices[0].id, b.notices[0].id);
   EXPECT_EQ(a.notices[0].id, "shop/GlueMissing/firing/Critical/2026-12-06T03:00:00Z");
+}
+
+TEST(OutboxTest, FlapKeepsTheHighestSeverity) {
+  NoticePlan down = PlanNotices({T("shop", "GlueMissing", "Critical")}, {F("shop", "GlueMissing", "Warning")}, kNow);
+  ASSERT_EQ(down.tracked.size(), 1u);
+  EXPECT_EQ(down.tracked[0].severity, "Critical");
+  NoticePlan up = PlanNotices(down.tracked, {F("shop", "GlueMissing", "Critical")}, kNow);
+  EXPECT_TRUE(up.notices.empty());
 }
 
 TEST(OutboxTest, CapDropsTheOldest) {
