@@ -82,13 +82,15 @@ Plan ComputePlan(const zone::DesiredZone& desired, const ObservedZone& observed,
         } else {
           plan.conflicts.push_back({std::string(reasons::kForeignRecordKept),
                                     zone::KeyOf(have.rrset) + " is not domainguard's (ownership Records): kept " +
-                                        Values(have.rrset) + ", wanted " + Values(want)});
+                                        Values(have.rrset) + ", wanted " + Values(want),
+                                    zone::KeyOf(want)});
           keep(have);
         }
         break;
       case Claim::kOtherDomain:
         plan.conflicts.push_back({std::string(reasons::kZoneConflict),
-                                  zone::KeyOf(have.rrset) + " belongs to Domain " + have.owner + ": kept"});
+                                  zone::KeyOf(have.rrset) + " belongs to Domain " + have.owner + ": kept",
+                                  zone::KeyOf(want)});
         keep(have);
         break;
     }
@@ -126,7 +128,8 @@ Plan ComputePlan(const zone::DesiredZone& desired, const ObservedZone& observed,
       }
       plan.conflicts.push_back({std::string(reasons::kForeignRecordKept),
                                 "cannot create " + zone::KeyOf(c) + ": " + c.name +
-                                    " keeps records domainguard may not remove (" + others + ")"});
+                                    " keeps records domainguard may not remove (" + others + ")",
+                                zone::KeyOf(c)});
       continue;
     }
     plan.changes.creates.push_back(std::move(c));

@@ -48,6 +48,7 @@ struct PlanPolicy {
 struct Conflict {
   std::string reason;   // reasons::kForeignRecordKept or reasons::kZoneConflict
   std::string message;  // "www.example.com. A is not domainguard's (ownership Records): kept 192.0.2.9"
+  std::string key = "";  // the desired rrset that could not be written ("www.example.com. A")
 };
 
 struct Plan {

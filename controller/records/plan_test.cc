@@ -148,6 +148,7 @@ TEST(Plan, AdoptionListsTheKeysAndConflictsNameBothValues) {
   ASSERT_EQ(p.conflicts.size(), 1u);
   EXPECT_EQ(p.conflicts[0].reason, reasons::kForeignRecordKept);
   EXPECT_THAT(p.conflicts[0].message, ::testing::HasSubstr("kept 192.0.2.9, wanted 192.0.2.5"));
+  EXPECT_EQ(p.conflicts[0].key, "mail.example.com. A");  // never written there: not "lost" for the serving check
 }
 
 TEST(Plan, AdoptedStaysListedUntilMarked) {

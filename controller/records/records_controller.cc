@@ -315,29 +315,36 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
   // An unreachable provider's pending changes: the plan against the zone it last served (the outage may have
   // started before any edit; it still owes every edit made since). The rrsets it owes are kept for the serving
   // check: a record never written there is pending, not lost (RecordsNotServed).
+  // The same for every provider not in sync (a held change, a foreign rrset in the way): a desired rrset never
+  // written there was not lost there either.
   std::map<std::string, std::vector<std::string>> pending_keys;  // provider -> rrsets not written there yet
-  auto owed = [&](const std::string& provider) -> std::optional<Changes> {
+  auto owed = [&](const std::string& provider) -> std::optional<Plan> {
     std::lock_guard<std::mutex> lock(mu_);
     const std::map<std::string, ObservedZone>& seen = states_[key].last_observed;
     auto last = seen.find(provider);
     if (last == seen.end()) return std::nullopt;
-    return ComputePlan(*desired, last->second, policy.plan).changes;
+    return ComputePlan(*desired, last->second, policy.plan);
   };
-  auto keys_of = [&](const std::optional<Changes>& c) {
+  auto keys_of = [&](const std::optional<Plan>& p) {
     std::vector<std::string> out;
-    if (!c) {  // never read there: everything desired is still owed
+    if (!p) {  // never read there: everything desired is still owed
       for (const zone::RRset& r : desired->rrsets) out.push_back(zone::KeyOf(r));
       return out;
     }
-    for (const zone::RRset& r : c->creates) out.push_back(zone::KeyOf(r));
-    for (const Update& u : c->updates) out.push_back(zone::KeyOf(u.after));
+    for (const zone::RRset& r : p->changes.creates) out.push_back(zone::KeyOf(r));
+    for (const Update& u : p->changes.updates) out.push_back(zone::KeyOf(u.after));
+    for (const Conflict& c : p->conflicts) {
+      if (!c.key.empty()) out.push_back(c.key);
+    }
     return out;
   };
   for (ProviderOutcome& o : synced) {
-    if (o.status.synced || o.status.reason != reasons::kProviderUnavailable || !desired.ok()) continue;
-    std::optional<Changes> c = owed(o.status.name);
-    pending_keys[o.status.name] = keys_of(c);
-    if (c) o.status.pending_changes = c->size();
+    if (o.status.synced || !desired.ok()) continue;
+    // Read this pass (a held change, a conflict): what it holds now; unreadable: what it held when last read.
+    std::optional<Plan> p =
+        o.observed ? std::optional<Plan>(ComputePlan(*desired, *o.observed, policy.plan)) : owed(o.status.name);
+    pending_keys[o.status.name] = keys_of(p);
+    if (p && o.status.reason == reasons::kProviderUnavailable) o.status.pending_changes = p->changes.size();
   }
   if (desired.ok()) {
     for (const ProviderOutcome& o : unbuilt) pending_keys[o.status.name] = keys_of(owed(o.status.name));

@@ -29,7 +29,9 @@ struct ProviderZoneFacts {
   std::string provider;                   // the DNSProvider's name
   std::optional<uint32_t> serial;         // the zone's serial there as last read; nullopt: never read
   std::vector<uint32_t> recent_serials;   // other serials it had within the ledger's recent window, oldest first
-  std::vector<std::string> pending;       // desired rrsets ("www.example.com. A") not written there yet, sorted
+  // Desired rrsets ("www.example.com. A") not written there yet, sorted: the provider is unavailable (its
+  // pendingChanges), the change is held (ChangeBlocked) or a foreign rrset is in the way (ForeignRecordKept).
+  std::vector<std::string> pending;
 
   bool operator==(const ProviderZoneFacts&) const = default;
 };
