@@ -411,6 +411,11 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   const kube::ObjectRef ref = domain::DomainRef(*domain);
   for (const DelegationEvent& e : events) ctx_.events.Record(ref, e.type, e.reason, e.note);
 
+  // The parents answered (anything but Unknown: ParentUnreachable and the like): a successful check, for
+  // domainguard_check_last_success_timestamp_seconds{check="delegation"}.
+  if (condition.status != kube::kConditionUnknown) {
+    ctx_.metrics.SetCheckSuccess(metrics::DomainRef{ns, name, zone}, "delegation", ctx_.clock.Now());
+  }
   Result<bool> wrote = Write(*domain, part);
   const std::string expectations = desired.ok() ? "desired" : "none error=\"" + desired.error().message + "\"";
   if (!wrote.ok()) {

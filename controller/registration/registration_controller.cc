@@ -397,6 +397,11 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
 
   // 6. Metric, status part.
   ctx_.metrics.SetExpiry(metric_ref, v.record ? v.record->expires_at : std::nullopt);
+  // When the registration data was last obtained (a failed lookup keeps the older record and so the older time):
+  // the PrometheusRule's RegistrationDataStale compares it with the interval, never a failure with an expiry.
+  if (v.record && v.record->checked_at != SystemTime{}) {
+    ctx_.metrics.SetCheckSuccess(metric_ref, "registration", v.record->checked_at);
+  }
   Result<bool> wrote =
       domain::WriteStatusPart(ctx_.client, kube::kDomains, domain, RegistrationStatusPart(v, generation), ctx_.clock);
 

@@ -142,6 +142,8 @@ case "${1:-}" in
     mkdir -p "$A"
     gen
     for p in "${PARTS[@]}"; do start "$p"; done
+    # A Prometheus that was already running reads the regenerated rules now.
+    curl -fs --max-time 5 -X POST -o /dev/null http://127.0.0.1:19090/-/reload || die "prometheus did not reload its rules"
     env_lines >"$A/env"
     ;;
   down) for p in prometheus alertmanager smtp am-receiver; do stop "$p"; done ;;

@@ -89,6 +89,14 @@ if "$helm" template t "$chart" --set prometheusRule.enabled=true | grep -q '^   
 else
   fail "prometheusRule.enabled renders the alerts"
 fi
+# Expiry and staleness thresholds and the ruleSelector label come from values.
+pr=$("$helm" template t "$chart" --set prometheusRule.enabled=true,prometheusRule.expiryWarningDays=45,prometheusRule.expiryCriticalDays=30,prometheusRule.registrationStaleAfterSeconds=172800,prometheusRule.labels.release=kps 2>&1)
+if grep -q '< 45 \* 86400 and .* >= 30 \* 86400' <<<"$pr" && grep -q ') < 30 \* 86400$' <<<"$pr" &&
+   grep -q ')) > 172800$' <<<"$pr" && grep -q '^    release: kps$' <<<"$pr"; then
+  pass "prometheusRule thresholds and labels from values"
+else
+  fail "prometheusRule thresholds and labels from values" "$(grep -n '86400\|172800\|release' <<<"$pr")"
+fi
 promtool=${PROMTOOL:-$(command -v promtool)}
 if [ -n "$promtool" ]; then
   if out=$("$promtool" check rules "$chart/files/alerts.yaml" 2>&1); then pass "promtool check rules"; else fail "promtool check rules" "$out"; fi
