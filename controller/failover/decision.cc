@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "controller/base/time_format.h"
+
 namespace domainguard::failover {
 
 namespace {
@@ -90,8 +92,10 @@ Step NextState(const State& state, const Observation& obs, const Params& params,
   if (params.failback == Failback::kAutomatic && healthy_for < params.hold_down) {
     step.decision = Decision::kHolding;
     const auto left = params.hold_down - healthy_for;
-    step.message = "the primary is healthy for " + Seconds(healthy_for) + "; failback after holdDown " +
-                   Seconds(params.hold_down) + " (" + Seconds(left) + " left)";
+    // Absolute times, not a countdown: the message (and so the status) does not change on every evaluation.
+    step.message = "the primary is healthy since " + FormatRfc3339(*s.healthy_since) + "; failback at " +
+                   FormatRfc3339(*s.healthy_since + params.hold_down) + " (holdDown " + Seconds(params.hold_down) +
+                   ")";
     step.requeue_after = std::min<std::chrono::nanoseconds>(params.interval, left);
     return step;
   }
