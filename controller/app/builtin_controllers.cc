@@ -10,6 +10,7 @@
 #include "controller/delegation/prober.h"
 #include "controller/delegation/walker.h"
 #include "controller/dns/ares_resolver.h"
+#include "controller/discovery/discovery_controller.h"
 #include "controller/dns/notify_listener.h"
 #include "controller/domain/domain_object.h"
 #include "controller/domain/inputs.h"
@@ -60,6 +61,7 @@ class Runtime final : public ControllerRuntime {
   std::unique_ptr<notify::Deliverer> deliverer;
   std::unique_ptr<notify::ChannelController> channels;
   std::unique_ptr<notify::DomainAlertingController> alerting;
+  std::unique_ptr<discovery::DiscoveryController> discovery;
   std::unique_ptr<dns::NotifyListener> notify;  // last: its thread uses the controllers above
   ~Runtime() override { notify.reset(); }
 };
@@ -336,6 +338,39 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   as.reconcile = ReconcileOf(rt->alerting.get());
   as.watches.push_back({channels_type, AllInNamespace(domains), notify::ChannelRoutingChanged});
   manager.AddController(std::move(as));
+
+  // Unmonitored domains: registrable domains of Ingress hosts (and HTTPRoute hostnames) no Domain covers. A
+  // Domain coming or going changes coverage for every Ingress (2 s gathers a burst of Domains into one pass).
+  {
+    std::vector<kube::Informer*> caches = {&manager.informers().For(ingresses_type),
+                                           &manager.informers().For(domains_type)};
+    if (gateway_api) caches.push_back(&manager.informers().For(routes_type));
+    rt->discovery = std::make_unique<discovery::DiscoveryController>(
+        ctx, ingresses, gateway_api ? &manager.informers().For(routes_type).store() : nullptr, [caches] {
+          for (kube::Informer* i : caches) {
+            if (!i->HasSynced()) return false;
+          }
+          return true;
+        });
+  }
+  auto every_ingress = [&ingresses](const json&) {
+    std::vector<std::string> keys;
+    for (const json& i : ingresses.List()) keys.push_back(kube::ObjectKey(i));
+    return keys;
+  };
+  ControllerSpec us;
+  us.name = "discovery-ingresses";
+  us.resource = ingresses_type;
+  us.reconcile = ReconcileOf(rt->discovery.get());
+  us.watches.push_back({domains_type, every_ingress, GenerationChanged, std::chrono::seconds(2)});
+  manager.AddController(std::move(us));
+  if (gateway_api) {
+    ControllerSpec ur;
+    ur.name = "discovery-httproutes";
+    ur.resource = routes_type;
+    ur.reconcile = [d = rt->discovery.get()](const std::string& key) { return d->ReconcileRoute(key); };
+    manager.AddController(std::move(ur));
+  }
 
   if (!options.notify_bind.disabled) {
     records::RecordsController* records = rt->records.get();

@@ -244,6 +244,39 @@ FAILING_AFTER=$((SECONDS - T_CHANNELS))
 [ "$(jp domain lonely '.status.findings[?(@.reason=="NoAlertChannel")].severity')" = Warning ] || fail "Domain lonely: no NoAlertChannel Warning while every channel routed to it fails"
 note "AlertChannelFailing (3 failed attempts) on Domain lonely ${FAILING_AFTER}s after the channels were created"
 
+# 1b. Unmonitored domains: an Ingress serving a host under a registrable domain no Domain covers gets a Warning
+# Event and domainguard_unmonitored_domain; a Domain for it clears the series. Its host under the glue Domain's
+# zone is covered and never reported.
+ZU="u$E2E_ID.test"
+cleanup_zone "$ZU."
+kubectl -n "$NS" apply -f - >/dev/null <<YAML || fail "kubectl apply of the Ingress refused"
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop}
+spec:
+  rules:
+  - host: www.$ZG
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+  - host: app.$ZU
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+YAML
+unmonitored() { curl -fs "http://127.0.0.1:$METRICS_PORT/metrics" | grep -F "domainguard_unmonitored_domain{namespace=\"$NS\",domain=\"$1\"} 1"; }
+retry 30 unmonitored "$ZU" || fail "no domainguard_unmonitored_domain for $ZU within 30s of an Ingress serving app.$ZU"
+unmonitored "$ZG" >/dev/null && fail "domainguard_unmonitored_domain for $ZG, which Domain glue covers"
+retry 15 event_seen UnmonitoredDomain "app.$ZU" || fail "no UnmonitoredDomain Event naming app.$ZU"
+kubectl -n "$NS" apply -f - >/dev/null <<YAML || fail "kubectl apply of Domain u refused"
+apiVersion: domainguard.io/v1alpha1
+kind: Domain
+metadata: {name: u, labels: {team: web}}
+spec:
+  zone: $ZU
+  providers: [{name: pdns-a}]
+YAML
+retry 30 bash -c "! curl -fs http://127.0.0.1:$METRICS_PORT/metrics | grep -qF 'domain=\"$ZU\"'" ||
+  fail "domainguard_unmonitored_domain for $ZU still exported 30s after a Domain covers it"
+kubectl -n "$NS" delete domain u --wait=false >/dev/null
+note "unmonitored: $ZU reported (metric + Event on the Ingress) and cleared once a Domain covers it"
+
 # 2. Healthy first: the glue Domain is delegated and served.
 wait_cond glue DelegationHealthy True/DelegationHealthy 90
 [ -z "$(jp domain glue '.status.findings[?(@.reason=="AlertChannelFailing")].reason')" ] || fail "Domain glue: AlertChannelFailing while its channels work"
