@@ -232,3 +232,29 @@ TEST_F(ChannelControllerTest, RateLimitSpreadsABurst) {
 
 }  // namespace
 }  // namespace domainguard::notify
+
+namespace domainguard::notify {
+namespace {
+
+TEST_F(ChannelControllerTest, HeartbeatProvesAQuietChannelAndAnAlertmanagerIsProbedNotPaged) {
+  channels_.Upsert(Channel({{"alertmanager", {{"url", "http://am.test:9093"}}}, {"heartbeat", "168h"}}));
+  hooks_.ExpectJson("GET", "am.test:9093/api/v2/status", 200, "{}");
+  kube::ReconcileResult r = Reconcile();
+  ASSERT_TRUE(r.status.ok());
+  ASSERT_EQ(hooks_.requests().size(), 1u);  // a GET: a test alert would page people
+  EXPECT_EQ(Ready(), "True/Delivering");
+  ASSERT_TRUE(r.requeue_after);
+  EXPECT_EQ(*r.requeue_after, std::chrono::nanoseconds(168h));
+  // Quiet for a week: the next reconcile proves it again; before that, nothing is sent.
+  clock_.Advance(100h);
+  ASSERT_TRUE(Reconcile().status.ok());
+  EXPECT_EQ(hooks_.requests().size(), 1u);
+  clock_.Advance(68h);
+  hooks_.ExpectJson("GET", "am.test:9093/api/v2/status", 200, "{}");
+  ASSERT_TRUE(Reconcile().status.ok());
+  EXPECT_EQ(hooks_.requests().size(), 2u);
+  EXPECT_EQ(Status()["lastTestTime"], Status()["lastDeliveryTime"]);
+}
+
+}  // namespace
+}  // namespace domainguard::notify
