@@ -144,6 +144,26 @@ TEST_F(ReconcileTest, StandbyCreatesTheSiblingAndNeverWritesTheUsersIngress) {
   for (const std::string& w : Writes()) EXPECT_THAT(w, ::testing::Not(HasSubstr("/ingresses/web")));
 }
 
+TEST_F(ReconcileTest, OtherNamespacesAndUnlabelledIngressesAreNeverSelected) {
+  json other_ns = UserIngress();
+  other_ns["metadata"]["namespace"] = "other";
+  other_ns["metadata"]["uid"] = "i-2";
+  ingresses_.Upsert(other_ns);
+  json unlabelled = UserIngress();
+  unlabelled["metadata"]["name"] = "plain";
+  unlabelled["metadata"]["uid"] = "i-3";
+  unlabelled["metadata"].erase("labels");
+  ingresses_.Upsert(unlabelled);
+  domains_.Upsert(Domain("shop", "shop.test", "u-1", Failover("Standby")));
+  controller_->Reconcile("web/shop");
+  EXPECT_EQ(Writes(), (std::vector<std::string>{"POST /apis/networking.k8s.io/v1/namespaces/web/ingresses",
+                                                "PATCH status"}));
+  EXPECT_TRUE(ingresses_.Get("web/web-failover"));
+  EXPECT_FALSE(ingresses_.Get("web/plain-failover"));
+  EXPECT_FALSE(ingresses_.Get("other/web-failover"));
+  EXPECT_EQ(LastFailover()["objects"].size(), 1u);
+}
+
 TEST_F(ReconcileTest, SwitchWritesTheDecisionBeforeCreatingAnything) {
   domains_.Upsert(Lost(Domain("shop", "shop.test", "u-1", Failover("OnFailure"))));
   controller_->Reconcile("web/shop");
