@@ -4,6 +4,7 @@
 
 #include "controller/domain/domain_object.h"
 #include "controller/domain/status_part.h"
+#include "controller/notify/own_mailbox.h"
 #include "controller/notify/reasons.h"
 #include "controller/notify/routing.h"
 
@@ -26,6 +27,9 @@ kube::ReconcileResult DomainAlertingController::Reconcile(const std::string& key
   part.owns_findings = true;
   part.owns_reason = IsNotifyReason;
   part.findings = AlertFindings(*d, channels);
+  std::optional<domain::FindingEntry> mailbox = OwnMailboxFinding(
+      *d, [this](const std::string& zone) { return ctx_.domains.ByIndex(domain::kZoneIndex, zone); });
+  if (mailbox) part.findings.push_back(*mailbox);
   Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDomains, *d, part, ctx_.clock);
   if (!wrote.ok()) {
     if (wrote.error().code == ErrorCode::kNotFound) return {};

@@ -1,5 +1,6 @@
 // The Domain side of alerting: for each Domain, the AlertChannels routed to it (routing.h) decide its
-// AlertChannelFailing (Critical) and NoAlertChannel (Warning) findings, written under the field manager
+// AlertChannelFailing (Critical) and NoAlertChannel (Warning) findings, and its registration contacts
+// NoticesToOwnDomain (Warning, own_mailbox.h); written under the field manager
 // kNotifyFieldManager beside the other controllers' findings, only when they change. The Ready controller
 // exports them with the rest (domainguard_domain_finding).
 //

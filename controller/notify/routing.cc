@@ -76,7 +76,7 @@ std::vector<domain::FindingEntry> AlertFindings(const json& domain, const std::v
 }
 
 bool IsNotifyReason(std::string_view reason) {
-  return reason == kReasonAlertChannelFailing || reason == kReasonNoAlertChannel;
+  return reason == kReasonAlertChannelFailing || reason == kReasonNoAlertChannel || reason == kReasonNoticesToOwnDomain;
 }
 
 }  // namespace domainguard::notify

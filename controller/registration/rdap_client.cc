@@ -4,6 +4,7 @@
 #include <cctype>
 #include <ctime>
 
+#include "controller/registration/contacts.h"
 #include "controller/registration/date_parse.h"
 #include "controller/registration/rdap_parse.h"
 
@@ -109,6 +110,7 @@ Result<RegistrationRecord> RdapClient::Lookup(const std::string& raw_domain) {
       return Error::Unavailable("RDAP " + url + ": " + parsed.error().message);
     }
     RdapDomain d = std::move(parsed).value();
+    d.record.contact_emails = RdapContactEmails(resp->body);
     if (options_.follow_related && NeedsRegistrarAnswer(d)) {
       for (const std::string& link : d.related_links) {
         Result<http::HttpResponse> r2 = Get(link);
@@ -116,6 +118,11 @@ Result<RegistrationRecord> RdapClient::Lookup(const std::string& raw_domain) {
         Result<RdapDomain> registrar = ParseRdapDomain(r2->body);
         if (!registrar.ok()) continue;
         MergeRegistrarAnswer(d, *registrar);
+        // Thin registries publish no contacts; the registrar does.
+        for (std::string& a : RdapContactEmails(r2->body)) d.record.contact_emails.push_back(std::move(a));
+        std::sort(d.record.contact_emails.begin(), d.record.contact_emails.end());
+        d.record.contact_emails.erase(std::unique(d.record.contact_emails.begin(), d.record.contact_emails.end()),
+                                      d.record.contact_emails.end());
         break;
       }
     }

@@ -35,6 +35,7 @@ nlohmann::json ToJson(const RegistrationRecord& r) {
   j["statuses"] = r.statuses;
   j["nameservers"] = r.nameservers;
   j["lastCheckTime"] = FormatRfc3339(r.checked_at);
+  if (!r.contact_emails.empty()) j["contactEmails"] = r.contact_emails;
   return j;
 }
 
@@ -60,12 +61,14 @@ Result<RegistrationRecord> RecordFromJson(const nlohmann::json& j) {
   auto checked = ParseRfc3339(str("lastCheckTime"));
   if (!checked.ok()) return Error::InvalidArgument("status.registration.lastCheckTime: " + checked.error().message);
   r.checked_at = *checked;
-  for (const char* key : {"statuses", "nameservers"}) {
+  for (const char* key : {"statuses", "nameservers", "contactEmails"}) {
     auto it = j.find(key);
     if (it == j.end() || !it->is_array()) continue;
+    std::vector<std::string>& into = std::string(key) == "statuses"      ? r.statuses
+                                     : std::string(key) == "nameservers" ? r.nameservers
+                                                                          : r.contact_emails;
     for (const auto& v : *it) {
-      if (!v.is_string()) continue;
-      (std::string(key) == "statuses" ? r.statuses : r.nameservers).push_back(v.get<std::string>());
+      if (v.is_string()) into.push_back(v.get<std::string>());
     }
   }
   return r;

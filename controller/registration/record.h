@@ -30,6 +30,8 @@ struct RegistrationRecord {
   std::vector<std::string> nameservers;     // lower case, trailing dot, sorted, unique
   std::string server;                       // the URL or host:port that answered (evidence)
   SystemTime checked_at{};                  // when this record was obtained
+  std::vector<std::string> contact_emails;  // registrant/admin/tech/billing addresses published (contacts.h);
+                                            // empty: none published or all redacted
 
   bool operator==(const RegistrationRecord&) const = default;
 };

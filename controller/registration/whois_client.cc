@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fcntl.h>
 
+#include "controller/registration/contacts.h"
 #include "controller/registration/whois_parse.h"
 
 namespace domainguard::registration {
@@ -177,6 +178,7 @@ Result<RegistrationRecord> WhoisClient::Lookup(const std::string& raw_domain) {
   Result<std::string> text = Ask(*server, domain);
   if (!text.ok()) return text.error().Wrap("WHOIS " + *server);
   WhoisAnswer a = ParseWhoisAnswer(*text);
+  a.record.contact_emails = WhoisContactEmails(*text);
   switch (a.kind) {
     case WhoisAnswer::Kind::kThrottled:
       limiter_.Pause(AddressOf(*server), options_.throttled_retry_after);
@@ -202,6 +204,7 @@ Result<RegistrationRecord> WhoisClient::Lookup(const std::string& raw_domain) {
         if (!r.registered_at) r.registered_at = b.record.registered_at;
         if (r.nameservers.empty()) r.nameservers = b.record.nameservers;
         if (r.statuses.empty()) r.statuses = b.record.statuses;
+        if (r.contact_emails.empty()) r.contact_emails = WhoisContactEmails(*more);
       }
     }
   }
