@@ -48,13 +48,14 @@ out2=$(hack_image --tag "domainguard/domainguard:e2e-$E2E_ID-up" --out "$E2E_LOG
 note "image $(grep '^digest' <<<"$out1"), $(grep '^size' <<<"$out1")"
 
 # --- Names. lib.sh made $NS (the Domains' namespace) unique; the release gets its own. ---
-# The release where users put it: the CRDs it keeps after an uninstall are adopted by a reinstall under the same
-# release name and namespace only (helm's ownership annotations), so every run uses the same two.
-REL=dg
+# The release where users (and hack/demo.sh) put it: the CRDs it keeps after an uninstall are adopted by a
+# reinstall under the same release name and namespace only (helm's ownership annotations), so every run uses these.
+REL=domainguard
 REL_NS=domainguard-system
+FULL=domainguard           # the chart's full name for a release named like the chart
 WNS="dg-watched-$E2E_ID"   # watchNamespace release: its namespace and the Domains it watches
 ONS="dg-other-$E2E_ID"     # a namespace the watchNamespace release must not touch
-SA="$REL-domainguard"
+SA=$FULL
 Z="helm$E2E_ID.test"
 ZW="helmw$E2E_ID.test"
 ZO="helmo$E2E_ID.test"
@@ -159,7 +160,7 @@ note "helm install: Pods Ready after ${T_PODS}s, Domain Ready after ${T_READY}s 
 
 # Metrics through the Service: its ClusterIP, from inside the node (kube-proxy's rules route it to a Pod). The
 # leader has the Domain's gauges; the Service may pick the standby, so ask until the leader answers.
-SVC_IP=$(jpn "$REL_NS" service "$REL-domainguard-metrics" '.spec.clusterIP')
+SVC_IP=$(jpn "$REL_NS" service "$FULL-metrics" '.spec.clusterIP')
 [ -n "$SVC_IP" ] || fail "no metrics Service"
 scrape() { ip netns exec "$DG_NODE_NETNS" curl -fsS --max-time 3 "http://$SVC_IP:8080/metrics"; }
 scraped_ready() { scrape | grep -E '^domainguard_domain_condition\{' | grep "\"shop\"" | grep 'type="Ready"' | grep 'status="True"' | grep -q ' 1$'; }
