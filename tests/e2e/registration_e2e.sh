@@ -39,7 +39,7 @@ kind: Domain
 metadata: {name: $1}
 spec:
   zone: $2
-  providers: [{name: pdns-a}]
+  providers: [{name: pdns-a}, {name: pdns-b}]  # the registry fixtures list both as the name servers
   checks:
     delegation: {interval: 10m}
     registration: {interval: 1m${3:+, $3}}
