@@ -80,6 +80,10 @@ LICENCES = {
     "pogzyb/asyncwhois": "MIT (pogzyb)",
     "icann/icann-rdap": "MIT OR Apache-2.0 (ICANN; LICENSE-MIT, LICENSE-APACHE)",
     "20c/rdap": "Apache-2.0 (pyproject.toml, 20C)",
+    "FreeTheDotYE/ye-rdap-whois": "code MIT (LICENSE); archived RDAP bodies: DATA-RIGHTS.md (public registry responses, no exclusive rights claimed)",
+    "certtools/intelmq": "AGPL-3.0-or-later (REUSE .license file next to the answer, CERT.at)",
+    "JakubOnderka/rdap_client": "BSD-2-Clause (LICENSE, Jakub Onderka)",
+    "spatie/laravel-rdap": "MIT (composer.json, Spatie)",
 }
 
 
@@ -89,7 +93,8 @@ def write_sources(cases):
              "registries' own text; only the file names are ours). Each row: the corpus file, where it comes from",
              "(repository, path, commit) and that repository's licence. The expected values in `cases.json` were",
              "written by hand from each answer's text (see README.md); none were copied from those projects'",
-             "own parser expectations.", "",
+             "own parser expectations. The `rdap/yemennet/` answers come from a content-addressed archive of raw",
+             "response bodies: each file's SHA-256 is the file name in its source path (`sha256sum` checks it).", "",
              "| file | repository | path | commit | licence |", "| --- | --- | --- | --- | --- |"]
     for c in cases:
         s = c["source"]
