@@ -81,7 +81,6 @@ LICENCES = {
     "icann/icann-rdap": "MIT OR Apache-2.0 (ICANN; LICENSE-MIT, LICENSE-APACHE)",
     "20c/rdap": "Apache-2.0 (pyproject.toml, 20C)",
     "FreeTheDotYE/ye-rdap-whois": "code MIT (LICENSE); archived RDAP bodies: DATA-RIGHTS.md (public registry responses, no exclusive rights claimed)",
-    "certtools/intelmq": "AGPL-3.0-or-later (REUSE .license file next to the answer, CERT.at)",
     "JakubOnderka/rdap_client": "BSD-2-Clause (LICENSE, Jakub Onderka)",
     "spatie/laravel-rdap": "MIT (composer.json, Spatie)",
 }
