@@ -199,6 +199,8 @@ spec:
   domainSelector: {matchLabels: {team: lonely}}
 YAML
 T_CHANNELS=$SECONDS
+# The registry publishes the registrant of $ZL as hostmaster@$ZL (and a redacted technical contact).
+registry_select "$ZL" contact-own-domain
 kubectl -n "$NS" apply -f - >/dev/null <<YAML || fail "kubectl apply of the Domains refused"
 apiVersion: domainguard.io/v1alpha1
 kind: Domain
@@ -243,6 +245,12 @@ FAILING_AFTER=$((SECONDS - T_CHANNELS))
 [ "$(jp domain lonely '.status.findings[?(@.reason=="AlertChannelFailing")].severity')" = Critical ] || fail "AlertChannelFailing is not Critical"
 [ "$(jp domain lonely '.status.findings[?(@.reason=="NoAlertChannel")].severity')" = Warning ] || fail "Domain lonely: no NoAlertChannel Warning while every channel routed to it fails"
 note "AlertChannelFailing (3 failed attempts) on Domain lonely ${FAILING_AFTER}s after the channels were created"
+# The dead mailbox: renewal notices of $ZL go to an address on $ZL itself.
+retry 60 finding_is lonely NoticesToOwnDomain Warning ||
+  fail "Domain lonely: no NoticesToOwnDomain Warning for a registrant e-mail on its own zone (findings: $(jp domain lonely '.status.findings[*].reason'))"
+m="$(jp domain lonely '.status.findings[?(@.reason=="NoticesToOwnDomain")].message')"
+[[ "$m" == *"hostmaster@$ZL"* && "$m" != *REDACTED* ]] || fail "NoticesToOwnDomain message '$m' does not name hostmaster@$ZL alone"
+[ -z "$(finding glue NoticesToOwnDomain)" ] || fail "Domain glue: NoticesToOwnDomain although its registry publishes no contact on it"
 
 # 1b. Unmonitored domains: an Ingress serving a host under a registrable domain no Domain covers gets a Warning
 # Event and domainguard_unmonitored_domain; a Domain for it clears the series. Its host under the glue Domain's
