@@ -45,7 +45,18 @@ out2=$(hack_image --tag "domainguard/domainguard:e2e-$E2E_ID-up" --out "$E2E_LOG
   fail "hack/image.sh (upgrade tag) failed (log: $IMAGE_LOG)"
 [ "$(grep '^digest' <<<"$out1")" = "$(grep '^digest' <<<"$out2")" ] ||
   fail "the same binary gave two image digests: $(grep '^digest' <<<"$out1") vs $(grep '^digest' <<<"$out2")"
-note "image $(grep '^digest' <<<"$out1"), $(grep '^size' <<<"$out1")"
+# Reproducible to the byte: a second build of the same tag is the same file.
+"$E2E_ROOT/hack/image.sh" --binary "$DG_BIN" --tag "domainguard/domainguard:e2e-$E2E_ID" \
+  --out "$E2E_LOGS/$E2E_NAME.image-again.tar" >/dev/null 2>>"$IMAGE_LOG" || fail "hack/image.sh (again) failed"
+cmp -s "$E2E_LOGS/$E2E_NAME.image.tar" "$E2E_LOGS/$E2E_NAME.image-again.tar" ||
+  fail "two builds of the same image differ: $E2E_LOGS/$E2E_NAME.image.tar vs .image-again.tar"
+# Nothing but the binary, its libraries and data: no shell or other program.
+index_manifest=$(tar -xOf "$E2E_LOGS/$E2E_NAME.image.tar" index.json | jq -r '.manifests[0].digest' | cut -d: -f2)
+layer=$(tar -xOf "$E2E_LOGS/$E2E_NAME.image.tar" "blobs/sha256/$index_manifest" | jq -r '.layers[0].digest' | cut -d: -f2)
+files=$(tar -xOf "$E2E_LOGS/$E2E_NAME.image.tar" "blobs/sha256/$layer" | tar -tzf -)
+programs=$(grep -vE '^(domainguard|etc/(passwd|group|ssl/certs/ca-certificates\.crt)|usr/lib/x86_64-linux-gnu/[^/]+\.so[.0-9]*|usr/lib64/ld-linux-x86-64\.so\.2|usr/lib/ssl/cert\.pem|usr/share/dns/root\.hints|usr/share/domainguard/iana-rdap-dns\.json|lib|lib64|.*/)$' <<<"$files" || true)
+[ -z "$programs" ] || fail "the image holds more than the binary, its libraries and data: $(tr '\n' ' ' <<<"$programs")"
+note "image $(grep '^digest' <<<"$out1") (byte-identical when rebuilt), $(grep '^size' <<<"$out1")"
 
 # --- Names. lib.sh made $NS (the Domains' namespace) unique; the release gets its own. ---
 # The release where users (and hack/demo.sh) put it: the CRDs it keeps after an uninstall are adopted by a
