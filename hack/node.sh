@@ -4,7 +4,7 @@
 #   hack/node.sh up       start (no-op when already up); prints the kubeconfig and how long it took
 #   hack/node.sh down     stop every process it started, its Pods and containers, remove its network and rules
 #   hack/node.sh status   one line per part; exit 0 only when all answer and the node is Ready
-#   hack/node.sh env      `export VAR=...` lines: DG_NODE_KUBECONFIG, DG_CONTAINERD_ADDRESS, DG_NODE_DIR
+#   hack/node.sh env      `export VAR=...` lines: DG_NODE_KUBECONFIG, DG_CONTAINERD_ADDRESS, DG_NODE_DIR, DG_NODE_NETNS
 #
 # Everything of the node lives in a network namespace of its own ("dg-node") and a mount namespace of its own,
 # so that its ports, iptables rules and mounts never mix with the machine's or the shared bed's:
@@ -20,6 +20,9 @@
 # destinations in each Pod's namespace onto 10.53.0.0/16, routed to the host, where dgn0's rules map them back
 # onto the host's loopback with source 127.0.0.1 (the bed's servers only answer loopback). Only port 53 of
 # 127.53/16 and the bed's TCP ports 18081 18082 18480 18043 18044 of 127.0.0.1 are mapped.
+#
+# While it runs, kubelet's kernel settings are the machine's (kernel.panic 10, kernel.panic_on_oops 1,
+# vm.overcommit_memory 1): `down` puts back the values `up` found.
 #
 # Environment: DG_NODE_DIR (default /tmp/domainguard-node) holds certificates, configs, data, logs/<part>.log and
 # PID files. Needs root, the apt packages containerd runc containernetworking-plugins iptables conntrack, and
@@ -583,6 +586,6 @@ case "${1:-}" in
   down) lock; [ -d "$N" ] || { net_down; step "node is down ($N does not exist)"; exit 0; }; cmd_down ;;
   status) cmd_status ;;
   env) cmd_env ;;
-  -h|--help|help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command '${1:-}' (up|down|status|env; see --help)" ;;
 esac
