@@ -7,6 +7,7 @@
 #include "controller/app/check_registration_plugin.h"
 #include "controller/app/run_command.h"
 #include "controller/delegation/check_command.h"
+#include "controller/discovery/check_plugin.h"
 #include "controller/app/version.h"
 
 namespace {
@@ -34,7 +35,8 @@ int main(int argc, char** argv) {
   }
   if (cmd == "check") {
     return domainguard::delegation::RunCheck(argc - 1, argv + 1,
-                                             {.parts = {domainguard::app::MakeRegistrationCheckPlugin()}});
+                                             {.parts = {domainguard::app::MakeRegistrationCheckPlugin(),
+                                                        domainguard::discovery::MakeDiscoveryCheckPlugin()}});
   }
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::fputs(kUsage, stdout);

@@ -159,7 +159,12 @@ Result<Flags> ParseFlags(const std::vector<std::string>& args, const CheckPlugin
     }
     if (!st.ok()) return st.error();
   }
-  if (f.zones.empty() && f.manifests.empty()) return Error::InvalidArgument("name at least one ZONE or -f FILE");
+  // A plug-in that brings zones of its own (extra_zones) and was given one of its flags stands in for ZONE / -f.
+  bool zone_source = false;
+  for (const CheckPlugin& p : plugins.parts) zone_source |= p.extra_zones && f.plugin_flags.count(p.key) > 0;
+  if (f.zones.empty() && f.manifests.empty() && !zone_source) {
+    return Error::InvalidArgument("name at least one ZONE or -f FILE");
+  }
   if (!f.now) {
     if (const char* env = std::getenv("DOMAINGUARD_NOW"); env != nullptr && *env != '\0') {
       auto t = ParseRfc3339(env);
@@ -259,6 +264,22 @@ int RunCheck(const std::vector<std::string>& args, const CheckPlugins& plugins, 
       err << "domainguard check: " << p.key << ": " << problem << "\n";
       return kExitUnknown;
     }
+  }
+  for (const CheckPlugin& p : plugins.parts) {
+    if (!p.extra_zones) continue;
+    for (const std::string& z : p.extra_zones()) {
+      const std::string zone = dns::CanonicalName(z);
+      const bool known = std::any_of(specs.begin(), specs.end(), [&](const ZoneSpec& s) { return s.zone == zone; });
+      if (!known) specs.push_back(ZoneSpec{zone, {}, {}});
+    }
+  }
+  if (specs.empty()) {
+    if (f.output == "json") {
+      out << "{\"domains\":[]}\n";
+    } else {
+      out << "nothing to check\n";
+    }
+    return kExitHealthy;
   }
 
   auto roots = LoadRootHints(f.root_hints);

@@ -60,6 +60,9 @@ struct CheckPlugin {
   // Called once after configure with what RunCheck read (--now, the manifests' Domains). Returns an error
   // message (naming the Domain and field) to stop with exit 3, or "".
   std::function<std::string(const CheckSetup& setup)> setup;
+  // Zones the plug-in adds to those of the command line and manifests (e.g. discovered in a cluster), after
+  // setup; checked like command-line zones. Null: none. A plug-in with this may make ZONE and -f optional.
+  std::function<std::vector<std::string>()> extra_zones;
 };
 
 struct CheckPlugins {

@@ -60,7 +60,7 @@ TEST(CheckCommandTest, PluginsClaimTheirFlagsAndCanRefuseThem) {
                                         seen = flags;
                                         return std::string("bootstrap file unreadable");
                                       },
-                                      nullptr, "", {}, nullptr});
+                                      nullptr, "", {}, nullptr, nullptr});
   CheckRun r = Check({"example.com", "--rdap-bootstrap=/x.json", "--no-registration"}, plugins);
   EXPECT_EQ(r.code, 3);
   EXPECT_THAT(r.err, HasSubstr("registration: bootstrap file unreadable"));

@@ -286,7 +286,7 @@ TEST_F(DelegationBedTest, CheckCommandReadsAManifestAndExitsByVerdict) {
       [](const std::string& zone) -> std::optional<CheckPart> {
         return CheckPart{{{"source", "test"}, {"zone", zone}}, {}, false, {}};
       },
-      "", {}, nullptr});
+      "", {}, nullptr, nullptr});
   std::ostringstream out2, err2;
   const std::string missing = bed::UniqueLabel("nosuch") + ".test";
   code = RunCheck({missing, "-o", "json", "--root-hints", hints, "--rdap-bootstrap", "x.json"}, plugins, out2, err2);

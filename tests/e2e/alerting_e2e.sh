@@ -272,6 +272,17 @@ unmonitored() { curl -fs "http://127.0.0.1:$METRICS_PORT/metrics" | grep -F "dom
 retry 30 unmonitored "$ZU" || fail "no domainguard_unmonitored_domain for $ZU within 30s of an Ingress serving app.$ZU"
 unmonitored "$ZG" >/dev/null && fail "domainguard_unmonitored_domain for $ZG, which Domain glue covers"
 retry 15 event_seen UnmonitoredDomain "app.$ZU" || fail "no UnmonitoredDomain Event naming app.$ZU"
+# The same from the command line, through the kubeconfig: `check --discover-from-cluster` checks $ZU too.
+out="$("$DG_BIN" check --discover-from-cluster --kubeconfig "$KUBECONFIG" --discover-namespace "$NS" --no-registration \
+  --root-hints "$DG_ROOT_HINTS" -o json 2>"$E2E_LOGS/$E2E_NAME.check.err")" || true
+"$PY" - "$out" "$ZU" "$ZG" "$NS" <<'PY' || fail "check --discover-from-cluster: $ZU not checked as UnmonitoredDomain (output: ${out:0:400})"
+import json, sys
+out, zu, zg, ns = sys.argv[1:]
+d = {x["zone"]: x for x in json.loads(out)["domains"]}
+f = [x for x in d[zu + "."]["findings"] if x["reason"] == "UnmonitoredDomain"]
+assert f and f[0]["severity"] == "Warning" and ("Ingress %s/shop (app.%s)" % (ns, zu)) in f[0]["message"], f
+assert zg + "." not in d, "a covered zone was checked"
+PY
 kubectl -n "$NS" apply -f - >/dev/null <<YAML || fail "kubectl apply of Domain u refused"
 apiVersion: domainguard.io/v1alpha1
 kind: Domain
