@@ -615,7 +615,9 @@ cmd_up() {
     start_part kube-apiserver
   fi
   info "alerting: Prometheus, Alertmanager, its webhook receiver, SMTP (hack/bed/alerting.sh)"
-  DG_BED_DIR="$B" "$BED_TEMPLATES/alerting.sh" up 3>&- 9>&-
+  # Only the alerting tests need these: a part that does not start is reported, and the rest of the bed stands.
+  DG_BED_DIR="$B" "$BED_TEMPLATES/alerting.sh" up 3>&- 9>&- ||
+    info "alerting parts did not start (logs in $B/alerting/); tests/e2e/alerting_e2e.sh will fail, others are unaffected"
   write_env
   DG_BED_DIR="$B" "$BED_TEMPLATES/alerting.sh" env >>"$B/env"
   echo "$WITH_KUBE" >"$B/up.done"
