@@ -86,6 +86,15 @@ delegate "$P" test. "${primary_ns[@]}"
 delegate "$F" test. "${primary_ns[@]}"
 delegate "$K" test. "${primary_ns[@]}"
 delegate "$B" sm. ns1.bind-c.net.
+# The registry holds the registrations whatever the TLD servers say (a suspension removes the delegation, not the
+# registration); the backup at another registrar.
+registry_register "$P" "${primary_ns[@]}"
+registry_register "$F" "${primary_ns[@]}"
+registry_register "$K" "${primary_ns[@]}"
+curl -fs -X POST -H 'Content-Type: application/json' --data \
+  "{\"domain\":\"$B\",\"nameservers\":[\"ns1.bind-c.net.\"],\"registrar\":\"Other Registrar\",\"registrar_iana_id\":\"9999\"}" \
+  "$DG_REGISTRY_CONTROL/register" >/dev/null || fail "registry control refused to register $B"
+CLEANUPS+=("curl -fs -X POST --data '{\"domain\":\"$B\"}' $DG_REGISTRY_CONTROL/unregister")
 BACKUP_SERVERS=$(backup_servers "$B")
 [ -n "$BACKUP_SERVERS" ] || fail "no name server of $B at the .sm TLD"
 
