@@ -177,6 +177,7 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   kube::Store& domains = manager.informers().For(domains_type).store();
   domains.AddIndex(domain::kZoneIndex, domain::ZoneIndexValues);
   domains.AddIndex(domain::kProviderIndex, domain::ProviderIndexValues);
+  domains.AddIndex(failover::kFailoverZoneIndex, failover::FailoverZoneIndexValues);
   kube::Store& providers = manager.informers().For(providers_type).store();
   // ConfigMaps are cached for recordsFrom: an edit of a master file reaches the providers at once.
   const ResourceType configmaps_type = ResourceType::From(kube::kConfigMaps);

@@ -176,12 +176,16 @@ std::vector<std::string> PrimaryDomainsOfNamespace(const kube::Store& domains, c
   return keys;
 }
 
+std::vector<std::string> FailoverZoneIndexValues(const json& d) {
+  const std::string zone = FailoverZoneOf(d);
+  if (zone.empty()) return {};
+  return {kube::Namespace(d) + "/" + zone};
+}
+
 std::vector<std::string> PrimariesOfBackup(const kube::Store& domains, const json& backup) {
-  const std::string zone = domain::CanonicalZone(backup);
-  std::vector<std::string> keys;
-  for (const json& d : domains.ByIndex(kube::kNamespaceIndex, kube::Namespace(backup))) {
-    if (FailoverZoneOf(d) == zone && kube::ObjectKey(d) != kube::ObjectKey(backup)) keys.push_back(kube::ObjectKey(d));
-  }
+  std::vector<std::string> keys =
+      domains.KeysByIndex(kFailoverZoneIndex, kube::Namespace(backup) + "/" + domain::CanonicalZone(backup));
+  keys.erase(std::remove(keys.begin(), keys.end(), kube::ObjectKey(backup)), keys.end());
   return keys;
 }
 

@@ -79,8 +79,13 @@ std::vector<std::string> BackupDomainsOfNamespace(const kube::Store& domains, co
 // sibling: the one it names).
 std::vector<std::string> PrimaryDomainsOfNamespace(const kube::Store& domains, const nlohmann::json& obj);
 
+// The informer index of Domains by "<namespace>/<canonical spec.failover.domain>" (none without spec.failover).
+inline constexpr const char* kFailoverZoneIndex = "spec.failover.domain";
+std::vector<std::string> FailoverZoneIndexValues(const nlohmann::json& domain);
+
 // The keys of the Domains of `backup`'s namespace whose spec.failover.domain is its zone (its health moves their
-// readiness and whether they may switch).
+// readiness and whether they may switch). REQUIRES: `domains` has kFailoverZoneIndex (no object is decoded: every
+// Domain change calls this).
 std::vector<std::string> PrimariesOfBackup(const kube::Store& domains, const nlohmann::json& backup);
 
 class FailoverController {

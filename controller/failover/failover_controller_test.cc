@@ -100,6 +100,16 @@ TEST_F(ExtraRecordsTest, MergedIntoTheBackupZoneButNeverBreakingIt) {
   EXPECT_THAT(kept->notes.back(), ::testing::HasSubstr("failover records left out"));
 }
 
+TEST(PrimariesOfBackup, FromTheIndexSameNamespaceOnly) {
+  kube::Store domains;
+  domains.AddIndex(kFailoverZoneIndex, FailoverZoneIndexValues);
+  domains.Upsert(Domain("web", "shop", "shop.test", "u-1", "B.sm"));
+  domains.Upsert(Domain("web", "other", "other.test", "u-2", "c.sm"));
+  domains.Upsert(Domain("ops", "shop", "shop.test", "u-3", "b.sm"));
+  EXPECT_EQ(PrimariesOfBackup(domains, Domain("web", "backup", "b.sm", "u-4")), std::vector<std::string>{"web/shop"});
+  EXPECT_TRUE(PrimariesOfBackup(domains, Domain("web", "x", "x.sm", "u-5")).empty());
+}
+
 TEST(PrimaryDomainsOfNamespace, SiblingMapsToItsPrimaryOthersToEveryFailoverDomain) {
   kube::Store domains;
   domains.Upsert(Domain("web", "shop", "shop.test", "u-1", "b.sm"));
