@@ -26,6 +26,9 @@ delegate() { nsupd_tlds test. "update delete $P. NS" "update add $P. 300 NS ns1.
 nsupd_tlds sm. "update add $B. 300 NS ns1.bind-c.net." || fail "cannot delegate $B"
 delegate
 
+# The registry holds the registrations whatever the TLD servers say.
+registry_register "$P" ns1.pdns-a.net. ns1.pdns-b.net.
+registry_register "$B" ns1.bind-c.net.
 e2e_start
 e2e_providers
 grep -q "decision=failover-resources gateway_api=true" "$E2E_LOGS/$E2E_NAME.controller.log" ||
