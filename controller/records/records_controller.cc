@@ -302,6 +302,16 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
   if (max_delete.ok()) policy.safety.max_delete_percent = *max_delete;
   policy.safety.generation = generation;
   policy.safety.approval = domain::Annotation(*domain, std::string(reasons::kApproveChangeAnnotation));
+  // Extra records the last pass wanted and that are no longer wanted were withdrawn by their part (a failover's
+  // failback): their removal is not held by maxDeletePercent.
+  std::set<std::string> extra_names;
+  for (const json& r : extra_records) extra_names.insert(r.value("name", ""));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const std::string& n : states_[key].extra_names) {
+      if (!extra_names.count(n)) policy.safety.withdrawn_names.insert(n);
+    }
+  }
 
   const json& status = domain::StatusOf(*domain);
   const std::vector<ProviderStatus> previous = ProviderStatusesFromJson(status);
@@ -457,6 +467,12 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
   s.last_full = now;
   s.pending_providers = pending_names;
   s.serials.clear();
+  // Withdrawn extra names stay exempt until a pass in which every provider took the change.
+  if (all_synced) {
+    s.extra_names = extra_names;
+  } else {
+    s.extra_names.insert(extra_names.begin(), extra_names.end());
+  }
   for (ProviderOutcome& o : outcomes) {
     if (o.status.synced) s.serials[o.status.name] = o.status.serial;
     if (o.observed) s.last_observed[o.status.name] = std::move(*o.observed);

@@ -28,6 +28,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,7 @@ class RecordsController {
     bool force = false;                       // a NOTIFY asked for a full pass
     int failures = 0;                         // consecutive passes with some provider not in sync
     std::map<std::string, uint32_t> serials;  // provider -> serial after the last pass
+    std::set<std::string> extra_names;        // names of the extra records (failover) the last pass wanted
     std::vector<std::string> pending_providers;  // providers with pending-change metrics set by this Domain
     // provider -> the zone as last read there: while a provider is unreachable, what is pending is the plan
     // from the desired zone to this (status.providers[].pendingChanges).

@@ -23,12 +23,15 @@ SafetyVerdict EvaluateSafety(const Changes& changes, const ObservedZone& observe
   SafetyVerdict v;
   for (const ObservedRRset& o : observed.rrsets) {
     if (zone::IsProviderManagedType(o.rrset.type)) continue;
+    if (safety.withdrawn_names.count(o.rrset.name)) continue;
     Claim c = ClaimOf(o, observed.zone, policy.owner);
     if (c == Claim::kOurs || (c == Claim::kUnmarked && policy.mode == OwnershipMode::kZone)) {
       v.manageable += o.rrset.values.size();
     }
   }
-  for (const ObservedRRset& d : changes.deletes) v.deleted += d.rrset.values.size();
+  for (const ObservedRRset& d : changes.deletes) {
+    if (!safety.withdrawn_names.count(d.rrset.name)) v.deleted += d.rrset.values.size();
+  }
   for (const Update& u : changes.updates) {
     for (const std::string& old : u.before.rrset.values) {
       if (!std::binary_search(u.after.values.begin(), u.after.values.end(), old)) ++v.deleted;

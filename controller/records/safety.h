@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -24,6 +25,10 @@ struct SafetyPolicy {
   int max_delete_percent = kDefaultMaxDeletePercent;  // 0..100; 100 never holds
   int64_t generation = 0;                             // the Domain's metadata.generation
   std::optional<std::string> approval;                // the approve-change annotation's value, if set
+  // Names (canonical) of records another part added to the zone and has withdrawn (failover's backup hosts after
+  // a failback): removing them is that part's decision, not a spec mistake, so they count neither as deleted nor
+  // as manageable.
+  std::set<std::string> withdrawn_names = {};
 };
 
 // Reads spec.safety.maxDeletePercent (absent -> default). Fails with kInvalidArgument naming the field.

@@ -84,5 +84,20 @@ TEST(Safety, ParseMaxDeletePercent) {
   EXPECT_THAT(bad.error().message, ::testing::StartsWith("spec.safety.maxDeletePercent"));
 }
 
+TEST(EvaluateSafety, WithdrawnExtraRecordsNeitherCountNorHold) {
+  // Two of three owned records were another part's (failover's backup hosts) and are withdrawn: not held.
+  ObservedZone z = ZoneWith(3, 0);
+  SafetyPolicy s;
+  s.withdrawn_names = {"o0.example.com.", "o1.example.com."};
+  PlanPolicy p;
+  p.owner = kMe;
+  SafetyVerdict v = EvaluateSafety(DeleteFirst(z, 2), z, p, s);
+  EXPECT_FALSE(v.blocked);
+  EXPECT_EQ(v.deleted, 0u);
+  EXPECT_EQ(v.manageable, 1u);
+  // The same deletes without the withdrawal are held.
+  EXPECT_TRUE(EvaluateSafety(DeleteFirst(z, 2), z, p, SafetyPolicy{}).blocked);
+}
+
 }  // namespace
 }  // namespace domainguard::records
