@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The demo: installs what is needed, builds domainguard, brings the local test bed up (kube-apiserver + etcd,
 # two PowerDNS, BIND as RFC 2136 provider and a root -> TLD -> child DNS hierarchy, RDAP and WHOIS servers, all
-# on loopback), starts `domainguard run` on it with three Domains, and replays the three incidents domainguard
-# exists for:
+# on loopback), runs domainguard with three Domains (as Pods installed by `helm install` on a real node beside the
+# bed; --bare: a `domainguard run` process), and replays the three incidents domainguard exists for:
 #   1. a DNS host loses records and MX, then freezes updates: domainguard repairs the records within seconds,
 #      keeps the edits made while the host is down pending, and applies them when it is back;
 #   2. the main domain nears expiry, expires, and the registrar parks its name servers: warned weeks ahead
@@ -12,21 +12,29 @@
 # Then everything is restored, and the last screen says which Domains are healthy and what is left on purpose; the
 # demo exits non-zero when its end state is not that.
 #
-#   hack/demo.sh           run the demo and leave the bed and the controller up for exploring
-#   hack/demo.sh --down    stop the controller and bring the bed down at the end
+#   hack/demo.sh [--bare] [--down]
+#   (default)   domainguard as users run it: its image (hack/image.sh) on a real node beside the bed (hack/node.sh),
+#               installed with `helm install` (charts/domainguard, release domainguard in domainguard-system)
+#   --bare      for development: a bare `domainguard run` process against the bed's own kube-apiserver
+#   --down      stop the controller (uninstall the release, bring the node down) and the bed at the end;
+#               otherwise all stays up for exploring
 #
-# Output: what happens, step by step, with `kubectl get domains` and dig answers. The controller log is
-# $DG_BED_DIR/logs/domainguard-demo.log; its metrics http://127.0.0.1:18090/metrics.
+# Output: what happens, step by step, with `kubectl get domains` and dig answers. The controller log: --bare
+# $DG_BED_DIR/logs/domainguard-demo.log, else `kubectl -n domainguard-system logs` of its Pods (KUBECONFIG from
+# `hack/node.sh env`).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 teardown=0
-case "${1:-}" in
-  "") ;;
-  --down) teardown=1 ;;
-  -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) die "unknown option '$1' (see hack/demo.sh --help)" ;;
-esac
+bare=0
+for arg in "$@"; do
+  case "$arg" in
+    --down) teardown=1 ;;
+    --bare) bare=1 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option '$arg' (see hack/demo.sh --help)" ;;
+  esac
+done
 
 cd "$DG_ROOT"
 step "installing what is needed (apt packages; kube-apiserver, etcd, helm built with Go into $DG_CACHE)"
@@ -45,11 +53,38 @@ tools_path
 NS="demo-$(date +%s)"  # namespaces stay Terminating on the bed (no controller-manager): a fresh one per run
 LOG="$DG_BED_DIR/logs/domainguard-demo.log"
 PIDFILE="$DG_BED_DIR/pids/domainguard-demo.pid"
+REL_NS=domainguard-system
+if [ "$bare" -eq 0 ]; then
+  # In-cluster: the Domains live in the node's cluster, where the chart's Pods reconcile them; the bed's
+  # providers, DNS hierarchy and registry are reached from the Pods at the bed's own addresses (hack/node.sh).
+  step "bringing the node up and importing the domainguard image into its containerd"
+  bash hack/node.sh up
+  eval "$(bash hack/node.sh env)"
+  export KUBECONFIG=$DG_NODE_KUBECONFIG
+  bash hack/image.sh --binary "$DG" --import --address "$DG_CONTAINERD_ADDRESS" | grep -E '^(digest|size)' | sed 's/^/    /'
+  LOG="kubectl -n $REL_NS logs -l app.kubernetes.io/name=domainguard"
+fi
 stop_controller() {
+  if [ "$bare" -eq 0 ]; then
+    helm uninstall domainguard -n "$REL_NS" --wait >/dev/null 2>&1 || true
+    return
+  fi
   if [ -s "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then kill "$(cat "$PIDFILE")"; fi
   rm -f "$PIDFILE"
 }
-if [ "$teardown" -eq 1 ]; then trap 'stop_controller; bash hack/testbed.sh down' EXIT; fi
+if [ "$teardown" -eq 1 ]; then
+  if [ "$bare" -eq 0 ]; then trap 'stop_controller; bash hack/node.sh down; bash hack/testbed.sh down' EXIT
+  else trap 'stop_controller; bash hack/testbed.sh down' EXIT; fi
+fi
+# The leader's /metrics (a standby has no Domain gauges): the bare process's port, or the leading Pod's IP from
+# inside the node.
+metrics() {
+  if [ "$bare" -eq 1 ]; then curl -fs http://127.0.0.1:18090/metrics; return; fi
+  local leader ip
+  leader=$(kubectl -n "$REL_NS" get lease domainguard-leader -o 'jsonpath={.spec.holderIdentity}')
+  ip=$(kubectl -n "$REL_NS" get pod "$leader" -o 'jsonpath={.status.podIP}')
+  ip netns exec "$DG_NODE_NETNS" curl -fs "http://$ip:8080/metrics"
+}
 
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 show() { printf '  $ %s\n' "$*"; "$@" 2>&1 | sed 's/^/    /'; }
@@ -117,7 +152,19 @@ curl -fs -X POST "$DG_REGISTRY_CONTROL/reset" >/dev/null
 # registration runs out in 20 days.
 SHOP_NS='["ns1.pdns-a.net","ns1.pdns-b.net","ns1.bind-c.net"]'
 registry_control register "{\"domain\":\"shop.test\",\"nameservers\":$SHOP_NS,\"expires_in_days\":20}"
-kubectl apply -f crds/ >/dev/null
+if [ "$bare" -eq 1 ]; then
+  kubectl apply -f crds/ >/dev/null
+else
+  # The node deletes namespaces for real: earlier runs' Domains (same zones) go, so none conflicts with this run's.
+  kubectl get namespaces -o name | { grep '^namespace/demo-' || true; } |
+    xargs -r kubectl delete --wait=true --timeout=120s >/dev/null
+  step "helm install domainguard (CRDs, 2 replicas with leader election, least-privilege RBAC)"
+  helm upgrade --install domainguard charts/domainguard -n "$REL_NS" --create-namespace \
+    --set image.pullPolicy=Never --set-file manager.rootHints="$DG_ROOT_HINTS" \
+    --set manager.rdapBootstrapURL="${DG_RDAP_URL}bootstrap.json" --set manager.whoisServers.sm="$DG_WHOIS_ADDR" \
+    --set 'manager.extraArgs={--drift-poll-interval=2s}' --wait --timeout 120s >/dev/null
+  show kubectl -n "$REL_NS" get pods,lease
+fi
 kubectl wait --for=condition=Established crd/domains.domainguard.io crd/dnsproviders.domainguard.io --timeout=30s >/dev/null
 kubectl create namespace "$NS" >/dev/null
 bed_apply_providers "$NS" >/dev/null
@@ -161,14 +208,16 @@ spec:
   records: [{name: www, type: A, values: [192.0.2.91]}]
   checks: {delegation: {interval: 10s}, registration: {interval: 1m}}
 YAML
+T0=$SECONDS
+if [ "$bare" -eq 1 ]; then
 "$DG" run --kubeconfig="$KUBECONFIG" --namespace="$NS" --leader-election-namespace="$NS" \
   --metrics-bind-address=127.0.0.1:18090 --health-probe-bind-address=127.0.0.1:18091 \
   --root-hints="$DG_ROOT_HINTS" --rdap-bootstrap="$DG_RDAP_BOOTSTRAP" --rdap-bootstrap-url="${DG_RDAP_URL}bootstrap.json" \
   --whois-servers="sm=$DG_WHOIS_ADDR" \
   --drift-poll-interval=2s >"$LOG" 2>&1 &
 echo $! >"$PIDFILE"
-T0=$SECONDS
 wait_until "domainguard run is ready" 30 curl -fs http://127.0.0.1:18091/readyz
+fi
 wait_until "shop.test served by all three providers" 60 is_cond shop RecordsSynced True/Synced
 wait_until "hoster.sm delegation verified at both TLD servers" 60 is_cond hoster DelegationHealthy True/DelegationHealthy
 wait_until "client.test delegation verified; warned that all its name servers are under hoster.sm" 60 \
@@ -237,7 +286,7 @@ findings client
 show kubectl -n "$NS" get domain client -o 'jsonpath={.status.dependsOn}'
 domains
 say "Metrics (what Prometheus alerts on):"
-curl -fs http://127.0.0.1:18090/metrics | grep -E '^domainguard_domain_(finding|expiry)' | grep -E 'Critical|expiry' | head -8 |
+metrics | grep -E '^domainguard_domain_(finding|expiry)' | grep -E 'Critical|expiry' | head -8 |
   sed 's/^/    /'
 
 say "Restoring hoster.sm: the registry lifts the suspension, delegation and glue are back"
@@ -289,6 +338,11 @@ has_finding client SinglePointOfFailure/Warning || end_ok=0
 if [ "$teardown" -eq 1 ]; then
   step "done; stopping the controller and the bed (--down)"
 else
-  step "done. The bed and the controller stay up: kubectl -n $NS get domains; logs $LOG;"
-  info "stop with: kill \$(cat $PIDFILE); hack/testbed.sh down (or run hack/demo.sh --down)"
+  step "done. The bed and the controller stay up: kubectl -n $NS get domains; logs: $LOG"
+  if [ "$bare" -eq 1 ]; then
+    info "stop with: kill \$(cat $PIDFILE); hack/testbed.sh down (or run hack/demo.sh --bare --down)"
+  else
+    info "eval \"\$(hack/node.sh env)\"; export KUBECONFIG=\$DG_NODE_KUBECONFIG   (the node's cluster)"
+    info "stop with: helm uninstall domainguard -n $REL_NS; hack/node.sh down; hack/testbed.sh down (or hack/demo.sh --down)"
+  fi
 fi
