@@ -6,7 +6,9 @@
 #   1. a DNS host loses records and MX, then freezes updates: domainguard repairs the records within seconds,
 #      keeps the edits made while the host is down pending, and applies them when it is back;
 #   2. the main domain nears expiry, expires, and the registrar parks its name servers: warned weeks ahead
-#      (ExpiringSoon), then Expired and NameserversChanged, seen at the TLD servers themselves;
+#      (ExpiringSoon), then Expired and NameserversChanged, seen at the TLD servers themselves; its web host is
+#      already served under a backup domain on another TLD and registrar (Standby), FailoverActive switches to it
+#      on the evidence, and it fails back after the renewal and a hold-down;
 #   3. the registry suspends a domain and removes its glue: DelegationMissing on it, DependencyBroken on the
 #      domain whose name servers live under it, RegistryHold from the registry's WHOIS.
 # Then everything is restored, and the last screen says which Domains are healthy and what is left on purpose; the
@@ -64,13 +66,14 @@ if [ "$bare" -eq 0 ]; then
   bash hack/image.sh --binary "$DG" --import --address "$DG_CONTAINERD_ADDRESS" | grep -E '^(digest|size)' | sed 's/^/    /'
   LOG="kubectl -n $REL_NS logs -l app.kubernetes.io/name=domainguard"
 fi
+# Stops the controller of an earlier run of either kind: both act on the same zones at the same providers.
 stop_controller() {
-  if [ "$bare" -eq 0 ]; then
-    helm uninstall domainguard -n "$REL_NS" --wait >/dev/null 2>&1 || true
-    return
-  fi
   if [ -s "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then kill "$(cat "$PIDFILE")"; fi
   rm -f "$PIDFILE"
+  if bash hack/node.sh status >/dev/null 2>&1; then
+    (eval "$(bash hack/node.sh env)"; KUBECONFIG=$DG_NODE_KUBECONFIG helm uninstall domainguard -n "$REL_NS" --wait) \
+      >/dev/null 2>&1 || true
+  fi
 }
 if [ "$teardown" -eq 1 ]; then
   if [ "$bare" -eq 0 ]; then trap 'stop_controller; bash hack/node.sh down; bash hack/testbed.sh down' EXIT
@@ -94,10 +97,10 @@ cond() {
 }
 # wait_for DESCRIPTION SECONDS CMD...: poll until CMD succeeds; the demo stops with one line if it does not.
 wait_until() {
-  local what=$1 deadline=$((SECONDS + $2))
+  local what=$1 timeout=$2 deadline=$((SECONDS + $2))
   shift 2
   until "$@" >/dev/null 2>&1; do
-    [ "$SECONDS" -lt "$deadline" ] || die "demo: $what did not happen within $2 s (controller log: $LOG)"
+    [ "$SECONDS" -lt "$deadline" ] || die "demo: $what did not happen within $timeout s (controller log: $LOG)"
     sleep 0.5
   done
   printf '  ... %s (%ss)\n' "$what" "$((SECONDS - T0))"
@@ -140,18 +143,23 @@ for z in shop.test client.test hoster.sm; do
 done
 "$DG_RFC2136_RNDC" delzone -clean shop.test >/dev/null 2>&1 || true
 "$DG_RFC2136_ADDZONE" shop.test >/dev/null
+"$DG_RFC2136_RNDC" delzone -clean shop-backup.sm >/dev/null 2>&1 || true
+"$DG_RFC2136_ADDZONE" shop-backup.sm >/dev/null
 tld_update test. "update delete shop.test." "update delete client.test." \
   "update add shop.test. 300 NS ns1.pdns-a.net." "update add shop.test. 300 NS ns1.pdns-b.net." \
   "update add shop.test. 300 NS ns1.bind-c.net." \
   "update add client.test. 300 NS ns1.hoster.sm." "update add client.test. 300 NS ns2.hoster.sm."
 tld_update sm. "update delete hoster.sm." "update delete ns1.hoster.sm." "update delete ns2.hoster.sm." \
   "update add hoster.sm. 300 NS ns1.hoster.sm." "update add hoster.sm. 300 NS ns2.hoster.sm." \
-  "update add ns1.hoster.sm. 300 A 127.53.1.1" "update add ns2.hoster.sm. 300 A 127.53.1.2"
+  "update add ns1.hoster.sm. 300 A 127.53.1.1" "update add ns2.hoster.sm. 300 A 127.53.1.2" \
+  "update delete shop-backup.sm." "update add shop-backup.sm. 300 NS ns1.bind-c.net."
 curl -fs -X POST "$DG_REGISTRY_CONTROL/reset" >/dev/null
 # The registry's record of each domain (hack/bed/fixtures/registry/domains.json) matches its delegation; shop.test's
 # registration runs out in 20 days.
 SHOP_NS='["ns1.pdns-a.net","ns1.pdns-b.net","ns1.bind-c.net"]'
 registry_control register "{\"domain\":\"shop.test\",\"nameservers\":$SHOP_NS,\"expires_in_days\":20}"
+# shop.test's backup domain: another TLD, another registrar, served by BIND.
+registry_control register '{"domain":"shop-backup.sm","nameservers":["ns1.bind-c.net"],"registrar_iana_id":"9999"}'
 if [ "$bare" -eq 1 ]; then
   kubectl apply -f crds/ >/dev/null
 else
@@ -220,6 +228,37 @@ wait_until "domainguard run is ready" 30 curl -fs http://127.0.0.1:18091/readyz
 fi
 wait_until "shop.test served by all three providers" 60 is_cond shop RecordsSynced True/Synced
 wait_until "hoster.sm delegation verified at both TLD servers" 60 is_cond hoster DelegationHealthy True/DelegationHealthy
+
+say "   shop.test's web host, kept ready under a backup domain (failover: Standby)"
+# The shop's Ingress (its load balancer address set by hand: the node runs no ingress controller), the backup
+# Domain on another TLD and registrar, and spec.failover on shop. domainguard keeps a sibling Ingress for
+# www.shop-backup.sm and serves its record at the backup's name server before anything goes wrong.
+kubectl -n "$NS" apply -f - >/dev/null <<YAML
+apiVersion: domainguard.io/v1alpha1
+kind: Domain
+metadata: {name: shop-backup}
+spec:
+  zone: shop-backup.sm
+  providers: [{name: bind-c}]
+  records: [{name: "@", type: MX, values: ["10 mail.shop.test."]}]
+  checks: {delegation: {interval: 10s}, registration: {interval: 1m}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, labels: {domainguard.io/failover: "true"}}
+spec:
+  rules:
+  - {host: www.shop.test, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}
+YAML
+kubectl -n "$NS" patch ingress web --subresource=status --type=merge \
+  -p '{"status":{"loadBalancer":{"ingress":[{"ip":"192.0.2.80"}]}}}' >/dev/null
+kubectl -n "$NS" patch domain shop --type=merge -p '{"spec":{"failover":{"domain":"shop-backup.sm",
+  "ingressSelector":{"matchLabels":{"domainguard.io/failover":"true"}},"holdDown":"30s","confirmations":2}}}' >/dev/null
+wait_until "the backup is ready: www.shop-backup.sm served before any fault" 90 \
+  bash -c "[ \"\$(kubectl -n $NS get domain shop -o jsonpath='{.status.failover.state}')\" = 'Standby ready' ]"
+wait_until "www.shop-backup.sm answered by the backup's name server" 30 serves 127.53.1.3 www.shop-backup.sm A 192.0.2.80
+printf '    dig @127.53.1.3 www.shop-backup.sm A -> %s\n' "$(served 127.53.1.3 www.shop-backup.sm A)"
+show kubectl -n "$NS" get ingress
 wait_until "client.test delegation verified; warned that all its name servers are under hoster.sm" 60 \
   has_finding client SinglePointOfFailure/Warning
 domains
@@ -265,11 +304,19 @@ wait_until "NameserversChanged (critical: seen at both TLD servers, twice)" 60 h
 wait_until "Expired reported from RDAP" 90 has_finding shop Expired/Critical
 findings shop
 domains
-printf '  (failover to a backup domain is the next part of domainguard; today it tells people, with evidence)\n'
+wait_until "FailoverActive: www.shop-backup.sm carries the shop (seen at both TLD servers, confirmed)" 90 \
+  is_cond shop FailoverActive True/FailoverActivated
+show kubectl -n "$NS" get domain shop -o 'jsonpath={.status.failover.evidence}'
+echo
+show kubectl -n "$NS" get ingress web-failover -o 'jsonpath={.spec.rules[*].host}'
+echo
 printf '  the renewal goes through: the registry record and the delegation are the company'"'"'s again\n'
 tld_update test. "update delete shop.test. NS" "update add shop.test. 300 NS ns1.pdns-a.net." \
   "update add shop.test. 300 NS ns1.pdns-b.net." "update add shop.test. 300 NS ns1.bind-c.net."
 registry_control unregister '{"domain":"shop.test"}'  # back to its record in domains.json (renewed: 200 days)
+# A spec edit starts a registration check at once: the registry's renewed record is read now, not in a minute.
+kubectl -n "$NS" patch domain shop --type=merge -p '{"spec":{"checks":{"registration":{"warnBefore":"720h"}}}}' >/dev/null
+wait_until "failback after the 30 s hold-down (FailbackCompleted)" 180 is_cond shop FailoverActive False/FailoverStandby
 
 say "3. The registry suspends hoster.sm and removes its glue at the TLD"
 T0=$SECONDS
@@ -301,7 +348,7 @@ wait_until "client.test resolves again (DependencyBroken cleared)" 60 no_finding
 for d in shop hoster; do
   kubectl -n "$NS" patch domain "$d" --type=merge -p '{"spec":{"checks":{"registration":{"warnBefore":"720h"}}}}' >/dev/null
 done
-for d in shop hoster client; do wait_until "$d Ready" 120 is_cond "$d" Ready True/Healthy; done
+for d in shop shop-backup hoster client; do wait_until "$d Ready" 120 is_cond "$d" Ready True/Healthy; done
 domains
 
 # The last screen: what the story leaves, and the demo's own check of it: every Domain Ready, and no finding but
@@ -309,25 +356,29 @@ domains
 say "End state"
 end_ok=1
 left=""
-for d in shop hoster client; do
+for d in shop shop-backup hoster client; do
   ready="$(cond "$d" Ready)"
   risks="$(kubectl -n "$NS" get domain "$d" -o jsonpath='{range .status.findings[*]}{.severity}/{.reason} {end}')"
-  printf '  %-7s Ready=%-14s findings: %s\n' "$d" "$ready" "${risks:-none}"
+  printf '  %-11s Ready=%-14s findings: %s\n' "$d" "$ready" "${risks:-none}"
   [ "$ready" = True/Healthy ] || { end_ok=0; printf '          NOT HEALTHY: %s\n' "$(kubectl -n "$NS" get domain "$d" -o \
     jsonpath='{range .status.conditions[?(@.status!="True")]}{.type}/{.reason}: {.message}; {end}')"; }
   for f in $risks; do
     case "$f" in
-      Warning/SinglePointOfFailure | Warning/NoAlertChannel) left="$left ${f#Warning/}" ;;
+      Warning/SinglePointOfFailure | Warning/NoAlertChannel | Warning/FailoverNotIndependent) left="$left ${f#Warning/}" ;;
       *) end_ok=0; printf '          unexpected finding %s\n' "$f" ;;
     esac
   done
 done
-printf '  Healthy again: shop.test (records repaired, renewed, delegation back), hoster.sm (suspension lifted, glue\n'
-printf '  back), client.test (resolves again).\n'
+printf '  Healthy again: shop.test (records repaired, renewed, delegation back, failed back from shop-backup.sm),\n'
+printf '  shop-backup.sm (standing by again), hoster.sm (suspension lifted, glue back), client.test (resolves again).\n'
 printf '  Left on purpose (risks, not failures; they do not make a Domain unready):\n'
 case "$left" in *SinglePointOfFailure*)
   printf '    SinglePointOfFailure: client.test has all its name servers under hoster.sm (incident 3 showed what\n'
   printf '      that costs); shop.test has all of its under .net. The bed has no other TLD to spread them to.\n' ;;
+esac
+case "$left" in *FailoverNotIndependent*)
+  printf '    FailoverNotIndependent: shop.test also uses BIND (ns1.bind-c.net), the backup'"'"'s only name server; the\n'
+  printf '      bed has one RFC 2136 server. The switch worked, but an outage of bind-c.net would take both.\n' ;;
 esac
 case "$left" in *NoAlertChannel*)
   printf '    NoAlertChannel: the demo sets up no alert channel; findings reach people only as Events and metrics.\n' ;;
