@@ -120,7 +120,11 @@ both_ready() { [ "$(pods_of "$REL_NS" | wc -w)" = 2 ] && [ "$(ready_pods "$REL_N
 has_leader() { [ -n "$(holder)" ]; }
 new_pod_leads() { local h; h=$(holder); [ -n "$h" ] && [[ " $OLD_PODS " != *" $h "* ]]; }
 no_pods() { [ -z "$(pods_of "$REL_NS")" ]; }
-release_ns_gone() { ! kubectl get namespace "$REL_NS" >/dev/null 2>&1; }
+release_ns_usable() {
+  local phase
+  phase=$(kubectl get namespace "$REL_NS" -o 'jsonpath={.status.phase}' 2>/dev/null) || return 0
+  [ "$phase" = Active ]
+}
 served_both() {  # served_both NAME TYPE WANT
   serves "$DG_PDNS_A_DNS" "$1" "$2" "$3" && serves "$DG_PDNS_B_DNS" "$1" "$2" "$3"
 }
@@ -144,7 +148,12 @@ manager_pids() {
 # ---------------------------------------------------------------------------------------------------------
 # 1. helm install -> both Pods Ready, one leads; a Domain applied afterwards is Ready within 60 s.
 kubectl create namespace "$NS" >/dev/null || fail "cannot create namespace $NS"
-retry 60 release_ns_gone || fail "namespace $REL_NS of an earlier run still there"
+# A release hack/demo.sh left (same name) goes first: this test starts from a fresh install. A namespace an earlier
+# run deleted must be gone; one the demo left (Active) is used as it is.
+if helm status "$REL" -n "$REL_NS" >/dev/null 2>&1; then
+  helm uninstall "$REL" -n "$REL_NS" --wait --timeout 60s >/dev/null 2>&1 || fail "cannot uninstall the release an earlier run left"
+fi
+retry 60 release_ns_usable || fail "namespace $REL_NS is stuck Terminating"
 T_INSTALL=$SECONDS
 helm_install "$REL" "$REL_NS" "e2e-$E2E_ID" || fail "helm install failed: $(tail -3 "$E2E_LOGS/$E2E_NAME.helm.log")"
 retry 90 both_ready ||
