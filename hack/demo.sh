@@ -159,7 +159,7 @@ curl -fs -X POST "$DG_REGISTRY_CONTROL/reset" >/dev/null
 SHOP_NS='["ns1.pdns-a.net","ns1.pdns-b.net","ns1.bind-c.net"]'
 registry_control register "{\"domain\":\"shop.test\",\"nameservers\":$SHOP_NS,\"expires_in_days\":20}"
 # shop.test's backup domain: another TLD, another registrar, served by BIND.
-registry_control register '{"domain":"shop-backup.sm","nameservers":["ns1.bind-c.net"],"registrar_iana_id":"9999"}'
+registry_control register '{"domain":"shop-backup.sm","nameservers":["ns1.bind-c.net"],"registrar_iana_id":"9999","expires_in_days":300}'
 if [ "$bare" -eq 1 ]; then
   kubectl apply -f crds/ >/dev/null
 else
