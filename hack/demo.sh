@@ -158,8 +158,7 @@ curl -fs -X POST "$DG_REGISTRY_CONTROL/reset" >/dev/null
 # registration runs out in 20 days.
 SHOP_NS='["ns1.pdns-a.net","ns1.pdns-b.net","ns1.bind-c.net"]'
 registry_control register "{\"domain\":\"shop.test\",\"nameservers\":$SHOP_NS,\"expires_in_days\":20}"
-# shop.test's backup domain: another TLD, another registrar, served by BIND.
-registry_control register '{"domain":"shop-backup.sm","nameservers":["ns1.bind-c.net"],"registrar_iana_id":"9999","expires_in_days":300}'
+# shop.test's backup domain, shop-backup.sm, is held in domains.json too: another TLD, another registrar, on BIND.
 if [ "$bare" -eq 1 ]; then
   kubectl apply -f crds/ >/dev/null
 else
