@@ -315,7 +315,7 @@ tld_update test. "update delete shop.test. NS" "update add shop.test. 300 NS ns1
 registry_control unregister '{"domain":"shop.test"}'  # back to its record in domains.json (renewed: 200 days)
 # A spec edit starts a registration check at once: the registry's renewed record is read now, not in a minute.
 kubectl -n "$NS" patch domain shop --type=merge -p '{"spec":{"checks":{"registration":{"warnBefore":"720h"}}}}' >/dev/null
-wait_until "failback after the 30 s hold-down (FailbackCompleted)" 180 is_cond shop FailoverActive False/FailoverStandby
+wait_until "failback after the 30 s hold-down (FailbackCompleted)" 300 is_cond shop FailoverActive False/FailoverStandby
 
 say "3. The registry suspends hoster.sm and removes its glue at the TLD"
 T0=$SECONDS
