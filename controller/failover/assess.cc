@@ -4,6 +4,7 @@
 #include <set>
 
 #include "controller/domain/domain_object.h"
+#include "controller/failover/spec.h"
 #include "controller/kube/conditions.h"
 
 namespace domainguard::failover {
@@ -12,14 +13,8 @@ using nlohmann::json;
 
 namespace {
 
-std::string Canonical(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (!s.empty() && s.back() != '.') s += '.';
-  return s;
-}
-
 std::string Tld(const std::string& zone) {
-  std::string z = Canonical(zone);
+  std::string z = CanonicalZoneName(zone);
   z.pop_back();
   const size_t dot = z.rfind('.');
   return dot == std::string::npos ? z : z.substr(dot + 1);
@@ -37,14 +32,14 @@ std::set<std::string> NameserverHosts(const json& d) {
   if (status.contains("delegation") && status["delegation"].is_object()) {
     const json list = status["delegation"].value("nameservers", json::array());
     for (const json& n : list.is_array() ? list : json::array()) {
-      if (n.is_object() && n.contains("name") && n["name"].is_string()) out.insert(Canonical(n["name"]));
-      if (n.is_string()) out.insert(Canonical(n.get<std::string>()));
+      if (n.is_object() && n.contains("name") && n["name"].is_string()) out.insert(CanonicalZoneName(n["name"]));
+      if (n.is_string()) out.insert(CanonicalZoneName(n.get<std::string>()));
     }
   }
   const json spec = d.is_object() ? d.value("spec", json::object()) : json::object();
   if (spec.is_object() && spec.contains("nameservers") && spec["nameservers"].is_array()) {
     for (const json& n : spec["nameservers"]) {
-      if (n.is_object() && n.contains("name") && n["name"].is_string()) out.insert(Canonical(n["name"]));
+      if (n.is_object() && n.contains("name") && n["name"].is_string()) out.insert(CanonicalZoneName(n["name"]));
     }
   }
   return out;
@@ -55,7 +50,7 @@ std::set<std::string> DependsOn(const json& d) {
   const json& status = domain::StatusOf(d);
   if (status.contains("dependsOn") && status["dependsOn"].is_array()) {
     for (const json& z : status["dependsOn"]) {
-      if (z.is_string()) out.insert(Canonical(z.get<std::string>()));
+      if (z.is_string()) out.insert(CanonicalZoneName(z.get<std::string>()));
     }
   }
   return out;
@@ -139,8 +134,8 @@ std::vector<std::string> SharedWithBackup(const json& primary, const json& backu
   const std::string pid = registrar_id(ps);
   if (!pid.empty() && pid == registrar_id(bs)) shared.push_back("registrar IANA ID " + pid);
 
-  const std::string pz = Canonical(SpecString(primary, "zone"));
-  const std::string bz = Canonical(SpecString(backup, "zone"));
+  const std::string pz = CanonicalZoneName(SpecString(primary, "zone"));
+  const std::string bz = CanonicalZoneName(SpecString(backup, "zone"));
   if (pz.size() > 1 && Tld(pz) == Tld(bz)) shared.push_back("TLD ." + Tld(pz));
 
   const std::set<std::string> pn = NameserverHosts(primary);

@@ -15,6 +15,7 @@
 #include "controller/failover/assess.h"
 #include "controller/failover/reasons.h"
 #include "controller/failover/sibling.h"
+#include "controller/failover/spec.h"
 #include "controller/kube/conditions.h"
 
 namespace domainguard::failover {
@@ -22,12 +23,6 @@ namespace domainguard::failover {
 using nlohmann::json;
 
 namespace {
-
-std::string Canonical(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (!s.empty() && s.back() != '.') s += '.';
-  return s;
-}
 
 std::string AnnotationOf(const json& obj, const char* key) {
   return domain::Annotation(obj, key).value_or("");
@@ -38,7 +33,7 @@ std::string FailoverZoneOf(const json& d) {
   const json spec = d.is_object() ? d.value("spec", json::object()) : json::object();
   if (!spec.is_object() || !spec.contains("failover") || !spec["failover"].is_object()) return "";
   const json& f = spec["failover"];
-  return f.contains("domain") && f["domain"].is_string() ? Canonical(f["domain"].get<std::string>()) : "";
+  return f.contains("domain") && f["domain"].is_string() ? CanonicalZoneName(f["domain"].get<std::string>()) : "";
 }
 
 // The controlling ownerReference's Domain name and uid.
@@ -123,7 +118,7 @@ std::vector<json> ExtraRecords(const json& backup, const kube::Store& domains, c
   const std::string zone = domain::CanonicalZone(backup);
   std::map<std::pair<std::string, std::string>, json> out;
   for (const Owned& s : SiblingsIn(stores, ns)) {
-    if (AnnotationOf(s.object, kSourceAnnotation).empty() || Canonical(AnnotationOf(s.object, kZoneAnnotation)) != zone) {
+    if (AnnotationOf(s.object, kSourceAnnotation).empty() || CanonicalZoneName(AnnotationOf(s.object, kZoneAnnotation)) != zone) {
       continue;
     }
     // Owned by a Domain of this namespace that names this zone as its failover domain: an Ingress written by hand

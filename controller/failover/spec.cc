@@ -10,12 +10,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string Canonical(std::string zone) {
-  std::transform(zone.begin(), zone.end(), zone.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (!zone.empty() && zone.back() != '.') zone += '.';
-  return zone;
-}
-
 const std::vector<std::string> kKnownTriggers = {"Expired",          "RegistryHold",       "PendingDelete",
                                                  "RedemptionPeriod", "DelegationMissing",  "NameserversChanged",
                                                  "DependencyBroken", "NotRegistered"};
@@ -27,6 +21,12 @@ const std::vector<std::string>& DefaultTriggers() {
                                                      "RedemptionPeriod",  "DelegationMissing",  "NameserversChanged",
                                                      "DependencyBroken"};
   return kDefault;
+}
+
+std::string CanonicalZoneName(std::string name) {
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (!name.empty() && name.back() != '.') name += '.';
+  return name;
 }
 
 std::string ModeName(Mode m) { return m == Mode::kStandby ? "Standby" : "OnFailure"; }
@@ -107,8 +107,8 @@ Result<std::optional<FailoverSpec>> ParseFailoverSpec(const json& domain) {
   if (!f.contains("domain") || !f["domain"].is_string() || f["domain"].get<std::string>().empty()) {
     return Error::InvalidArgument("spec.failover.domain: required");
   }
-  out.backup_zone = Canonical(f["domain"].get<std::string>());
-  if (spec.contains("zone") && spec["zone"].is_string() && Canonical(spec["zone"].get<std::string>()) ==
+  out.backup_zone = CanonicalZoneName(f["domain"].get<std::string>());
+  if (spec.contains("zone") && spec["zone"].is_string() && CanonicalZoneName(spec["zone"].get<std::string>()) ==
                                                               out.backup_zone) {
     return Error::InvalidArgument("spec.failover.domain: must be another zone than spec.zone");
   }

@@ -56,4 +56,8 @@ Result<LabelSelector> ParseLabelSelector(const nlohmann::json& selector, const s
 
 std::string ModeName(Mode m);
 
+// A DNS name as the failover code compares them: lower-cased, with the trailing dot; "" stays "" (an absent zone
+// must not look like the root, so dns::CanonicalName, which maps "" to ".", is not used here).
+std::string CanonicalZoneName(std::string name);
+
 }  // namespace domainguard::failover
