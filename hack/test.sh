@@ -43,6 +43,10 @@ FUZZ_BUILD="$DG_ROOT/build-fuzz"
 LOGS="$BUILD/test-logs"
 FUZZ_SECONDS="${DG_FUZZ_SECONDS:-20}"
 JOBS="${DG_JOBS:-$(nproc)}"
+# e2e tests mostly wait on probe intervals, so more of them run at once than there are cores; a script that stops
+# a shared bed part runs alone (tests/CMakeLists.txt). Fuzz targets run DG_FUZZ_JOBS at a time, one per core.
+E2E_JOBS="${DG_E2E_JOBS:-4}"
+FUZZ_JOBS="${DG_FUZZ_JOBS:-$JOBS}"
 # Tests build at -O1 with line tables only: half the compile time of -O2 -g on 2 cores, and still optimised
 # enough for the sanitizers and the timing-free tests. Benchmarks build separately at -O2 (tests/bench/README.md).
 TEST_FLAGS=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
@@ -102,11 +106,11 @@ EOF
   while IFS= read -r n; do [ -n "$n" ] && FAILURES+=("ctest $n"); done < <(tail -n +2 <<<"$counts")
 }
 
-# run_ctest LABEL: ctest for one label, results counted from its junit file. Exit status: any test failed.
+# run_ctest LABEL [JOBS]: ctest for one label, results counted from its junit file. Exit status: any test failed.
 run_ctest() {
-  local label=$1 junit="$LOGS/ctest-$1.xml" args=()
+  local label=$1 jobs=${2:-$JOBS} junit="$LOGS/ctest-$1.xml" args=()
   [ -n "$FILTER" ] && args+=(-R "$FILTER")
-  ctest --test-dir "$BUILD" -L "^$label\$" --output-on-failure --no-tests=ignore -j "$JOBS" --timeout 600 \
+  ctest --test-dir "$BUILD" -L "^$label\$" --output-on-failure --no-tests=ignore -j "$jobs" --timeout 600 \
     --output-junit "$junit" "${args[@]}" 2>&1 | tee "$LOGS/ctest-$label.log" |
     grep -vE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed|^ +Start +[0-9]+: |^Internal ctest changing into directory|^Test project |^$'
   local before=$FAILED
@@ -211,6 +215,27 @@ fuzz_targets() {
        cur != "" && /^ +LINK_FLAGS = / && / -fsanitize=fuzzer( |$)/ { print cur, path; cur="" }' "$FUZZ_BUILD/build.ninja"
 }
 
+# fuzz_one TARGET PATH: runs one fuzz target for FUZZ_SECONDS; leaves "RC SECONDS" in $LOGS/fuzz-TARGET.result.
+fuzz_one() {
+  local t=$1 path=$2 corpus="$FUZZ_BUILD/corpus/$1" log="$LOGS/fuzz-$1.log" t0=$SECONDS rc
+  mkdir -p "$corpus" "$FUZZ_BUILD/crashes"
+  if [ ! -x "$FUZZ_BUILD/$path" ]; then
+    echo "notbuilt 0" >"$LOGS/fuzz-$t.result"
+    return
+  fi
+  # Our own timeout on top of -max_total_time: a hang in one input must not stall the run.
+  # Slow unwinding on malloc: libldns has no frame pointers, so a fast stack stops at its first frame and a
+  # leak inside ldns (suppressed by function name) could not be told from one of ours. Costs executions, not
+  # coverage of what the suppressions hide. Seeds kept in the repository (tests/fuzz/seeds/<target>, e.g. the
+  # registration corpus's real answers) are read as well; new inputs go to $corpus only.
+  ASAN_OPTIONS="fast_unwind_on_malloc=0" LSAN_OPTIONS="suppressions=$DG_ROOT/tests/fuzz/lsan_suppressions.txt" \
+    timeout $((FUZZ_SECONDS + 60)) "$FUZZ_BUILD/$path" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="$FUZZ_BUILD/crashes/$t-" -print_final_stats=1 "$corpus" \
+    $([ -d "$DG_ROOT/tests/fuzz/seeds/$t" ] && echo "$DG_ROOT/tests/fuzz/seeds/$t/") >"$log" 2>&1
+  rc=$?
+  echo "$rc $((SECONDS - t0))" >"$LOGS/fuzz-$t.result"
+}
+
 run_fuzz() {
   [ "$NO_BUILD" = 1 ] && [ -f "$FUZZ_BUILD/build.ninja" ] || CC=clang CXX=clang++ cmake -S "$DG_ROOT" -B "$FUZZ_BUILD" -G Ninja -DDG_FUZZ=ON -DDG_WERROR=ON "${TEST_FLAGS[@]}" >"$LOGS/fuzz-configure.log" 2>&1 ||
     { tail -20 "$LOGS/fuzz-configure.log" >&2; echo "error: fuzz configure failed (log: $LOGS/fuzz-configure.log)" >&2; return 1; }
@@ -225,39 +250,32 @@ run_fuzz() {
     return 0
   fi
   info "${#targets[@]} fuzz targets: ${targets[*]}"
-  local i rc any=0 corpus log t0
+  local i rc any=0 log
   # -k 0: the targets that build are run; each one that does not counts as a failure below.
   [ "$NO_BUILD" = 1 ] || cmake --build "$FUZZ_BUILD" -j "$JOBS" --target "${targets[@]}" -- -k 0 >"$LOGS/fuzz-build.log" 2>&1 ||
     { grep -E 'error|FAILED' "$LOGS/fuzz-build.log" | head -30 >&2; echo "error: fuzz build failed (log: $LOGS/fuzz-build.log)" >&2; }
+  # FUZZ_JOBS targets at a time (each is single-threaded); results are reported in the targets' order.
+  rm -f "$LOGS"/fuzz-*.result
+  for i in "${!targets[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$FUZZ_JOBS" ]; do wait -n || true; done
+    fuzz_one "${targets[$i]}" "${paths[$i]}" &
+  done
+  wait
   for i in "${!targets[@]}"; do
     t=${targets[$i]}
-    corpus="$FUZZ_BUILD/corpus/$t"
     log="$LOGS/fuzz-$t.log"
-    mkdir -p "$corpus" "$FUZZ_BUILD/crashes"
-    t0=$SECONDS
-    if [ ! -x "$FUZZ_BUILD/${paths[$i]}" ]; then
+    read -r rc secs <"$LOGS/fuzz-$t.result" 2>/dev/null || { rc=127; secs=0; }
+    if [ "$rc" = notbuilt ]; then
       FAILED=$((FAILED + 1)); FAILURES+=("fuzz/$t (not built)"); any=1
       printf '    FAIL fuzz/%-24s not built\n' "$t" >&2
-      continue
-    fi
-    # Our own timeout on top of -max_total_time: a hang in one input must not stall the run.
-    # Slow unwinding on malloc: libldns has no frame pointers, so a fast stack stops at its first frame and a
-    # leak inside ldns (suppressed by function name) could not be told from one of ours. Costs executions, not
-    # coverage of what the suppressions hide. Seeds kept in the repository (tests/fuzz/seeds/<target>, e.g. the
-    # registration corpus's real answers) are read as well; new inputs go to $corpus only.
-    ASAN_OPTIONS="fast_unwind_on_malloc=0" LSAN_OPTIONS="suppressions=$DG_ROOT/tests/fuzz/lsan_suppressions.txt" \
-      timeout $((FUZZ_SECONDS + 60)) "$FUZZ_BUILD/${paths[$i]}" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
-      -artifact_prefix="$FUZZ_BUILD/crashes/$t-" -print_final_stats=1 "$corpus" \
-      $([ -d "$DG_ROOT/tests/fuzz/seeds/$t" ] && echo "$DG_ROOT/tests/fuzz/seeds/$t/") >"$log" 2>&1
-    rc=$?
-    if [ $rc -eq 0 ]; then
+    elif [ "$rc" -eq 0 ]; then
       PASSED=$((PASSED + 1))
-      printf '    PASS fuzz/%-24s %3ss  %s\n' "$t" $((SECONDS - t0)) "$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') runs" >&2
+      printf '    PASS fuzz/%-24s %3ss  %s\n' "$t" "$secs" "$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') runs" >&2
     else
       FAILED=$((FAILED + 1))
       FAILURES+=("fuzz/$t")
       any=1
-      printf '    FAIL fuzz/%-24s %3ss  %s (log: %s)\n' "$t" $((SECONDS - t0)) \
+      printf '    FAIL fuzz/%-24s %3ss  %s (log: %s)\n' "$t" "$secs" \
         "$(grep -m1 -E 'ERROR: (libFuzzer|AddressSanitizer|UndefinedBehaviorSanitizer)|runtime error' "$log" | cut -c1-160)" "$log" >&2
     fi
   done
@@ -304,7 +322,7 @@ if stage "bed up" bed_up; then
   stage "smoke tests" run_smoke
   if [ "$BUILD_OK" = 1 ] || [ -f "$BUILD/CTestTestfile.cmake" ]; then
     stage "integration tests" run_ctest integration
-    stage "e2e tests" run_ctest e2e
+    stage "e2e tests" run_ctest e2e "$E2E_JOBS"
   fi
 fi
 # The bed is not needed for fuzzing: free its CPU first.

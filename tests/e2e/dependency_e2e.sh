@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# e2e: runs alone (stops both TLD servers of the bed, which every other test delegates through)
 # Issue #15 item 6: DependencyBroken follows any failed state of a zone hosting our name servers, at the severity
 # its cause justifies. A hosting zone H (on PowerDNS A + B) holds the name servers of a dependent zone D; both
 # parent servers of H (the bed's two TLD servers) are stopped: nobody without a cache can resolve D's name servers.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# e2e: runs alone (brings up the node: kubelet, containerd and Pods take both cores)
 # domainguard as users run it: the image (hack/image.sh) imported into a real node's containerd (hack/node.sh:
 # kubelet, containerd + runc, kube-proxy, CNI), the chart installed with `helm install`, and the bed's providers,
 # DNS hierarchy and registry reached from the Pods. What a user would notice:

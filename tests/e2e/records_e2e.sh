@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# e2e: runs alone (stops PowerDNS A, which every other test writes to)
 # The first incident, replayed: a Domain with 20 record sets on PowerDNS A + B + BIND (RFC 2136) through a real
 # `domainguard run`; records deleted at A behind domainguard's back come back; A goes down while the Domain is
 # edited three times (B keeps being updated, A shows its pending changes) and gets every edit when it returns;
