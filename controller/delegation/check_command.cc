@@ -37,7 +37,7 @@ constexpr const char* kUsage =
     "         [--records-sample N]   check at most N desired record sets per zone (default: all)\n"
     "         [--concurrency 100]    queries in flight per server\n"
     "         [--no-dependencies]    do not check the zones hosting out-of-zone name servers\n"
-    "         [--now RFC3339]        evaluate as of this instant (expiry warnings, status times); default\n"
+    "         [--now RFC3339]        evaluate as of this instant (expiry warnings); default\n"
     "                                $DOMAINGUARD_NOW, else the clock\n";
 constexpr const char* kUsageExit = "exit: 0 healthy, 1 warnings, 2 critical, 3 unknown (or a usage error)\n";
 
@@ -297,9 +297,7 @@ int RunCheck(const std::vector<std::string>& args, const CheckPlugins& plugins, 
   Prober prober(**resolver, walker,
                 ProberOptions{.port = f.port, .ipv6 = f.ipv6, .record_sample = f.records_sample,
                               .check_dependencies = f.dependencies});
-  RealClock clock;
   const auto observations = prober.ObserveAll(specs, std::chrono::steady_clock::now() + f.deadline);
-  const SystemTime now = f.now.value_or(clock.Now());
 
   // Verdicts, plug-in parts, exit code.
   bool any_critical = false, any_warning = false, any_unknown = false;
@@ -313,7 +311,7 @@ int RunCheck(const std::vector<std::string>& args, const CheckPlugins& plugins, 
     DelegationReport report;
     report.zone = specs[i].zone;
     report.verdict = EvaluateDelegation(observations[i], specs[i], History{}, Policy{1});
-    report.status = StatusFromObservation(observations[i], now);
+    report.status = StatusFromObservation(observations[i]);
     nlohmann::json z = report.ToJson();
     std::vector<Finding> findings = report.verdict.findings;
     bool unknown = report.verdict.unknown;

@@ -391,7 +391,8 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
 
   domain::StatusPart part;
   part.field_manager = kDelegationFieldManager;
-  part.fields["delegation"] = ToJson(StatusFromObservation(observation, ctx_.clock.Now()));
+  part.fields["delegation"] = ToJson(StatusFromObservation(observation));
+  part.change_stamped = {"delegation"};
   part.fields["dependsOn"] = verdict.depends_on;
   const kube::Condition condition = DelegationCondition(verdict, generation);
   part.conditions.push_back(condition);

@@ -565,13 +565,34 @@ TEST(DelegationController, HealthyZoneWritesStatusAndWaitsForTheInterval) {
   EXPECT_EQ(bed.resolver.probes().size(), probes);
   EXPECT_EQ(bed.api.status_writes(), 1);
 
-  // Due: probes again; only lastCheckTime moved, which is still a write.
-  bed.clock.Advance(90s);
-  r = bed.controller.Reconcile("web/z");
-  ASSERT_TRUE(r.status.ok());
+  // Due: probes again and sees the same: no write (issue #14: 0 writes per hour for a healthy unchanged Domain),
+  // for an hour of checks; the status keeps the first check's lastChangeTime, freshness moves in the metric.
+  const std::string changed = status["delegation"]["lastChangeTime"].get<std::string>();
+  for (int i = 0; i < 30; ++i) {
+    bed.clock.Advance(i == 0 ? 90s : 120s);
+    r = bed.controller.Reconcile("web/z");
+    ASSERT_TRUE(r.status.ok());
+  }
   EXPECT_GT(bed.resolver.probes().size(), probes);
-  EXPECT_EQ(bed.api.status_writes(), 2);
+  EXPECT_EQ(bed.api.status_writes(), 1);
+  EXPECT_EQ(bed.Status()["delegation"]["lastChangeTime"], changed);
   EXPECT_THAT(bed.Events(), IsEmpty());
+  const std::string expo = bed.registry.Expose();
+  const std::string now = std::to_string(static_cast<long long>(
+      std::chrono::duration_cast<std::chrono::seconds>(bed.clock.Now().time_since_epoch()).count()));
+  EXPECT_THAT(expo, ::testing::HasSubstr("check=\"delegation\"")) << expo;
+  EXPECT_THAT(expo, ::testing::HasSubstr(now)) << "the freshness metric is the last check's time";
+
+  // The observation changes (a server's serial moves): one write, a new lastChangeTime.
+  for (const char* ns : {"10.0.2.1", "10.0.2.2"}) {
+    bed.resolver.SetAnswer(ns, "z.test.", dns::kTypeSOA,
+                           AuthoritativeAnswer("z.test.", dns::kTypeSOA,
+                                               {Rr("z.test.", dns::kTypeSOA, "ns1.z.test. h.z.test. 8 1 1 1 1")}));
+  }
+  bed.clock.Advance(120s);
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_EQ(bed.api.status_writes(), 2);
+  EXPECT_NE(bed.Status()["delegation"]["lastChangeTime"], changed);
 }
 
 // Issue #15 item 4: records lost at a name server without the serial moving are handed to the records controller

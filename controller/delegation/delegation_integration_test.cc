@@ -121,7 +121,7 @@ TEST_F(DelegationBedTest, HealthyDomainHasNoFindings) {
   EXPECT_EQ(v.ConditionReason(), reasons::kDelegationHealthy);
   EXPECT_EQ(o.parent_zone, "test.");
   EXPECT_EQ(o.parents.size(), 2u);  // both TLD servers asked
-  DelegationStatus s = StatusFromObservation(o, SystemTime{});
+  DelegationStatus s = StatusFromObservation(o);
   ASSERT_EQ(s.servers.size(), 2u);
   for (const auto& srv : s.servers) {
     EXPECT_TRUE(srv.authoritative) << srv.address;

@@ -3,15 +3,13 @@
 
 #include <map>
 
-#include "controller/base/time_format.h"
 
 namespace domainguard::delegation {
 
-DelegationStatus StatusFromObservation(const Observation& o, SystemTime now) {
+DelegationStatus StatusFromObservation(const Observation& o) {
   DelegationStatus s;
   s.parent_zone = o.parent_zone;
   s.parent_servers = o.parent_servers;
-  s.last_check_time = now;
   std::map<std::string, NameserverSpec> ns;
   for (const ServerView& v : o.servers) {
     auto& n = ns[v.ns_name];
@@ -43,7 +41,6 @@ nlohmann::json ToJson(const DelegationStatus& s) {
     if (!v.error.empty()) e["error"] = v.error;
     j["servers"].push_back(std::move(e));
   }
-  j["lastCheckTime"] = FormatRfc3339(s.last_check_time);
   return j;
 }
 

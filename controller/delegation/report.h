@@ -30,7 +30,8 @@ struct DelegationStatus {
   std::vector<std::string> parent_servers;    // "a.nic.test. 127.53.10.1"
   std::vector<NameserverSpec> nameservers;    // as delegated and probed: names with the addresses used
   std::vector<ServerStatus> servers;          // one per name server address
-  SystemTime last_check_time{};
+  // No check time: a Domain's status.delegation changes only when the observation does (its lastChangeTime is
+  // stamped by domain::StatusPart); freshness is domainguard_check_last_success_timestamp_seconds.
 };
 
 struct DelegationReport {
@@ -43,7 +44,7 @@ struct DelegationReport {
 };
 
 // Builds the status block from what was observed.
-DelegationStatus StatusFromObservation(const Observation& observation, SystemTime now);
+DelegationStatus StatusFromObservation(const Observation& observation);
 
 nlohmann::json ToJson(const DelegationStatus& status);
 nlohmann::json ToJson(const Finding& finding);

@@ -15,12 +15,41 @@ const json* Field(const json& obj, std::string_view key) {
   return it == obj.end() ? nullptr : &*it;
 }
 
+inline constexpr const char* kChangeStamp = "lastChangeTime";
+inline constexpr const char* kOldHeartbeat = "lastCheckTime";  // written before lastChangeTime; dropped on rewrite
+
+// `obj` without its change stamps, for comparing what was observed.
+json Unstamped(const json& obj) {
+  if (!obj.is_object()) return obj;
+  json out = obj;
+  out.erase(kChangeStamp);
+  out.erase(kOldHeartbeat);
+  return out;
+}
+
+// Sets `want[kChangeStamp]`: the stamp of `have` when it observed the same, else now.
+void Stamp(json& want, const json* have, SystemTime now) {
+  if (!want.is_object()) return;
+  want.erase(kChangeStamp);
+  if (have && have->is_object() && Unstamped(*have) == want) {
+    auto it = have->find(kChangeStamp);
+    if (it != have->end() && it->is_string()) {
+      want[kChangeStamp] = *it;
+      return;
+    }
+  }
+  want[kChangeStamp] = FormatRfc3339(now);
+}
+
 }  // namespace
 
 std::optional<json> PlanStatusPart(const json& current_status, const StatusPart& part, SystemTime now) {
   const json current = current_status.is_object() ? current_status : json::object();
   json out = part.fields.is_object() ? part.fields : json::object();
   bool differs = false;
+  for (const std::string& key : part.change_stamped) {
+    if (out.contains(key)) Stamp(out[key], Field(current, key), now);
+  }
   for (auto it = out.begin(); it != out.end(); ++it) {
     const json* have = Field(current, it.key());
     if (!have || *have != it.value()) differs = true;

@@ -35,6 +35,11 @@ struct FindingEntry {
 struct StatusPart {
   std::string field_manager;                     // e.g. "domainguard-records"
   nlohmann::json fields = nlohmann::json::object();  // top-level status fields owned outright
+  // Keys of `fields` (objects) that carry a "lastChangeTime": PlanStatusPart sets it to `now` when the rest of the
+  // object differs from the status' (ignoring both stamps: an old object's "lastCheckTime" is dropped), else keeps
+  // the status' own, as lastTransitionTime is kept for conditions. A check that observes the same again writes
+  // nothing; its freshness is a metric (domainguard_check_last_success_timestamp_seconds), not a heartbeat here.
+  std::vector<std::string> change_stamped;
   std::vector<kube::Condition> conditions;       // owned conditions (lastTransitionTime kept unless status moves)
   bool owns_findings = false;                    // the part owns the findings whose reasons `owns_reason` accepts
   std::vector<FindingEntry> findings;

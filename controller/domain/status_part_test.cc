@@ -81,5 +81,42 @@ TEST(PlanStatusPart, FindingsOwnedByReasonKeepSince) {
   EXPECT_TRUE((*out)["findings"].empty());
 }
 
+StatusPart Stamped(int serial) {
+  StatusPart p;
+  p.field_manager = "t";
+  p.fields["delegation"] = {{"servers", json::array({{{"address", "127.0.0.1"}, {"serial", serial}}})}};
+  p.change_stamped = {"delegation"};
+  return p;
+}
+
+TEST(PlanStatusPart, SameObservationTwiceIsNoWrite) {
+  // A steady Domain checked every minute: the first check writes, every later one writes nothing, however late.
+  json status = *PlanStatusPart(json(), Stamped(7), kNow);
+  EXPECT_EQ(status["delegation"]["lastChangeTime"], "2026-12-02T12:00:00Z");
+  for (int minute = 1; minute <= 60; ++minute) {
+    EXPECT_EQ(PlanStatusPart(status, Stamped(7), kNow + std::chrono::minutes(minute)), std::nullopt) << minute;
+  }
+}
+
+TEST(PlanStatusPart, ChangedObservationMovesLastChangeTime) {
+  json status = *PlanStatusPart(json(), Stamped(7), kNow);
+  std::optional<json> out = PlanStatusPart(status, Stamped(8), kNow + std::chrono::hours(2));
+  ASSERT_TRUE(out);
+  EXPECT_EQ((*out)["delegation"]["servers"][0]["serial"], 8);
+  EXPECT_EQ((*out)["delegation"]["lastChangeTime"], "2026-12-02T14:00:00Z");
+}
+
+TEST(PlanStatusPart, OldHeartbeatIsDroppedOnceKeepingNoStamp) {
+  // An object written before lastChangeTime: one write replaces lastCheckTime, then none.
+  json status = {{"delegation", {{"servers", json::array({{{"address", "127.0.0.1"}, {"serial", 7}}})},
+                                 {"lastCheckTime", "2026-12-01T00:00:00Z"}}}};
+  std::optional<json> out = PlanStatusPart(status, Stamped(7), kNow);
+  ASSERT_TRUE(out);
+  EXPECT_FALSE((*out)["delegation"].contains("lastCheckTime"));
+  EXPECT_EQ((*out)["delegation"]["lastChangeTime"], "2026-12-02T12:00:00Z");
+  status["delegation"] = (*out)["delegation"];
+  EXPECT_EQ(PlanStatusPart(status, Stamped(7), kNow + std::chrono::hours(1)), std::nullopt);
+}
+
 }  // namespace
 }  // namespace domainguard::domain

@@ -110,8 +110,18 @@ TEST(RecordJson, RoundTripsThroughStatus) {
   EXPECT_EQ(back->expires_at, r.expires_at);
   EXPECT_EQ(back->statuses, r.statuses);
   EXPECT_EQ(back->nameservers, r.nameservers);
-  EXPECT_EQ(back->checked_at, r.checked_at);
-  EXPECT_FALSE(RecordFromJson(nlohmann::json::object()).ok());  // no lastCheckTime
+  // No check time in status (it would be a write per lookup): read back, the record's time is unknown.
+  EXPECT_FALSE(ToJson(r).contains("lastCheckTime"));
+  EXPECT_EQ(back->checked_at, SystemTime{});
+  // lastChangeTime (stamped by the status writer) and an old object's lastCheckTime are read as the check time.
+  nlohmann::json j = ToJson(r);
+  j["lastChangeTime"] = "2026-11-20T00:00:00Z";
+  EXPECT_EQ(RecordFromJson(j)->checked_at, *ParseRfc3339("2026-11-20T00:00:00Z"));
+  j["lastCheckTime"] = "2026-11-23T10:00:00Z";
+  EXPECT_EQ(RecordFromJson(j)->checked_at, *ParseRfc3339("2026-11-23T10:00:00Z"));
+  j["lastCheckTime"] = "yesterday";
+  EXPECT_FALSE(RecordFromJson(j).ok());
+  EXPECT_FALSE(RecordFromJson(nlohmann::json::array()).ok());
 }
 
 }  // namespace

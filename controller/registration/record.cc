@@ -34,7 +34,6 @@ nlohmann::json ToJson(const RegistrationRecord& r) {
   if (r.expires_at) j["expiresAt"] = FormatRfc3339(*r.expires_at);
   j["statuses"] = r.statuses;
   j["nameservers"] = r.nameservers;
-  j["lastCheckTime"] = FormatRfc3339(r.checked_at);
   if (!r.contact_emails.empty()) j["contactEmails"] = r.contact_emails;
   return j;
 }
@@ -58,9 +57,14 @@ Result<RegistrationRecord> RecordFromJson(const nlohmann::json& j) {
     if (!t.ok()) return Error::InvalidArgument("status.registration.expiresAt: " + t.error().message);
     r.expires_at = *t;
   }
-  auto checked = ParseRfc3339(str("lastCheckTime"));
-  if (!checked.ok()) return Error::InvalidArgument("status.registration.lastCheckTime: " + checked.error().message);
-  r.checked_at = *checked;
+  for (const char* key : {"lastCheckTime", "lastChangeTime"}) {
+    const std::string at = str(key);
+    if (at.empty()) continue;
+    auto t = ParseRfc3339(at);
+    if (!t.ok()) return Error::InvalidArgument("status.registration." + std::string(key) + ": " + t.error().message);
+    r.checked_at = *t;
+    break;
+  }
   for (const char* key : {"statuses", "nameservers", "contactEmails"}) {
     auto it = j.find(key);
     if (it == j.end() || !it->is_array()) continue;

@@ -44,12 +44,14 @@ std::string NormaliseHost(std::string_view name);
 void SortHosts(std::vector<std::string>& hosts);
 
 // status.registration as in api.md: {source, registrar, registrarIANAID, expiresAt, statuses, nameservers,
-// lastCheckTime}; unknown fields are left out.
+// contactEmails}; unknown fields are left out. No check time: the status changes only when the facts do (its
+// lastChangeTime is stamped by domain::StatusPart); when a record was obtained is a metric.
 nlohmann::json ToJson(const RegistrationRecord& r);
 
 // Reads status.registration back (after a restart the Domain's status is the last known good record).
-// Fields it does not hold stay unknown. Fails with kInvalidArgument when `j` is not an object with a valid
-// lastCheckTime.
+// Fields it does not hold stay unknown. checked_at is the object's lastCheckTime (written by older versions), else
+// its lastChangeTime (the facts were read at least then), else unknown (SystemTime{}). Fails with kInvalidArgument
+// when `j` is not an object or a time in it is malformed.
 Result<RegistrationRecord> RecordFromJson(const nlohmann::json& j);
 
 }  // namespace domainguard::registration

@@ -59,7 +59,8 @@ std::string HealthyMessage(const Verdict& v) {
   std::string m = r.domain.empty() ? std::string("registered") : r.domain + " is registered";
   if (!r.registrar.empty()) m += " at " + r.registrar;
   if (r.expires_at) m += " until " + FormatRfc3339(*r.expires_at);
-  m += " (" + std::string(SourceName(r.source)) + ", checked " + FormatRfc3339(r.checked_at) + ")";
+  // No check time here: a message that moved with every lookup would be a status write per lookup.
+  m += " (" + std::string(SourceName(r.source)) + ")";
   return m;
 }
 
@@ -194,6 +195,7 @@ domain::StatusPart RegistrationStatusPart(const Verdict& v, int64_t generation) 
     json reg = v.RegistrationJson();
     if (reg.is_object()) reg.erase("findings");  // findings live in status.findings, not twice
     part.fields["registration"] = std::move(reg);
+    part.change_stamped = {"registration"};
   }
   part.conditions.push_back(RegistrationCondition(v, generation));
   part.owns_findings = true;

@@ -77,6 +77,12 @@ expiry_metric() {
 }
 epoch() { date -u -d "$1" +%s; }
 # The metric (a float, maybe 1.7e+09 style) as whole seconds.
+# domainguard_check_last_success_timestamp_seconds{check="registration"} of Domain $1: when its data was last obtained.
+fresh_metric() {
+  curl -fs "http://127.0.0.1:$METRICS_PORT/metrics" |
+    grep '^domainguard_check_last_success_timestamp_seconds{' | grep 'check="registration"' |
+    grep "namespace=\"$NS\"" | grep "domain=\"$1\"" | awk '{print $NF}'
+}
 whole() { python3 -c "import sys; print(int(float(sys.argv[1])))" "$1"; }
 
 e2e_start
@@ -112,8 +118,11 @@ note "ok: Registered until $exp_ok at $(jp domain ok .status.registration.regist
 # flip: healthy first; from now on the registry answers garbage for it (seen at its next lookup, below).
 wait_cond flip RegistrationHealthy True/Registered 30
 exp_flip="$(jp domain flip .status.registration.expiresAt)"
-checked="$(jp domain flip .status.registration.lastCheckTime)"
-[ -n "$exp_flip" ] && [ -n "$checked" ] || fail "Domain flip: expiresAt '$exp_flip' lastCheckTime '$checked'"
+changed="$(jp domain flip .status.registration.lastChangeTime)"
+[ -n "$exp_flip" ] && [ -n "$changed" ] || fail "Domain flip: expiresAt '$exp_flip' lastChangeTime '$changed'"
+[ -z "$(jp domain flip .status.registration.lastCheckTime)" ] || fail "Domain flip: status.registration.lastCheckTime is written (a heartbeat; freshness is a metric)"
+fresh_flip="$(fresh_metric flip)"
+[ -n "$fresh_flip" ] || fail "Domain flip: no domainguard_check_last_success_timestamp_seconds{check=\"registration\"} series"
 n_flip="$(lookups "$ZFLIP" rdap)"
 registry_select "$ZFLIP" garbage
 t=$SECONDS
@@ -174,8 +183,10 @@ retry 10 grep -q "registration domain=$NS/flip .*decision=lookup-failed" "$E2E_L
 sleep 2
 [ "$(jp domain flip .status.registration.expiresAt)" = "$exp_flip" ] ||
   fail "Domain flip: expiresAt '$(jp domain flip .status.registration.expiresAt)' after a garbage answer, want the last known $exp_flip"
-[ "$(jp domain flip .status.registration.lastCheckTime)" = "$checked" ] ||
-  fail "Domain flip: lastCheckTime moved to $(jp domain flip .status.registration.lastCheckTime) without a good answer (was $checked)"
+[ "$(jp domain flip .status.registration.lastChangeTime)" = "$changed" ] ||
+  fail "Domain flip: lastChangeTime moved to $(jp domain flip .status.registration.lastChangeTime) without a good answer (was $changed)"
+[ "$(fresh_metric flip)" = "$fresh_flip" ] ||
+  fail "Domain flip: the registration freshness metric moved to $(fresh_metric flip) without a good answer (was $fresh_flip)"
 # One failed lookup is no news about the domain: the last good record stands (RegistrationUnknown only once it is
 # older than 72h), so no false alarm either.
 cond_is flip RegistrationHealthy True/Registered || fail "Domain flip: RegistrationHealthy '$(cond flip RegistrationHealthy)' after one garbage answer, want True/Registered"
