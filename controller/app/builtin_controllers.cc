@@ -23,6 +23,7 @@
 #include "controller/notify/domain_alerting_controller.h"
 #include "controller/notify/mail_sender.h"
 #include "controller/providers/dnsprovider_controller.h"
+#include "controller/providers/provider_registry.h"
 #include "controller/records/records_controller.h"
 #include "controller/registration/registration_controller.h"
 
@@ -50,6 +51,7 @@ class Runtime final : public ControllerRuntime {
   std::unique_ptr<delegation::Prober> prober;
   std::unique_ptr<registration::RegistrationStack> registration_stack;
   std::unique_ptr<records::ZoneLedger> ledger;  // what the records pass knows, for the serving check
+  std::unique_ptr<providers::ProviderRegistry> provider_registry;  // each DNSProvider built once, with its poller
   std::unique_ptr<records::RecordsController> records;
   std::unique_ptr<delegation::DelegationController> delegation;
   std::unique_ptr<registration::RegistrationController> registration;
@@ -63,7 +65,10 @@ class Runtime final : public ControllerRuntime {
   std::unique_ptr<notify::DomainAlertingController> alerting;
   std::unique_ptr<discovery::DiscoveryController> discovery;
   std::unique_ptr<dns::NotifyListener> notify;  // last: its thread uses the controllers above
-  ~Runtime() override { notify.reset(); }
+  ~Runtime() override {
+    notify.reset();
+    if (provider_registry) provider_registry->StopPolling();  // its pollers call into the records controller
+  }
 };
 
 // DNSProvider -> the Domains of its namespace that name it.
@@ -233,11 +238,16 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   rt->ledger = std::make_unique<records::ZoneLedger>(
       clock, std::max(std::chrono::seconds(30),
                       std::chrono::duration_cast<std::chrono::seconds>(2 * options.drift_poll_interval)));
+  // One provider registry for the records and DNSProvider controllers: each DNSProvider built (its Secret read)
+  // once per change, and one serial poller per provider (one request per provider per poll interval).
+  providers::ProviderRegistryOptions pro;
+  pro.poll_interval = options.drift_poll_interval;
+  rt->provider_registry = std::make_unique<providers::ProviderRegistry>(ctx, *rt->transport, pro);
   records::RecordsControllerOptions ro;
   ro.ledger = rt->ledger.get();
-  ro.poll_interval = options.drift_poll_interval;
-  ro.full_compare_interval = options.drift_full_interval;
-  rt->records = std::make_unique<records::RecordsController>(ctx, providers, *rt->transport, ro);
+  ro.schedule.poll_interval = options.drift_poll_interval;
+  ro.schedule.full_compare_interval = options.drift_full_interval;
+  rt->records = std::make_unique<records::RecordsController>(ctx, providers, *rt->provider_registry, ro);
   delegation::DelegationControllerOptions dopt;
   dopt.forget_cache = [walker = rt->walker.get()] { walker->ForgetCuts(); };
   dopt.ledger = rt->ledger.get();
@@ -245,7 +255,7 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   rt->registration =
       std::make_unique<registration::RegistrationController>(ctx, rt->registration_stack->monitor(), &providers);
   rt->ready = std::make_unique<domain::ReadyController>(ctx);
-  rt->dnsproviders = std::make_unique<providers::DnsProviderController>(ctx, providers, *rt->transport);
+  rt->dnsproviders = std::make_unique<providers::DnsProviderController>(ctx, providers, *rt->provider_registry);
 
   ControllerSpec rs;
   rs.name = "domain-records";
@@ -269,24 +279,39 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
     records->ForceFullPass(key, why);
     records_controller.queue().Add(key);
   });
+  rt->provider_registry->SetMovedHandler([records = rt->records.get(), &records_controller](
+                                             const std::string& provider, const std::string& zone,
+                                             const std::string& why) {
+    for (const std::string& k : records->OnSerialMoved(provider, zone, why)) records_controller.queue().Add(k);
+  });
 
   ControllerSpec ds;
   ds.name = "domain-delegation";
   ds.resource = domains_type;
   ds.reconcile = ReconcileOf(rt->delegation.get());
   ds.workers = 1;  // one sweep at a time: the prober is not thread-safe, and a sweep batches its queries
+  // Woken only by what it reads (spec, RecordsSynced), not by every status write of the other controllers.
+  ds.update_filter = [reads = delegation::DelegationReads()](const json& o, const json& n) {
+    return kube::ChangesReadParts(reads, o, n);
+  };
   manager.AddController(std::move(ds));
 
   ControllerSpec gs;
   gs.name = "domain-registration";
   gs.resource = domains_type;
   gs.reconcile = ReconcileOf(rt->registration.get());
+  gs.update_filter = [reads = registration::RegistrationReads()](const json& o, const json& n) {
+    return kube::ChangesReadParts(reads, o, n);
+  };
   manager.AddController(std::move(gs));
 
   ControllerSpec ys;
   ys.name = "domain-ready";
   ys.resource = domains_type;
   ys.reconcile = ReconcileOf(rt->ready.get());
+  ys.update_filter = [reads = domain::ReadyReads()](const json& o, const json& n) {
+    return kube::ChangesReadParts(reads, o, n);
+  };
   // Ready summarises the other controllers' conditions, which a new Domain gets within moments of each other:
   // waiting 1 s turns their burst into one or two Ready writes instead of one per condition.
   ys.delay = std::chrono::seconds(1);

@@ -82,7 +82,8 @@ Controller::Controller(ControllerSpec spec, InformerSet& informers, const Clock&
   const std::chrono::milliseconds primary_delay = spec_.delay;
   informers.For(spec_.resource).AddHandlers(kube::InformerHandlers{
       [this, primary_delay](const kube::json& obj) { Enqueue(kube::ObjectKey(obj), primary_delay); },
-      [this, primary_delay](const kube::json&, const kube::json& obj) {
+      [this, primary_delay, filter = spec_.update_filter](const kube::json& old_obj, const kube::json& obj) {
+        if (filter && !filter(old_obj, obj)) return;
         Enqueue(kube::ObjectKey(obj), primary_delay);
       },
       [this, primary_delay](const kube::json& obj) { Enqueue(kube::ObjectKey(obj), primary_delay); },

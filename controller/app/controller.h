@@ -115,6 +115,10 @@ struct ControllerSpec {
   // Changes of the primary are enqueued this much later, so a burst of them (several controllers writing their
   // parts of one new object) is reconciled once. 0: at once.
   std::chrono::milliseconds delay{0};
+  // Whether an update of the primary concerns this controller (e.g. kube::ChangesReadParts of what it reads), so
+  // another controller's status write to the same object does not wake it. null: every update does; adds,
+  // deletes and the periodic resync always do.
+  UpdateFilter update_filter = nullptr;
 };
 
 class Controller {

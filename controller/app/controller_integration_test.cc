@@ -11,6 +11,7 @@
 #include "controller/app/controller.h"
 #include "controller/app/manager.h"
 #include "controller/kube/leader_election.h"
+#include "controller/kube/predicate.h"
 #include "controller/app/testbed_kube_test_util.h"
 
 namespace domainguard::app {
@@ -104,6 +105,7 @@ class ControllerIntegration : public ::testing::Test {
     spec.resync = resync;
     spec.watches = std::move(watches);
     spec.delay = delay;
+    spec.update_filter = update_filter_;
     controller_ = std::make_unique<Controller>(spec, *informers_, env_->clock, nullptr, nullptr);
     informers_->Start();
     controller_->Start(workers);
@@ -128,6 +130,7 @@ class ControllerIntegration : public ::testing::Test {
   std::unique_ptr<InformerSet> informers_;
   std::unique_ptr<Recorder> recorder_;
   std::unique_ptr<Controller> controller_;
+  UpdateFilter update_filter_ = nullptr;  // set before StartController
 };
 
 TEST_F(ControllerIntegration, ReconcilesCreatesUpdatesAndDeletes) {
@@ -262,6 +265,27 @@ TEST_F(ControllerIntegration, DelayedPrimaryReconcilesABurstOnceAndSeesItsEnd) {
   const size_t bound = static_cast<size_t>(std::chrono::duration_cast<std::chrono::seconds>(burst).count()) + 2;
   EXPECT_LE(calls, bound) << "11 changes in " << std::chrono::duration_cast<std::chrono::milliseconds>(burst).count()
                           << " ms gave " << calls << " reconciles";
+}
+
+// Issue #14: an update that touches nothing the controller reads (here a label; only the spec is read) does not
+// wake it; a spec edit does.
+TEST_F(ControllerIntegration, PrimaryUpdateFilterIgnoresUpdatesOfPartsNotRead) {
+  if (env_ == nullptr) return;
+  update_filter_ = [](const kube::json& o, const kube::json& n) { return kube::ChangesReadParts({}, o, n); };
+  StartController();
+  CreateWidget("f");
+  ASSERT_TRUE(Eventually([&] { return recorder_->CallsFor(Key("f")).size() == 1; }, 10s));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(env_->client->MergePatch(Widgets(), ns_, "f", {{"metadata", {{"labels", {{"n", std::to_string(i)}}}}}})
+                    .ok());
+  }
+  ASSERT_TRUE(env_->client->MergePatch(Widgets(), ns_, "f", {{"spec", {{"x", 2}}}}).ok());
+  ASSERT_TRUE(Eventually([&] {
+    auto c = recorder_->CallsFor(Key("f"));
+    return !c.empty() && c.back().generation == 2;
+  }, 10s)) << "the spec edit was not reconciled";
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(recorder_->CallsFor(Key("f")).size(), 2u) << "label-only updates woke the controller";
 }
 
 TEST_F(ControllerIntegration, PeriodicResyncReconcilesUnchangedObjects) {

@@ -180,6 +180,8 @@ kube::Condition DelegationCondition(const Verdict& v, int64_t generation) {
   return c;
 }
 
+kube::ReadParts DelegationReads() { return kube::ReadParts{.conditions = {std::string(kube::kRecordsSynced)}}; }
+
 bool IsDelegationReason(std::string_view reason) {
   return std::find(kReasons.begin(), kReasons.end(), reason) != kReasons.end();
 }

@@ -47,6 +47,7 @@
 #include "controller/domain/inputs.h"
 #include "controller/domain/status_part.h"
 #include "controller/kube/conditions.h"
+#include "controller/kube/predicate.h"
 #include "controller/kube/store.h"
 #include "controller/kube/workqueue.h"
 #include "controller/records/zone_ledger.h"
@@ -144,6 +145,11 @@ kube::Condition DelegationCondition(const Verdict& v, int64_t generation);
 
 // True for the reasons this controller owns (reasons.h), so its findings never touch another controller's.
 bool IsDelegationReason(std::string_view reason);
+
+// What of a Domain the delegation controller reads, for its informer's update predicate: the spec, and
+// RecordsSynced (a new generation waits for the records controller's report on it). Other controllers' status
+// writes do not wake it; its schedule comes back by itself (requeue_after).
+kube::ReadParts DelegationReads();
 
 // The delegation findings as the status holds them (status.findings whose reason IsDelegationReason; severities
 // "Critical"/"Warning", anything else reads as Info). Used when no verdict is in memory (after a restart).

@@ -14,6 +14,12 @@ kube::Condition ReadyCondition(const json& domain) {
   return kube::SummarizeReady(conditions, kube::Generation(domain));
 }
 
+kube::ReadParts ReadyReads() {
+  return kube::ReadParts{.conditions = {"*"},
+                         .ignored_conditions = {std::string(kube::kReady)},
+                         .status_fields = {"findings", "failover"}};
+}
+
 kube::ReconcileResult ReadyController::Reconcile(const std::string& key) {
   std::optional<json> domain = ctx_.domains.Get(key);
   const size_t slash = key.find('/');

@@ -14,6 +14,7 @@
 
 #include "controller/domain/context.h"
 #include "controller/kube/conditions.h"
+#include "controller/kube/predicate.h"
 #include "controller/kube/workqueue.h"
 
 namespace domainguard::domain {
@@ -22,6 +23,10 @@ inline constexpr const char* kReadyFieldManager = "domainguard-ready";
 
 // The Ready condition for `domain` from its status conditions (pure).
 kube::Condition ReadyCondition(const nlohmann::json& domain);
+
+// What of a Domain the Ready controller reads, for its informer's update predicate: the spec (generation), every
+// condition but Ready (its own), and the findings and failover state it exports as metrics.
+kube::ReadParts ReadyReads();
 
 class ReadyController {
  public:

@@ -151,6 +151,8 @@ Result<DomainSpec> DomainSpecFromObject(const json& domain) {
   return spec;
 }
 
+kube::ReadParts RegistrationReads() { return kube::ReadParts{}; }
+
 bool IsRegistrationReason(std::string_view reason) {
   return std::find(kRegistrationReasons.begin(), kRegistrationReasons.end(), reason) != kRegistrationReasons.end();
 }

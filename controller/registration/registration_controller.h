@@ -32,6 +32,7 @@
 #include "controller/domain/status_part.h"
 #include "controller/http/transport.h"
 #include "controller/kube/conditions.h"
+#include "controller/kube/predicate.h"
 #include "controller/kube/workqueue.h"
 #include "controller/registration/bootstrap.h"
 #include "controller/registration/checker.h"
@@ -56,6 +57,10 @@ Result<DomainSpec> DomainSpecFromObject(const nlohmann::json& domain);
 
 // True for the reasons of reasons.h (Registered included): the findings this controller owns.
 bool IsRegistrationReason(std::string_view reason);
+
+// What of a Domain the registration controller reads, for its informer's update predicate: the spec only
+// (status.registration is read back once, after a restart). Status writes do not wake it.
+kube::ReadParts RegistrationReads();
 
 // The RegistrationHealthy condition of `v`: True when healthy; Unknown when the worst finding is Unknown; False
 // otherwise. Reason v.reason; the message repeats the findings (or, when healthy, registrar and expiry).
