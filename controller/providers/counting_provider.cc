@@ -14,6 +14,9 @@ class CountingProvider final : public Provider {
     return Count("read_zone", inner_->ReadZone(zone));
   }
   Result<uint32_t> Serial(std::string_view zone) override { return Count("serial", inner_->Serial(zone)); }
+  Result<std::map<std::string, Result<uint32_t>>> Serials(const std::vector<std::string>& zones) override {
+    return Count("serials", inner_->Serials(zones));
+  }
   Result<records::ObservedZone> CreateZone(std::string_view zone, const records::Changes& changes) override {
     return Count("create_zone", inner_->CreateZone(zone, changes));
   }

@@ -6,15 +6,14 @@
 #include "controller/domain/inputs.h"
 #include "controller/domain/status_part.h"
 #include "controller/kube/conditions.h"
-#include "controller/providers/provider_factory.h"
 
 namespace domainguard::providers {
 
 using nlohmann::json;
 
 DnsProviderController::DnsProviderController(domain::Context ctx, kube::Store& providers,
-                                             http::Transport& transport, DnsProviderControllerOptions options)
-    : ctx_(ctx), providers_(providers), transport_(transport), options_(options) {}
+                                             ProviderRegistry& registry, DnsProviderControllerOptions options)
+    : ctx_(ctx), providers_(providers), registry_(registry), options_(options) {}
 
 kube::Condition DnsProviderController::ProbeReady(const json& obj) {
   const std::string key = kube::ObjectKey(obj);
@@ -29,18 +28,23 @@ kube::Condition DnsProviderController::ProbeReady(const json& obj) {
   }
   const std::string ns = kube::Namespace(obj);
   const std::string name = kube::Name(obj);
-  const json spec = obj.value("spec", json::object());
   kube::Condition ready;
   ready.type = std::string(kube::kReady);
   ready.observed_generation = generation;
-  Result<BuiltProvider> built =
-      NewProviderFromSpec(name, spec, domain::SecretLookupIn(ctx_.client, ns), &transport_, &ctx_.clock);
-  if (!built.ok()) {
+  ProviderRegistry::Entry built = registry_.Get(obj);
+  std::optional<SerialPoller::Round> round = built.poller ? built.poller->LastRound() : std::nullopt;
+  if (!built.provider) {
     ready.status = std::string(kube::kConditionFalse);
     ready.reason = std::string(kReasonInvalidSpec);
-    ready.message = built.error().message;
+    ready.message = built.error;
+  } else if (round && now - round->at < options_.interval) {
+    // The serial poller asked this provider lately: its answer is the probe's.
+    const bool answered = round->error.empty();
+    ready.status = std::string(answered ? kube::kConditionTrue : kube::kConditionFalse);
+    ready.reason = std::string(answered ? kReasonReachable : kReasonUnreachable);
+    ready.message = answered ? "the provider answers" : round->error;
   } else {
-    Result<uint32_t> probe = built->provider->Serial(kProbeZone);
+    Result<uint32_t> probe = built.uncounted->Serial(kProbeZone);
     const bool answered = probe.ok() || probe.error().code == ErrorCode::kNotFound;
     ctx_.metrics.CountProviderRequest(ns, name, "probe", answered ? "ok" : std::string(ErrorCodeName(probe.error().code)));
     ready.status = std::string(answered ? kube::kConditionTrue : kube::kConditionFalse);
@@ -57,6 +61,7 @@ kube::ReconcileResult DnsProviderController::Reconcile(const std::string& key) {
   if (!obj) {
     const size_t slash = key.find('/');
     if (slash != std::string::npos) ctx_.metrics.ForgetProvider(key.substr(0, slash), key.substr(slash + 1));
+    registry_.Forget(key);
     std::lock_guard<std::mutex> lock(mu_);
     probes_.erase(key);
     return {};

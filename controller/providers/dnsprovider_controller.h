@@ -1,6 +1,8 @@
-// The DNSProvider controller: is the provider usable? It builds the provider from its spec and Secret (the same
-// way the records controller does), asks it one cheap question (the SOA serial of a zone that cannot exist: any
-// answer, "not found" included, proves the endpoint and the credentials work) and writes status.type,
+// The DNSProvider controller: is the provider usable? It takes the provider from the registry the records
+// controller uses too (built once from its spec and Secret), and asks it one cheap question (the SOA serial of a
+// zone that cannot exist: any answer, "not found" included, proves the endpoint and the credentials work) unless
+// its serial poller finished a round within the interval (that round's answer is the probe: no extra request at
+// rest). It writes status.type,
 // status.zones (Domains of the namespace that use it) and the Ready condition:
 //   spec or Secret unusable  -> Ready False InvalidSpec   (the message names the field or the Secret and key)
 //   no answer / refused key  -> Ready False Unreachable   (the provider's error, verbatim; never the secret)
@@ -23,6 +25,7 @@
 #include "controller/http/transport.h"
 #include "controller/kube/store.h"
 #include "controller/kube/workqueue.h"
+#include "controller/providers/provider_registry.h"
 
 namespace domainguard::providers {
 
@@ -42,7 +45,8 @@ struct DnsProviderControllerOptions {
 
 class DnsProviderController {
  public:
-  DnsProviderController(domain::Context ctx, kube::Store& providers, http::Transport& transport,
+  // `registry` is shared with the records controller; borrowed, it outlives the controller.
+  DnsProviderController(domain::Context ctx, kube::Store& providers, ProviderRegistry& registry,
                         DnsProviderControllerOptions options = {});
 
   kube::ReconcileResult Reconcile(const std::string& key);
@@ -57,7 +61,7 @@ class DnsProviderController {
 
   domain::Context ctx_;
   kube::Store& providers_;
-  http::Transport& transport_;
+  ProviderRegistry& registry_;
   const DnsProviderControllerOptions options_;
   std::mutex mu_;
   std::map<std::string, Probe> probes_;  // guarded by mu_; by DNSProvider key

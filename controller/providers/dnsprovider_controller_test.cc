@@ -50,8 +50,11 @@ class DnsProviderControllerTest : public ::testing::Test {
     client_ = std::make_unique<kube::Client>(kube_, config, clock_);
     events_ = std::make_unique<kube::EventRecorder>(*client_, kube::EventAggregatorConfig{"test"}, clock_);
     domains_.AddIndex(domain::kProviderIndex, domain::ProviderIndexValues);
-    controller_ = std::make_unique<DnsProviderController>(
-        domain::Context{*client_, domains_, *events_, metrics_, clock_}, providers_, pdns_);
+    const domain::Context ctx{*client_, domains_, *events_, metrics_, clock_};
+    ProviderRegistryOptions ro;
+    ro.start_pollers = false;
+    provider_registry_ = std::make_unique<ProviderRegistry>(ctx, pdns_, ro);
+    controller_ = std::make_unique<DnsProviderController>(ctx, providers_, *provider_registry_);
   }
 
   // The PowerDNS probe: the zone that cannot exist is not there.
@@ -77,6 +80,7 @@ class DnsProviderControllerTest : public ::testing::Test {
   metrics::DomainMetrics metrics_;
   kube::Store domains_;
   kube::Store providers_;
+  std::unique_ptr<ProviderRegistry> provider_registry_;
   std::unique_ptr<DnsProviderController> controller_;
 };
 
@@ -185,6 +189,32 @@ TEST_F(DnsProviderControllerTest, TheKeyNeverReachesStatusOrEvents) {
   EXPECT_EQ(LastStatus()["conditions"][0]["reason"], "Unreachable");
   for (const json& a : api_.applies()) EXPECT_THAT(a.dump(), Not(HasSubstr(kApiKey)));
   for (const json& e : Events()) EXPECT_THAT(e.dump(), Not(HasSubstr(kApiKey)));
+}
+
+TEST_F(DnsProviderControllerTest, ASerialPollRoundStandsForTheProbe) {
+  providers_.Upsert(Provider());
+  ProbeAnswers();
+  ASSERT_TRUE(controller_->Reconcile("web/pdns-a").status.ok());
+  ASSERT_EQ(Probes(), 1u);
+  // The records controller armed a zone; the poller's round (one zone-list GET) answers for the provider.
+  std::shared_ptr<SerialPoller> poller = provider_registry_->PollerOf("web/pdns-a");
+  ASSERT_TRUE(poller);
+  poller->Watch("a.test.", 7);
+  pdns_.ExpectJson("GET", "/zones?dnssec=false", 200, R"([{"name": "a.test.", "serial": 7}])");
+  EXPECT_TRUE(poller->PollOnce().empty());
+  clock_.Advance(30s);  // past probe_reuse, within the interval of the round
+  ASSERT_TRUE(controller_->Reconcile("web/pdns-a").status.ok());
+  EXPECT_EQ(Probes(), 1u);
+  EXPECT_EQ(pdns_.requests().size(), 2u);  // the probe and the round, no Secret re-read or request more
+  EXPECT_EQ(LastStatus()["conditions"][0]["reason"], "Reachable");
+  // A round that could not reach it makes it Unreachable without a probe of its own.
+  pdns_.Expect("GET", "/zones?dnssec=false", Error::Unavailable("connection refused"));
+  EXPECT_EQ(poller->PollOnce(), std::vector<std::string>{"a.test."});
+  clock_.Advance(6s);
+  ASSERT_TRUE(controller_->Reconcile("web/pdns-a").status.ok());
+  EXPECT_EQ(Probes(), 1u);
+  EXPECT_EQ(LastStatus()["conditions"][0]["reason"], "Unreachable");
+  EXPECT_THAT(LastStatus()["conditions"][0]["message"].get<std::string>(), HasSubstr("connection refused"));
 }
 
 TEST_F(DnsProviderControllerTest, DeletedProviderIsForgotten) {

@@ -27,6 +27,19 @@ Result<uint32_t> FakeProvider::Serial(std::string_view zone) {
   return it->second.serial;
 }
 
+Result<std::map<std::string, Result<uint32_t>>> FakeProvider::Serials(const std::vector<std::string>& zones) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++serials_calls_;
+  if (down_) return Error::Unavailable(name_ + ": connection refused");
+  std::map<std::string, Result<uint32_t>> out;
+  for (const std::string& z : zones) {
+    auto it = zones_.find(z);
+    out.emplace(z, it == zones_.end() ? Result<uint32_t>(Error::NotFound("zone " + z + " not found"))
+                                      : Result<uint32_t>(it->second.serial));
+  }
+  return out;
+}
+
 Result<records::ObservedZone> FakeProvider::CreateZone(std::string_view zone, const records::Changes& changes) {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -161,6 +174,11 @@ void FakeProvider::SetSerial(std::string_view zone, uint32_t serial) {
 int FakeProvider::raise_calls() const {
   std::lock_guard<std::mutex> lock(mu_);
   return raise_calls_;
+}
+
+int FakeProvider::serials_calls() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return serials_calls_;
 }
 
 }  // namespace domainguard::providers

@@ -23,6 +23,7 @@ class FakeProvider final : public Provider {
   std::string Name() const override { return name_; }
   Result<records::ObservedZone> ReadZone(std::string_view zone) override;
   Result<uint32_t> Serial(std::string_view zone) override;
+  Result<std::map<std::string, Result<uint32_t>>> Serials(const std::vector<std::string>& zones) override;
   Result<records::ObservedZone> CreateZone(std::string_view zone, const records::Changes& changes) override;
   Result<uint32_t> Apply(std::string_view zone, const records::Changes& changes,
                          const records::ZoneVersion& expected) override;
@@ -47,6 +48,7 @@ class FakeProvider final : public Provider {
   int apply_calls() const;  // Apply and CreateZone calls that wrote something
   int read_calls() const;   // ReadZone calls
   int raise_calls() const;  // RaiseSerial calls that changed the serial
+  int serials_calls() const;  // Serials rounds
 
  private:
   struct Zone {
@@ -67,6 +69,7 @@ class FakeProvider final : public Provider {
   int apply_calls_ = 0;                             // guarded by mu_
   int read_calls_ = 0;                              // guarded by mu_
   int raise_calls_ = 0;                             // guarded by mu_
+  int serials_calls_ = 0;                           // guarded by mu_
 };
 
 }  // namespace domainguard::providers

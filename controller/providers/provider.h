@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,12 @@ class Provider {
   // The zone's SOA serial, cheaply: one API call or one SOA query, no zone transfer. The records controller polls
   // it between full compares and reads the whole zone only when it moved. kNotFound when the zone is absent.
   virtual Result<uint32_t> Serial(std::string_view zone) = 0;
+
+  // The SOA serials of many zones in one round, for the per-provider serial poller (providers/serial_poller.h):
+  // PowerDNS one GET of the zone list whatever the number of zones, RFC 2136 one batch of concurrent SOA queries.
+  // One entry per asked zone: its serial, kNotFound when the provider does not hold it, or why it could not be
+  // asked (one query timed out). Fails as a whole only when the provider could not be asked at all.
+  virtual Result<std::map<std::string, Result<uint32_t>>> Serials(const std::vector<std::string>& zones) = 0;
 
   // Creates the absent `zone` holding `changes` — the plan against an empty zone: creates only, the apex NS set
   // among them, each with its ownership mark — in one request where the provider can, and returns the zone as the

@@ -9,8 +9,6 @@
 #include "controller/domain/inputs.h"
 #include "controller/domain/status_part.h"
 #include "controller/kube/conditions.h"
-#include "controller/providers/counting_provider.h"
-#include "controller/providers/provider_factory.h"
 #include "controller/records/reasons.h"
 
 namespace domainguard::records {
@@ -82,73 +80,47 @@ std::vector<ProviderStatus> ProviderStatusesFromJson(const json& status) {
   return out;
 }
 
-RecordsController::RecordsController(domain::Context ctx, kube::Store& providers, http::Transport& transport,
-                                     RecordsControllerOptions options)
-    : ctx_(ctx), providers_(providers), transport_(transport), options_(options) {}
+RecordsController::RecordsController(domain::Context ctx, kube::Store& providers,
+                                     providers::ProviderRegistry& registry, RecordsControllerOptions options)
+    : ctx_(ctx), providers_(providers), registry_(registry), options_(options) {}
 
 std::vector<std::string> RecordsController::OnZoneChanged(const std::string& zone) {
   std::vector<std::string> keys = ctx_.domains.KeysByIndex(domain::kZoneIndex, zone);
   std::lock_guard<std::mutex> lock(mu_);
-  for (const std::string& k : keys) states_[k].force = true;
+  for (const std::string& k : keys) states_[k].schedule.changed = true;
+  return keys;
+}
+
+std::vector<std::string> RecordsController::OnSerialMoved(const std::string& provider_key, const std::string& zone,
+                                                          const std::string& why) {
+  const std::string ns = provider_key.substr(0, provider_key.find('/'));
+  std::vector<std::string> keys;
+  for (const std::string& k : ctx_.domains.KeysByIndex(domain::kZoneIndex, zone)) {
+    if (k.substr(0, k.find('/')) == ns) keys.push_back(k);
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const std::string& k : keys) states_[k].schedule.changed = true;
+  }
+  for (const std::string& k : keys) {
+    spdlog::info("records domain={} zone={} provider={} decision=full-pass-requested why=\"{}\"", k, zone,
+                 provider_key, why);
+  }
   return keys;
 }
 
 void RecordsController::ForceFullPass(const std::string& key, const std::string& why) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    states_[key].force = true;
+    states_[key].schedule.changed = true;
   }
   spdlog::info("records domain={} decision=full-pass-requested why=\"{}\"", key, why);
 }
 
-RecordsController::BuiltProvider RecordsController::ProviderFor(const json& dns_provider) {
-  const std::string key = kube::ObjectKey(dns_provider);
-  // The spec's generation, not the resourceVersion: the DNSProvider's own status writes change nothing here.
-  const std::string version = std::to_string(kube::Generation(dns_provider));
-  const MonotonicTime now = ctx_.clock.Monotonic();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = built_.find(key);
-    if (it != built_.end() && it->second.provider && it->second.version == version &&
-        now - it->second.built < options_.provider_cache_ttl) {
-      return it->second;
-    }
+void RecordsController::Disarm(const std::set<std::string>& provider_keys, const std::string& zone) {
+  for (const std::string& p : provider_keys) {
+    if (std::shared_ptr<providers::SerialPoller> poller = registry_.PollerOf(p)) poller->Unwatch(zone);
   }
-  providers::SecretLookup lookup = domain::SecretLookupIn(ctx_.client, kube::Namespace(dns_provider));
-  BuiltProvider b;
-  b.version = version;
-  b.built = now;
-  Result<providers::BuiltProvider> made = providers::NewProviderFromSpec(
-      kube::Name(dns_provider), dns_provider.value("spec", json::object()), lookup, &transport_, &ctx_.clock);
-  if (made.ok()) {
-    b.provider = providers::WithCallCounting(
-        std::shared_ptr<providers::Provider>(std::move(made->provider)),
-        [metrics = &ctx_.metrics, ns = kube::Namespace(dns_provider), name = kube::Name(dns_provider)](
-            std::string_view operation, std::string_view outcome) {
-          metrics->CountProviderRequest(ns, name, operation, outcome);
-        });
-  } else {
-    b.error = "DNSProvider \"" + kube::Name(dns_provider) + "\": " + made.error().message;
-  }
-  std::lock_guard<std::mutex> lock(mu_);
-  built_[key] = b;
-  return b;
-}
-
-bool RecordsController::SerialsUnchanged(const std::string& zone,
-                                         const std::vector<std::shared_ptr<providers::Provider>>& ps,
-                                         const KeyState& st) {
-  for (const auto& p : ps) {
-    auto want = st.serials.find(p->Name());
-    if (want == st.serials.end()) return false;
-    Result<uint32_t> serial = p->Serial(zone);
-    if (!serial.ok() || *serial != want->second) {
-      spdlog::info("records zone={} provider={} decision=full-read why=\"serial {} -> {}\"", zone, p->Name(),
-                   want->second, serial.ok() ? std::to_string(*serial) : serial.error().ToString());
-      return false;
-    }
-  }
-  return true;
 }
 
 void RecordsController::SetPendingMetric(const std::string& ns, const std::string& provider, const std::string& key,
@@ -191,154 +163,143 @@ kube::ReconcileResult RecordsController::WriteConflict(const json& domain, const
     spdlog::warn("records domain={} zone={} decision=zone-conflict winner={}", key, zone, winner);
   }
   // The winner's deletion does not touch this object: look again now and then.
-  return {OkStatus(), std::chrono::duration_cast<std::chrono::nanoseconds>(options_.poll_interval)};
+  return {OkStatus(), std::chrono::duration_cast<std::chrono::nanoseconds>(options_.schedule.poll_interval)};
 }
 
-kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
-  std::optional<json> domain = ctx_.domains.Get(key);
-  if (!domain) {
-    std::vector<std::string> pending;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto it = states_.find(key);
-      if (it != states_.end()) pending = it->second.pending_providers;
-      states_.erase(key);
+void RecordsController::Forget(const std::string& key) {
+  KeyState gone;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = states_.find(key); it != states_.end()) {
+      gone = std::move(it->second);
+      states_.erase(it);
     }
-    const std::string ns = key.substr(0, key.find('/'));
-    for (const std::string& p : pending) SetPendingMetric(ns, p, key, 0);
-    if (options_.ledger) options_.ledger->Forget(key);
-    return {};
   }
-  const std::string ns = kube::Namespace(*domain);
-  const std::string zone = domain::CanonicalZone(*domain);
-  const int64_t generation = kube::Generation(*domain);
-  const json spec = domain->value("spec", json::object());
+  const std::string ns = key.substr(0, key.find('/'));
+  for (const std::string& p : gone.pending_providers) SetPendingMetric(ns, p, key, 0);
+  Disarm(gone.armed, gone.zone);
+  if (options_.ledger) options_.ledger->Forget(key);
+}
 
-  // 1. One zone, one owner.
-  std::optional<std::string> winner = domain::ZoneClaimWinner(ctx_.domains.ByIndex(domain::kZoneIndex, zone));
-  if (winner && *winner != key) return WriteConflict(*domain, *winner);
-
-  // 2. Is a pass due?
-  std::vector<domain::ProviderRef> refs = domain::ResolveProviders(*domain, providers_);
-  std::string trigger = std::to_string(generation) + "|" +
-                        domain::Annotation(*domain, std::string(reasons::kApproveChangeAnnotation)).value_or("");
+std::string RecordsController::Trigger(const json& domain, const std::vector<domain::ProviderRef>& refs,
+                                       const std::vector<json>& extra_records) const {
+  std::string trigger = std::to_string(kube::Generation(domain)) + "|" +
+                        domain::Annotation(domain, std::string(reasons::kApproveChangeAnnotation)).value_or("");
   for (const domain::ProviderRef& r : refs) {
     // Its spec, and whether it answers (back up: retry now); not its status.zones count.
     trigger += "|" + r.name + "@" + (r.object ? ProviderTrigger(*r.object) : "-");
   }
   // An edit of the recordsFrom master file is an edit of the zone.
-  if (const std::string cm = domain::RecordsFromConfigMap(*domain); !cm.empty() && ctx_.configmaps) {
-    std::optional<json> obj = ctx_.configmaps->Get(kube::ObjectKey(ns, cm));
+  if (const std::string cm = domain::RecordsFromConfigMap(domain); !cm.empty() && ctx_.configmaps) {
+    std::optional<json> obj = ctx_.configmaps->Get(kube::ObjectKey(kube::Namespace(domain), cm));
     trigger += "|cm@" + (obj ? kube::ResourceVersion(*obj) : "-");
   }
   // Records another part adds (failover's backup hosts) are part of the zone: a change of them is a change of it.
-  const std::vector<json> extra_records = domain::ExtraRecords(ctx_, *domain);
   if (!extra_records.empty()) trigger += "|extra@" + json(extra_records).dump();
-  const MonotonicTime now = ctx_.clock.Monotonic();
-  KeyState st;  // the schedule only: the zones kept in last_observed are not copied on every trigger
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    const KeyState& s = states_[key];
-    st.trigger = s.trigger;
-    st.last_full = s.last_full;
-    st.next_check = s.next_check;
-    st.force = s.force;
-    st.failures = s.failures;
-    st.serials = s.serials;
-  }
-  const bool changed = st.trigger != trigger || st.force;
-  const bool full_due = now - st.last_full >= options_.full_compare_interval;
-  if (!changed && !full_due && now < st.next_check) {
-    return {OkStatus(), std::chrono::duration_cast<std::chrono::nanoseconds>(st.next_check - now)};
-  }
+  return trigger;
+}
 
-  // 3. Providers.
-  std::vector<std::shared_ptr<providers::Provider>> built;
-  std::vector<ProviderOutcome> unbuilt;  // in spec order, with their index
-  std::vector<size_t> unbuilt_index, built_index;
+std::vector<RecordsController::Slot> RecordsController::Providers(const json& domain,
+                                                                  const std::vector<domain::ProviderRef>& refs) {
+  std::vector<Slot> slots;
   for (size_t i = 0; i < refs.size(); ++i) {
-    std::string error = refs[i].error;
+    Slot s;
+    s.name = refs[i].name;
+    s.key = kube::ObjectKey(kube::Namespace(domain), refs[i].name);
+    s.error = refs[i].error;
     if (refs[i].object) {
-      BuiltProvider b = ProviderFor(*refs[i].object);
-      if (b.provider) {
-        built.push_back(b.provider);
-        built_index.push_back(i);
-        continue;
-      }
-      error = "spec.providers[" + std::to_string(i) + "]: " + b.error;
+      providers::ProviderRegistry::Entry e = registry_.Get(*refs[i].object);
+      s.provider = e.provider;
+      if (!e.provider) s.error = "spec.providers[" + std::to_string(i) + "]: DNSProvider \"" + s.name + "\": " + e.error;
     }
-    ProviderOutcome o;
-    o.status.name = refs[i].name;
-    o.status.reason = std::string(reasons::kProviderUnavailable);
-    o.status.message = error;
-    unbuilt.push_back(std::move(o));
-    unbuilt_index.push_back(i);
+    slots.push_back(std::move(s));
   }
+  return slots;
+}
 
-  // A serial poll that finds nothing moved ends the pass here: no zone read, no write.
-  if (!changed && !full_due && st.failures == 0 && unbuilt.empty() && SerialsUnchanged(zone, built, st)) {
-    std::lock_guard<std::mutex> lock(mu_);
-    states_[key].next_check = now + options_.poll_interval;
-    return {OkStatus(), std::chrono::duration_cast<std::chrono::nanoseconds>(options_.poll_interval)};
+Result<RecordsController::Desired> RecordsController::DesiredOf(const std::string& key, const json& domain,
+                                                                const std::vector<domain::ProviderRef>& refs,
+                                                                const std::vector<json>& extra_records) {
+  Desired d;
+  d.zone = domain::BuildDomainZone(domain, refs, ctx_.client, ctx_.configmaps, extra_records);
+  if (!d.zone.ok() && d.zone.error().code != ErrorCode::kInvalidArgument) {
+    return d.zone.error();  // the apiserver could not be asked (the ConfigMap read failed): nothing decided
   }
-
-  // 4. Desired zone and sync.
-  Result<zone::DesiredZone> desired = domain::BuildDomainZone(*domain, refs, ctx_.client, ctx_.configmaps, extra_records);
-  if (!desired.ok() && desired.error().code != ErrorCode::kInvalidArgument) {
-    // The apiserver could not be asked (the ConfigMap read failed): not the user's fault, nothing decided.
-    spdlog::warn("records domain={} zone={} decision=retry error=\"{}\"", key, zone, desired.error().ToString());
-    return {desired.error(), std::nullopt};
+  const std::string zone = domain::CanonicalZone(domain);
+  if (d.zone.ok() && d.zone->origin != zone) {
+    d.zone = Error::InvalidArgument("spec.zone: \"" + zone + "\" does not name a zone apex");
   }
-  if (desired.ok() && desired->origin != zone) {
-    desired = Error::InvalidArgument("spec.zone: \"" + zone + "\" does not name a zone apex");
-  }
-  SyncPolicy policy;
-  policy.plan.owner = key;
+  const json spec = domain.value("spec", json::object());
+  d.policy.plan.owner = key;
   Result<OwnershipMode> mode = ParseOwnershipMode(SpecOwnership(spec));
   Result<int> max_delete = ParseMaxDeletePercent(spec);
-  if (desired.ok() && !mode.ok()) desired = mode.error();
-  if (desired.ok() && !max_delete.ok()) desired = max_delete.error();
-  if (mode.ok()) policy.plan.mode = *mode;
-  if (max_delete.ok()) policy.safety.max_delete_percent = *max_delete;
-  policy.safety.generation = generation;
-  policy.safety.approval = domain::Annotation(*domain, std::string(reasons::kApproveChangeAnnotation));
+  if (d.zone.ok() && !mode.ok()) d.zone = mode.error();
+  if (d.zone.ok() && !max_delete.ok()) d.zone = max_delete.error();
+  if (mode.ok()) d.policy.plan.mode = *mode;
+  if (max_delete.ok()) d.policy.safety.max_delete_percent = *max_delete;
+  d.policy.safety.generation = kube::Generation(domain);
+  d.policy.safety.approval = domain::Annotation(domain, std::string(reasons::kApproveChangeAnnotation));
   // Extra records the last pass wanted and that are no longer wanted were withdrawn by their part (a failover's
   // failback): their removal is not held by maxDeletePercent.
-  std::set<std::string> extra_names;
-  for (const json& r : extra_records) extra_names.insert(r.value("name", ""));
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const std::string& n : states_[key].extra_names) {
-      if (!extra_names.count(n)) policy.safety.withdrawn_names.insert(n);
-    }
+  for (const json& r : extra_records) d.extra_names.insert(r.value("name", ""));
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const std::string& n : states_[key].extra_names) {
+    if (!d.extra_names.count(n)) d.policy.safety.withdrawn_names.insert(n);
   }
+  return d;
+}
 
-  const json& status = domain::StatusOf(*domain);
+void RecordsController::Sync(const Desired& desired, const json& domain, std::vector<Slot>& slots) {
+  const json& status = domain::StatusOf(domain);
   const std::vector<ProviderStatus> previous = ProviderStatusesFromJson(status);
   std::optional<kube::Condition> prev_cond = kube::FindCondition(status, kube::kRecordsSynced);
   const int64_t previous_generation = prev_cond ? prev_cond->observed_generation : 0;
-
+  std::vector<Slot*> usable;
   std::vector<providers::Provider*> raw;
-  for (const auto& p : built) raw.push_back(p.get());
-  std::vector<ProviderOutcome> synced = SyncZone(desired, raw, policy, previous, previous_generation, ctx_.clock);
+  for (Slot& s : slots) {
+    if (!s.provider) continue;
+    usable.push_back(&s);
+    raw.push_back(s.provider.get());
+  }
+  std::vector<ProviderOutcome> synced =
+      SyncZone(desired.zone, raw, desired.policy, previous, previous_generation, ctx_.clock);
+  for (size_t i = 0; i < usable.size(); ++i) usable[i]->outcome = std::move(synced[i]);
+  // An unusable provider keeps what status said was pending there.
+  for (Slot& s : slots) {
+    if (s.provider) continue;
+    ProviderOutcome& o = s.outcome;
+    o.status.name = s.name;
+    for (const ProviderStatus& p : previous) {
+      if (p.name != s.name) continue;
+      o.status.pending_changes = p.pending_changes;
+      o.status.serial = p.serial;
+      o.status.last_sync_time = p.last_sync_time;
+      o.status.adopted = p.adopted;
+    }
+    if (!desired.zone.ok()) {  // the spec itself is the problem: say that, once
+      o.status.reason = std::string(reasons::kInvalidRecord);
+      o.status.message = desired.zone.error().message;
+    } else {
+      o.status.reason = std::string(reasons::kProviderUnavailable);
+      o.status.message = s.error;
+      o.events.push_back({o.status.reason, s.name + ": " + s.error, true});
+    }
+  }
+  if (!desired.zone.ok() && usable.empty() && !slots.empty()) {
+    slots[0].outcome.events.push_back({std::string(reasons::kInvalidRecord), desired.zone.error().message, true});
+  }
+}
 
+void RecordsController::Owed(const std::string& key, const Desired& desired, std::vector<Slot>& slots) {
+  if (!desired.zone.ok()) return;
   // An unreachable provider's pending changes: the plan against the zone it last served (the outage may have
   // started before any edit; it still owes every edit made since). The rrsets it owes are kept for the serving
-  // check: a record never written there is pending, not lost (RecordsNotServed).
-  // The same for every provider not in sync (a held change, a foreign rrset in the way): a desired rrset never
-  // written there was not lost there either.
-  std::map<std::string, std::vector<std::string>> pending_keys;  // provider -> rrsets not written there yet
-  auto owed = [&](const std::string& provider) -> std::optional<Plan> {
-    std::lock_guard<std::mutex> lock(mu_);
-    const std::map<std::string, ObservedZone>& seen = states_[key].last_observed;
-    auto last = seen.find(provider);
-    if (last == seen.end()) return std::nullopt;
-    return ComputePlan(*desired, last->second, policy.plan);
-  };
+  // check: a record never written there is pending, not lost (RecordsNotServed). The same for every provider not
+  // in sync (a held change, a foreign rrset in the way).
   auto keys_of = [&](const std::optional<Plan>& p) {
     std::vector<std::string> out;
     if (!p) {  // never read there: everything desired is still owed
-      for (const zone::RRset& r : desired->rrsets) out.push_back(zone::KeyOf(r));
+      for (const zone::RRset& r : desired.zone->rrsets) out.push_back(zone::KeyOf(r));
       return out;
     }
     for (const zone::RRset& r : p->changes.creates) out.push_back(zone::KeyOf(r));
@@ -348,73 +309,43 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
     }
     return out;
   };
-  for (ProviderOutcome& o : synced) {
-    if (o.status.synced || !desired.ok()) continue;
-    // Read this pass (a held change, a conflict): what it holds now; unreadable: what it held when last read.
-    std::optional<Plan> p =
-        o.observed ? std::optional<Plan>(ComputePlan(*desired, *o.observed, policy.plan)) : owed(o.status.name);
-    pending_keys[o.status.name] = keys_of(p);
-    if (p && o.status.reason == reasons::kProviderUnavailable) o.status.pending_changes = p->changes.size();
-  }
-  if (desired.ok()) {
-    for (const ProviderOutcome& o : unbuilt) pending_keys[o.status.name] = keys_of(owed(o.status.name));
-  }
-
-  // Back in spec order; unbuilt providers keep what was pending before.
-  std::vector<ProviderOutcome> outcomes(refs.size());
-  for (size_t j = 0; j < synced.size(); ++j) outcomes[built_index[j]] = std::move(synced[j]);
-  for (size_t j = 0; j < unbuilt.size(); ++j) {
-    ProviderOutcome& o = unbuilt[j];
-    for (const ProviderStatus& p : previous) {
-      if (p.name == o.status.name) {
-        o.status.pending_changes = p.pending_changes;
-        o.status.serial = p.serial;
-        o.status.last_sync_time = p.last_sync_time;
-        o.status.adopted = p.adopted;
+  for (Slot& s : slots) {
+    ProviderOutcome& o = s.outcome;
+    if (o.status.synced) continue;
+    std::optional<Plan> p;
+    if (o.observed) {  // read this pass (a held change, a conflict): what it holds now
+      p = ComputePlan(*desired.zone, *o.observed, desired.policy.plan);
+    } else {  // unreadable: what it held when last read
+      std::lock_guard<std::mutex> lock(mu_);
+      const std::map<std::string, ObservedZone>& seen = states_[key].last_observed;
+      if (auto last = seen.find(s.name); last != seen.end()) {
+        p = ComputePlan(*desired.zone, last->second, desired.policy.plan);
       }
     }
-    if (!desired.ok()) {  // the spec itself is the problem: say that, once
-      o.status.reason = std::string(reasons::kInvalidRecord);
-      o.status.message = desired.error().message;
-    } else {
-      o.events.push_back({o.status.reason, o.status.name + ": " + o.status.message, true});
-    }
-    outcomes[unbuilt_index[j]] = std::move(o);
+    s.owed = keys_of(p);
+    if (s.provider && p && o.status.reason == reasons::kProviderUnavailable) o.status.pending_changes = p->changes.size();
   }
-  if (!desired.ok() && built.empty() && !outcomes.empty()) {
-    outcomes[0].events.push_back({std::string(reasons::kInvalidRecord), desired.error().message, true});
-  }
+}
 
-  // What the serving check needs to know (ZoneLedger): each provider's serial as read now, and what it still owes.
-  if (options_.ledger) {
-    std::vector<std::string> names;
-    for (const ProviderOutcome& o : outcomes) {
-      names.push_back(o.status.name);
-      std::optional<uint32_t> serial;
-      if (o.observed) serial = o.observed->version.serial;
-      auto pk = pending_keys.find(o.status.name);
-      options_.ledger->Record(key, o.status.name, serial,
-                              pk == pending_keys.end() ? std::vector<std::string>{} : pk->second);
-    }
-    options_.ledger->Retain(key, names);
-  }
-
-  // 5. Events and logs, one line per decision.
-  const kube::ObjectRef ref = domain::DomainRef(*domain);
-  for (const ProviderOutcome& o : outcomes) {
-    const ProviderStatus* before = nullptr;
-    for (const ProviderStatus& p : previous) {
-      if (p.name == o.status.name) before = &p;
-    }
+void RecordsController::Report(const json& domain, const std::vector<ProviderStatus>& previous,
+                               const std::vector<Slot>& slots) {
+  const std::string key = kube::ObjectKey(domain);
+  const std::string zone = domain::CanonicalZone(domain);
+  const kube::ObjectRef ref = domain::DomainRef(domain);
+  std::vector<std::string> written;  // "pdns-a (3 changes)"
+  std::vector<std::string> applied;  // what was written, from the first provider that took it
+  for (const Slot& s : slots) {
+    const ProviderOutcome& o = s.outcome;
     for (const SyncEvent& e : o.events) {
       ctx_.events.Record(ref, e.warning ? kube::kEventWarning : kube::kEventNormal, e.reason, e.message);
     }
     if (!o.applied.empty() && o.status.reason != reasons::kDriftRepaired) {
-      ctx_.events.Record(ref, kube::kEventNormal, reasons::kSynced,
-                         o.status.name + ": applied " + std::to_string(o.applied.size()) +
-                             " changes: " + JoinSome(o.applied, 5));
+      written.push_back(o.status.name + " (" + std::to_string(o.applied.size()) + " changes)");
+      if (applied.empty()) applied = o.applied;
     }
-    if (o.status.synced && before && before->reason == reasons::kProviderUnavailable) {
+    auto before = std::find_if(previous.begin(), previous.end(),
+                               [&](const ProviderStatus& p) { return p.name == o.status.name; });
+    if (o.status.synced && before != previous.end() && before->reason == reasons::kProviderUnavailable) {
       ctx_.events.Record(ref, kube::kEventNormal, reasons::kSynced,
                          o.status.name + ": provider answers again; the zone is in sync");
     }
@@ -423,76 +354,153 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
                  key, zone, o.status.name, o.applied.empty() ? "observe" : "apply", o.status.synced,
                  o.status.pending_changes, o.applied.size(), o.status.reason, o.status.message);
   }
+  // One Event for what this pass wrote, naming every provider written, not one per provider.
+  if (!written.empty()) {
+    ctx_.events.Record(ref, kube::kEventNormal, reasons::kSynced,
+                       "applied at " + JoinSome(written, written.size()) + ": " + JoinSome(applied, 5));
+  }
+}
 
-  // 6. Status: this controller's part only.
+Result<RecordsCondition> RecordsController::WriteStatus(const json& domain, const Desired& desired,
+                                                        const std::vector<Slot>& slots) {
+  std::vector<ProviderOutcome> outcomes;
+  for (const Slot& s : slots) outcomes.push_back(s.outcome);
   RecordsCondition summary = SummarizeRecords(outcomes);
-  if (outcomes.empty()) {
+  if (slots.empty()) {
     summary.synced = false;
     summary.reason = std::string(reasons::kInvalidRecord);
     summary.message = "spec.providers: at least one DNSProvider is required";
   }
   // Information the spec's author should know, not a failure (e.g. whose TTL an rrset defined twice got).
-  if (desired.ok() && !desired->notes.empty()) summary.message += "; note: " + JoinSome(desired->notes, 5);
+  if (desired.zone.ok() && !desired.zone->notes.empty()) {
+    summary.message += "; note: " + JoinSome(desired.zone->notes, 5);
+  }
   kube::Condition cond;
   cond.type = std::string(kube::kRecordsSynced);
   cond.status = std::string(summary.synced ? kube::kConditionTrue : kube::kConditionFalse);
   cond.reason = summary.reason;
   cond.message = summary.message;
-  cond.observed_generation = generation;
+  cond.observed_generation = kube::Generation(domain);
   domain::StatusPart part;
   part.field_manager = kRecordsFieldManager;
   json list = json::array();
-  for (const ProviderOutcome& o : outcomes) list.push_back(ProviderStatusJson(o.status));
+  for (const Slot& s : slots) list.push_back(ProviderStatusJson(s.outcome.status));
   part.fields["providers"] = std::move(list);
   part.conditions.push_back(cond);
-  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDomains, *domain, part, ctx_.clock);
-  if (!wrote.ok()) {
-    if (wrote.error().code == ErrorCode::kNotFound) return {};
-    spdlog::warn("records domain={} zone={} decision=retry-status error=\"{}\"", key, zone, wrote.error().ToString());
-    return {wrote.error(), std::nullopt};
-  }
+  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDomains, domain, part, ctx_.clock);
+  if (!wrote.ok()) return wrote.error();
+  return summary;
+}
 
-  // Metrics and the schedule.
-  std::vector<std::string> pending_names;
-  for (const ProviderOutcome& o : outcomes) {
-    SetPendingMetric(ns, o.status.name, key, o.status.pending_changes);
-    pending_names.push_back(o.status.name);
+kube::ReconcileResult RecordsController::Remember(const std::string& key, const std::string& zone,
+                                                  std::string trigger, MonotonicTime now,
+                                                  const RecordsCondition& summary, const Desired& desired,
+                                                  std::vector<Slot>& slots) {
+  const std::string ns = key.substr(0, key.find('/'));
+  std::set<std::string> names;
+  for (const Slot& s : slots) {
+    SetPendingMetric(ns, s.name, key, s.outcome.status.pending_changes);
+    names.insert(s.name);
   }
-  const bool all_synced = summary.synced;
-  std::chrono::milliseconds next = options_.poll_interval;
-  std::lock_guard<std::mutex> lock(mu_);
-  KeyState& s = states_[key];
-  s.trigger = trigger;
-  s.force = false;
-  s.last_full = now;
-  s.pending_providers = pending_names;
-  s.serials.clear();
-  // Withdrawn extra names stay exempt until a pass in which every provider took the change.
-  if (all_synced) {
-    s.extra_names = extra_names;
-  } else {
-    s.extra_names.insert(extra_names.begin(), extra_names.end());
-  }
-  for (ProviderOutcome& o : outcomes) {
-    if (o.status.synced) s.serials[o.status.name] = o.status.serial;
-    if (o.observed) s.last_observed[o.status.name] = std::move(*o.observed);
-  }
-  if (all_synced) {
-    s.failures = 0;
-  } else {
-    ++s.failures;
-    // A held change (ChangeBlocked) or a bad spec waits for a person; the poll interval is soon enough.
-    const bool waits_for_person = summary.reason == reasons::kChangeBlocked ||
-                                  summary.reason == reasons::kInvalidRecord ||
-                                  summary.reason == reasons::kZoneConflict ||
-                                  summary.reason == reasons::kForeignRecordKept;
-    if (!waits_for_person) {
-      auto backoff = options_.min_backoff * (1LL << std::min(s.failures - 1, 16));
-      next = std::min<std::chrono::milliseconds>(backoff, options_.max_backoff);
+  // The serial pollers watch the zone where it is in sync, from the serial this pass left there.
+  std::set<std::string> armed;
+  for (const Slot& s : slots) {
+    if (!s.outcome.status.synced || !s.provider) continue;
+    if (std::shared_ptr<providers::SerialPoller> poller = registry_.PollerOf(s.key)) {
+      poller->Watch(zone, s.outcome.status.serial);
+      armed.insert(s.key);
     }
   }
-  s.next_check = now + next;
-  return {OkStatus(), std::chrono::duration_cast<std::chrono::nanoseconds>(next)};
+  std::set<std::string> disarm;
+  Check next;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    KeyState& st = states_[key];
+    for (const std::string& p : st.armed) {
+      if (!armed.count(p)) disarm.insert(p);
+    }
+    st.armed = std::move(armed);
+    st.zone = zone;
+    st.trigger = std::move(trigger);
+    st.pending_providers = std::move(names);
+    // Withdrawn extra names stay exempt until a pass in which every provider took the change.
+    if (summary.synced) {
+      st.extra_names = desired.extra_names;
+    } else {
+      st.extra_names.insert(desired.extra_names.begin(), desired.extra_names.end());
+    }
+    for (Slot& s : slots) {
+      if (s.outcome.observed) st.last_observed[s.name] = std::move(*s.outcome.observed);
+    }
+    ScheduleState& sc = st.schedule;
+    sc.passed = true;
+    sc.last_full = now;
+    sc.changed = false;
+    sc.failures = summary.synced ? 0 : sc.failures + 1;
+    // A held change (ChangeBlocked) or a bad spec waits for a person; the poll interval is soon enough.
+    sc.waits_for_person = summary.reason == reasons::kChangeBlocked || summary.reason == reasons::kInvalidRecord ||
+                          summary.reason == reasons::kZoneConflict || summary.reason == reasons::kForeignRecordKept;
+    next = NextCheck(sc, now, options_.schedule);
+  }
+  Disarm(disarm, zone);
+  return {OkStatus(), std::chrono::duration_cast<std::chrono::nanoseconds>(next.at - now)};
+}
+
+kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
+  // Claim.
+  std::optional<json> domain = ctx_.domains.Get(key);
+  if (!domain) {
+    Forget(key);
+    return {};
+  }
+  const std::string zone = domain::CanonicalZone(*domain);
+  std::optional<std::string> winner = domain::ZoneClaimWinner(ctx_.domains.ByIndex(domain::kZoneIndex, zone));
+  if (winner && *winner != key) return WriteConflict(*domain, *winner);
+
+  // Trigger: is a full pass due?
+  const std::vector<domain::ProviderRef> refs = domain::ResolveProviders(*domain, providers_);
+  const std::vector<json> extra_records = domain::ExtraRecords(ctx_, *domain);
+  std::string trigger = Trigger(*domain, refs, extra_records);
+  const MonotonicTime now = ctx_.clock.Monotonic();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    KeyState& st = states_[key];
+    ScheduleState sc = st.schedule;
+    sc.changed = sc.changed || st.trigger != trigger;
+    Check check = NextCheck(sc, now, options_.schedule);
+    if (!check.due) return {OkStatus(), std::chrono::duration_cast<std::chrono::nanoseconds>(check.at - now)};
+  }
+
+  // Providers, desired zone, sync.
+  std::vector<Slot> slots = Providers(*domain, refs);
+  Result<Desired> desired = DesiredOf(key, *domain, refs, extra_records);
+  if (!desired.ok()) {
+    spdlog::warn("records domain={} zone={} decision=retry error=\"{}\"", key, zone, desired.error().ToString());
+    return {desired.error(), std::nullopt};
+  }
+  Sync(*desired, *domain, slots);
+  Owed(key, *desired, slots);
+
+  // Report: the serving check's ledger, Events, status.
+  if (options_.ledger) {
+    std::vector<std::string> names;
+    for (const Slot& s : slots) {
+      names.push_back(s.name);
+      std::optional<uint32_t> serial;
+      if (s.outcome.observed) serial = s.outcome.observed->version.serial;
+      options_.ledger->Record(key, s.name, serial, s.owed);
+    }
+    options_.ledger->Retain(key, names);
+  }
+  Report(*domain, ProviderStatusesFromJson(domain::StatusOf(*domain)), slots);
+  Result<RecordsCondition> summary = WriteStatus(*domain, *desired, slots);
+  if (!summary.ok()) {
+    if (summary.error().code == ErrorCode::kNotFound) return {};
+    spdlog::warn("records domain={} zone={} decision=retry-status error=\"{}\"", key, zone,
+                 summary.error().ToString());
+    return {summary.error(), std::nullopt};
+  }
+  return Remember(key, zone, std::move(trigger), now, *summary, *desired, slots);
 }
 
 }  // namespace domainguard::records

@@ -1,27 +1,25 @@
 // The records controller: one Domain's desired zone onto each of its DNSProviders, and the RecordsSynced
-// condition, status.providers, Events and pending-change metrics that say how it went.
+// condition, status.providers, Events and pending-change metrics that say how it went. A pass, step by step:
 //
-//   1. cache read: gone -> forget; zone claimed by an older Domain -> ZoneConflict, touch nothing
-//   2. decide whether a pass is due (the schedule below); if not, come back when it is
-//   3. gather: DNSProviders of the Domain's namespace, their Secrets, the desired zone (domain/inputs.h)
-//   4. records::SyncZone: per provider, in parallel, read -> plan -> safety -> apply -> re-read
-//   5. status part (field manager domainguard-records) written only if changed; one Event per change applied,
-//      drift repaired, outage and recovery
+//   claim     the Domain is gone -> forget it; its zone claimed by an older Domain -> ZoneConflict, touch nothing
+//   trigger   what the pass is computed from (spec, approval, providers' spec and Ready, recordsFrom, extra
+//             records); with the schedule (records/schedule.h) it says whether a full pass is due
+//   providers each DNSProvider of spec.providers from the shared registry (built once, providers/provider_registry.h)
+//   desired   the desired zone and the sync policy (ownership, maxDeletePercent, approval, withdrawn extra names)
+//   sync      records::SyncZone: per provider, in parallel, read -> plan -> safety -> apply -> re-read
+//   report    Events and log lines, what is still owed per provider (ZoneLedger, pendingChanges), the status part
+//             (field manager domainguard-records) written only if changed
+//   remember  the schedule, and each in-sync provider's serial poller armed with the serial the pass left there
 //
-// Schedule, per Domain (drift is found cheaply, as the issue asks):
-//   spec, approval annotation, a DNSProvider's spec or Ready status       -> full pass now
-//   changed, or a NOTIFY came                                                (not its status.zones count)
-//   last full pass older than full_compare_interval                       -> full pass (a provider can lose
-//                                                                            records without moving its serial)
-//   every poll_interval: each provider's SOA serial (one API call / one SOA query per provider)
-//     serial equal to the one left by the last pass                        -> nothing more
-//     serial moved, or unreadable                                          -> full pass
-//   a provider not in sync                                                 -> full pass again after a backoff
-//                                                                            (2 s doubling to max_backoff)
-// Status writes by the other controllers re-trigger this reconcile; they find nothing due and cost nothing.
+// Drift is found cheaply: between full compares nothing is read per Domain. Each provider's poller asks for the
+// serials of all its zones in one request per poll interval and calls OnSerialMoved for a zone whose serial moved;
+// the caller enqueues the returned keys for a full pass.
+//
+// Events: one Synced Event per pass that applied changes, naming every provider written; one per outage, drift
+// repair, held change or conflict.
 //
 // Thread-safety: Reconcile runs on several worker threads for different keys (never two at once for one key);
-// OnZoneChanged may be called from any thread.
+// OnZoneChanged, OnSerialMoved and ForceFullPass may be called from any thread.
 #pragma once
 
 #include <chrono>
@@ -33,10 +31,12 @@
 #include <vector>
 
 #include "controller/domain/context.h"
-#include "controller/http/transport.h"
+#include "controller/domain/inputs.h"
 #include "controller/kube/store.h"
 #include "controller/kube/workqueue.h"
 #include "controller/providers/provider.h"
+#include "controller/providers/provider_registry.h"
+#include "controller/records/schedule.h"
 #include "controller/records/sync.h"
 #include "controller/records/zone_ledger.h"
 
@@ -45,11 +45,7 @@ namespace domainguard::records {
 inline constexpr const char* kRecordsFieldManager = "domainguard-records";
 
 struct RecordsControllerOptions {
-  std::chrono::milliseconds poll_interval{std::chrono::seconds(30)};          // serial checks
-  std::chrono::milliseconds full_compare_interval{std::chrono::hours(1)};     // whole-zone compare
-  std::chrono::milliseconds provider_cache_ttl{std::chrono::minutes(5)};      // Secrets re-read after this
-  std::chrono::milliseconds min_backoff{std::chrono::seconds(2)};
-  std::chrono::milliseconds max_backoff{std::chrono::minutes(5)};
+  ScheduleOptions schedule;  // poll_interval is the provider registry's; here it paces held changes
   // Where each pass leaves the zone's serial and pending rrsets per provider for the serving check; borrowed,
   // outlives the controller; null: not shared.
   ZoneLedger* ledger = nullptr;
@@ -61,8 +57,9 @@ std::vector<ProviderStatus> ProviderStatusesFromJson(const nlohmann::json& statu
 
 class RecordsController {
  public:
-  // `providers`: the DNSProvider cache. `transport` for PowerDNS. All borrowed; they outlive the controller.
-  RecordsController(domain::Context ctx, kube::Store& providers, http::Transport& transport,
+  // `providers`: the DNSProvider cache; `registry` builds and polls them (shared with the DNSProvider controller).
+  // Borrowed; they outlive the controller.
+  RecordsController(domain::Context ctx, kube::Store& providers, providers::ProviderRegistry& registry,
                     RecordsControllerOptions options);
   RecordsController(const RecordsController&) = delete;
   RecordsController& operator=(const RecordsController&) = delete;
@@ -73,47 +70,71 @@ class RecordsController {
   // each marked for a full pass on its next reconcile. The caller enqueues them.
   std::vector<std::string> OnZoneChanged(const std::string& zone);
 
+  // DNSProvider `provider_key`'s serial poller saw `zone` move (or could not read it): the keys of the Domains of
+  // that provider's namespace serving it, each marked for a full pass. The caller enqueues them.
+  std::vector<std::string> OnSerialMoved(const std::string& provider_key, const std::string& zone,
+                                         const std::string& why);
+
   // Marks Domain `key` for a full pass (read every provider's zone, repair) on its next reconcile: the serving
   // check saw desired records missing at a name server (ZoneLedger::RequestRepair). The caller enqueues the key.
   void ForceFullPass(const std::string& key, const std::string& why);
 
  private:
+  // What this controller keeps of a Domain between passes. Everything else of the last pass (each provider's
+  // serial, pending changes, adoptions) is read back from the Domain's status: one source of truth.
   struct KeyState {
-    std::string trigger;                      // what the last full pass was computed from
-    MonotonicTime last_full{};
-    MonotonicTime next_check{};               // next serial poll (or retry, when failures > 0)
-    bool force = false;                       // a NOTIFY asked for a full pass
-    int failures = 0;                         // consecutive passes with some provider not in sync
-    std::map<std::string, uint32_t> serials;  // provider -> serial after the last pass
-    std::set<std::string> extra_names;        // names of the extra records (failover) the last pass wanted
-    std::vector<std::string> pending_providers;  // providers with pending-change metrics set by this Domain
+    std::string trigger;          // what the last full pass was computed from
+    ScheduleState schedule;       // `changed` is set by hints (NOTIFY, serial poller, serving check)
+    std::set<std::string> extra_names;  // names of the extra records (failover) the last pass wanted
+    std::string zone;                   // the zone the last pass synced (canonical)
+    std::set<std::string> armed;        // DNSProvider keys whose serial poller watches `zone`
+    std::set<std::string> pending_providers;  // providers with pending-change metrics set by this Domain
     // provider -> the zone as last read there: while a provider is unreachable, what is pending is the plan
     // from the desired zone to this (status.providers[].pendingChanges).
     std::map<std::string, ObservedZone> last_observed;
   };
-  struct BuiltProvider {
-    std::string version;  // DNSProvider resourceVersion it was built from
-    MonotonicTime built{};
-    std::shared_ptr<providers::Provider> provider;
-    std::string error;    // why it could not be built (names the field); provider null then
+  // One DNSProvider of the Domain through a pass, in spec order.
+  struct Slot {
+    std::string name;  // spec.providers[i].name
+    std::string key;   // "ns/name"
+    std::shared_ptr<providers::Provider> provider;  // null: unusable, `error` says why (names the field)
+    std::string error;
+    ProviderOutcome outcome;
+    std::vector<std::string> owed;  // rrset keys not written there yet (the serving check: pending, not lost)
+  };
+  struct Desired {
+    Result<zone::DesiredZone> zone = Error::Internal("not built");
+    SyncPolicy policy;
+    std::set<std::string> extra_names;
   };
 
-  // The Provider for a DNSProvider object, built (with its Secret) or taken from the cache.
-  BuiltProvider ProviderFor(const nlohmann::json& dns_provider);
-  // True when every provider's serial still equals the one the last pass left.
-  bool SerialsUnchanged(const std::string& zone, const std::vector<std::shared_ptr<providers::Provider>>& ps,
-                        const KeyState& st);
+  std::string Trigger(const nlohmann::json& domain, const std::vector<domain::ProviderRef>& refs,
+                      const std::vector<nlohmann::json>& extra_records) const;
+  std::vector<Slot> Providers(const nlohmann::json& domain, const std::vector<domain::ProviderRef>& refs);
+  Result<Desired> DesiredOf(const std::string& key, const nlohmann::json& domain,
+                            const std::vector<domain::ProviderRef>& refs,
+                            const std::vector<nlohmann::json>& extra_records);
+  void Sync(const Desired& desired, const nlohmann::json& domain, std::vector<Slot>& slots);
+  void Owed(const std::string& key, const Desired& desired, std::vector<Slot>& slots);
+  void Report(const nlohmann::json& domain, const std::vector<ProviderStatus>& previous,
+              const std::vector<Slot>& slots);
+  Result<RecordsCondition> WriteStatus(const nlohmann::json& domain, const Desired& desired,
+                                       const std::vector<Slot>& slots);
+  kube::ReconcileResult Remember(const std::string& key, const std::string& zone, std::string trigger,
+                                 MonotonicTime now, const RecordsCondition& summary, const Desired& desired,
+                                 std::vector<Slot>& slots);
+  void Forget(const std::string& key);
+  void Disarm(const std::set<std::string>& provider_keys, const std::string& zone);
   void SetPendingMetric(const std::string& ns, const std::string& provider, const std::string& key, size_t n);
   kube::ReconcileResult WriteConflict(const nlohmann::json& domain, const std::string& winner);
 
   domain::Context ctx_;
   kube::Store& providers_;
-  http::Transport& transport_;
+  providers::ProviderRegistry& registry_;
   const RecordsControllerOptions options_;
 
   std::mutex mu_;
   std::map<std::string, KeyState> states_;                               // guarded by mu_
-  std::map<std::string, BuiltProvider> built_;                            // guarded by mu_; "ns/name"
   std::map<std::string, std::map<std::string, size_t>> pending_;          // guarded by mu_; "ns/provider" -> key -> n
 };
 

@@ -94,6 +94,22 @@ Result<uint32_t> ParseZoneListSerial(std::string_view body, std::string_view zon
   return Error::NotFound("zone " + std::string(zone) + " not found at PowerDNS");
 }
 
+Result<std::map<std::string, uint32_t>> ParseZoneListSerials(std::string_view body) {
+  json j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_array()) return Error::Internal("PowerDNS answered a zone list that is not JSON");
+  std::map<std::string, uint32_t> out;
+  for (const json& z : j) {
+    if (!z.is_object()) continue;
+    const std::string name = Str(z, "name");
+    if (name.empty()) continue;
+    auto s = z.find("serial");
+    out[name] = s != z.end() && s->is_number_unsigned() && s->get<uint64_t>() <= 0xffffffffULL
+                    ? static_cast<uint32_t>(s->get<uint64_t>())
+                    : 0u;
+  }
+  return out;
+}
+
 namespace {
 
 // One rrset as the API writes it (PATCH REPLACE or POST), with our ownership comment.

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,10 @@ Result<records::ObservedZone> ParseZone(std::string_view body, std::string_view 
 
 // Parses GET /api/v1/servers/{id}/zones?zone=X: the serial of zone X, or kNotFound when the list is empty.
 Result<uint32_t> ParseZoneListSerial(std::string_view body, std::string_view zone);
+
+// Parses GET /api/v1/servers/{id}/zones (the whole list, one request whatever the number of zones): every listed
+// zone's name -> serial (0 when the entry carries none). Fails with kInternal on malformed JSON.
+Result<std::map<std::string, uint32_t>> ParseZoneListSerials(std::string_view body);
 
 // Builds PATCH bodies for `changes`: one body when it fits in `max_body_bytes`, else several, each holding whole
 // names (so a delete A + create CNAME at one name stay in one atomic PATCH). Within a body deletes precede

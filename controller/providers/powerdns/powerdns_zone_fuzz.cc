@@ -12,6 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)z;
   auto s = pdns::ParseZoneListSerial(body, "example.com.");
   (void)s;
+  auto all = pdns::ParseZoneListSerials(body);
+  (void)all;
   (void)pdns::ErrorFromResponse(422, body, body);
   return 0;
 }

@@ -1,6 +1,7 @@
 // Integration: the RFC 2136 provider alone against the bed's BIND (no HTTP, so it also runs under ASan/UBSan
 // builds, where cpprestsdk trips UBSan's vptr check): zone missing -> FailedPrecondition; create, update (TTL and
-// values), CNAME switch, apex NS change and delete with the _dg-owner registry; a stale SOA -> kAborted.
+// values), CNAME switch, apex NS change and delete with the _dg-owner registry; a stale SOA -> kAborted; the serial
+// poll (one round of SOA queries over c-ares) sees the serial the last write left.
 // Needs DG_RFC2136_{SERVER,TSIG_NAME,TSIG_SECRET,ADDZONE,RNDC}.
 #include <unistd.h>
 
@@ -88,6 +89,16 @@ TEST(Rfc2136Bed, WritesReadsAndGuardsAgainstConcurrentChange) {
   EXPECT_THAT(Describe(*z2), ElementsAre(zone + " 3600 NS ns1.bind-c.net.,ns1.pdns-a.net. owner=" + me,
                                          "txt." + zone + " 120 TXT \"hello world\" owner=" + me,
                                          "www." + zone + " 300 CNAME web.example.net. owner=" + me));
+  // The serial poll: one round of SOA queries over DNS for many zones; an absent zone is kNotFound in it.
+  const std::string absent_zone = "rfc2136-absent-" + std::to_string(getpid()) + ".test.";
+  Result<std::map<std::string, Result<uint32_t>>> serials = p.Serials({zone, absent_zone});
+  ASSERT_TRUE(serials.ok()) << serials.error().ToString();
+  ASSERT_EQ(serials->size(), 2u);
+  ASSERT_TRUE(serials->at(zone).ok()) << serials->at(zone).error().ToString();
+  EXPECT_EQ(*serials->at(zone), z2->version.serial);
+  ASSERT_FALSE(serials->at(absent_zone).ok());
+  EXPECT_EQ(serials->at(absent_zone).error().code, ErrorCode::kNotFound);
+
   EXPECT_EQ(std::system((rndc + " delzone " + zone.substr(0, zone.size() - 1) + " >/dev/null 2>&1").c_str()), 0);
 }
 
