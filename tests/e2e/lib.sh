@@ -62,7 +62,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 e2e_start() {
   need_env KUBECONFIG DG_ROOT_HINTS DG_RDAP_BOOTSTRAP DG_WHOIS_ADDR
   [ -x "$DG_BIN" ] || fail "no domainguard binary at $DG_BIN (build first)"
-  kubectl apply -f "$E2E_ROOT/crds/" >/dev/null || fail "kubectl apply of crds/ failed"
+  # Tests run side by side: two first applies can both try to create a CRD, and one gets AlreadyExists.
+  retry 20 kubectl apply -f "$E2E_ROOT/crds/" || kubectl apply -f "$E2E_ROOT/crds/" >/dev/null ||
+    fail "kubectl apply of crds/ failed"
   kubectl wait --for=condition=Established crd/domains.domainguard.io crd/dnsproviders.domainguard.io \
     --timeout=30s >/dev/null || fail "CRDs not established"
   kubectl create namespace "$NS" >/dev/null || fail "cannot create namespace $NS"
