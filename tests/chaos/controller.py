@@ -1,0 +1,119 @@
+"""One `domainguard run` process of the round, as e2e_start (tests/e2e/lib.sh) starts it, with leader election on
+a Lease of the round's namespace. Two of them run at once: the leader and a standby."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
+import bed
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Controller:
+    def __init__(self, binary: str, ns: str, slot: str, logdir: str):
+        self.binary = binary
+        self.ns = ns
+        self.slot = slot
+        self.logdir = logdir
+        self.proc: subprocess.Popen | None = None
+        self.starts = 0
+        self.identity = ""
+        self.metrics_port = 0
+        self.probe_port = 0
+        self.rss_samples: list[int] = []
+        self.held_down = False  # a fault killed it and restarts it itself; the supervisor leaves it alone
+        self.exits: list[int] = []  # exit codes seen by the supervisor (1: lost the Lease, by design)
+
+    def log_path(self) -> str:
+        return os.path.join(self.logdir, f"controller-{self.slot}.log")
+
+    def start(self) -> None:
+        self.held_down = False
+        if self.proc and self.proc.poll() is None:
+            return
+        self.starts += 1
+        self.identity = f"chaos-{self.slot}-{self.starts}"
+        self.metrics_port, self.probe_port = free_port(), free_port()
+        whois = bed.env("DG_WHOIS_ADDR")
+        args = [self.binary, "run", f"--kubeconfig={bed.env('KUBECONFIG')}", f"--namespace={self.ns}",
+                f"--leader-election-namespace={self.ns}", f"--leader-election-identity={self.identity}",
+                "--lease-duration=8s", "--renew-deadline=5s", "--retry-period=1s",
+                f"--metrics-bind-address=127.0.0.1:{self.metrics_port}",
+                f"--health-probe-bind-address=127.0.0.1:{self.probe_port}",
+                f"--root-hints={bed.env('DG_ROOT_HINTS')}", f"--rdap-bootstrap={bed.env('DG_RDAP_BOOTSTRAP')}",
+                f"--rdap-bootstrap-url={bed.env('DG_RDAP_URL')}bootstrap.json",
+                f"--whois-servers=test={whois},sm={whois},net={whois}", "--drift-poll-interval=2s"]
+        with open(self.log_path(), "a") as log:
+            log.write(f"==> chaos: start {self.identity}\n")
+            log.flush()
+            self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         start_new_session=True)
+
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc and self.proc.poll() is None else None
+
+    def alive(self) -> bool:
+        return self.pid() is not None
+
+    def exit_code(self) -> int | None:
+        return self.proc.poll() if self.proc else None
+
+    def kill9(self) -> None:
+        self.held_down = True
+        if self.alive():
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> int | None:
+        """SIGTERM and wait (graceful shutdown); returns the exit code."""
+        if not self.alive():
+            return self.exit_code()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(45)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+            return None
+
+    def ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.probe_port}/healthz", timeout=2) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    def metrics(self) -> str:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5) as r:
+                return r.read().decode(errors="replace")
+        except OSError:
+            return ""
+
+    def sample_rss(self) -> None:
+        pid = self.pid()
+        if pid:
+            from checks import rss_kb
+            self.rss_samples.append(rss_kb(pid))
+
+    def wait_started(self, seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
+        while not self.ready():
+            if not self.alive():
+                raise RuntimeError(f"controller {self.identity} exited {self.exit_code()} at start "
+                                   f"(log {self.log_path()})")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"controller {self.identity} not healthy within {seconds:.0f}s")
+            time.sleep(0.3)
