@@ -51,16 +51,8 @@ delegate_vanity() {
 
 # domain NAME ZONE [EXTRA_SPEC_LINES]: a Domain on PowerDNS A + B probed every 10s.
 domain() {
-  kubectl -n "$NS" apply -f - >/dev/null <<YAML || fail "kubectl apply of Domain $1 refused"
-apiVersion: domainguard.io/v1alpha1
-kind: Domain
-metadata: {name: $1}
-spec:
-  zone: $2
-  providers: [{name: pdns-a}, {name: pdns-b}]
-  checks: {delegation: {interval: 10s}}
-${3:-}
-YAML
+  apply_domain "$1" "$2" "[{name: pdns-a}, {name: pdns-b}]" "  checks: {delegation: {interval: 10s}}
+${3:-}"
 }
 
 # finding DOMAIN REASON: "severity" of that finding ("" when absent).

@@ -55,17 +55,7 @@ spec:
   zone: $B
   providers: [{name: bind-c}]
   checks: {delegation: {interval: 10s}}
-  records:  # a backup zone with a life of its own: the failover records are a small share of it (maxDeletePercent)
-  - {name: "@", type: MX, values: ["10 mx1.example.net.", "20 mx2.example.net."]}
-  - {name: "@", type: TXT, values: ["\"v=spf1 -all\""]}
-  - {name: www, type: A, values: [192.0.2.10]}
-  - {name: www, type: AAAA, values: ["2001:db8::10"]}
-  - {name: status, type: A, values: [192.0.2.11]}
-  - {name: docs, type: A, values: [192.0.2.12]}
-  - {name: mail, type: A, values: [192.0.2.13]}
-  - {name: help, type: CNAME, values: [www]}
-  - {name: _dmarc, type: TXT, values: ["\"v=DMARC1; p=reject\""]}
-  - {name: blog, type: A, values: [192.0.2.14]}
+$(backup_zone_records)
 ---
 apiVersion: domainguard.io/v1alpha1
 kind: Domain

@@ -101,31 +101,10 @@ BACKUP_SERVERS=$(backup_servers "$B")
 e2e_start
 e2e_providers
 domain() {  # NAME ZONE PROVIDERS [FAILOVER_YAML]
-  kubectl -n "$NS" apply -f - >/dev/null <<YAML || fail "kubectl apply of Domain $1 refused"
-apiVersion: domainguard.io/v1alpha1
-kind: Domain
-metadata: {name: $1}
-spec:
-  zone: $2
-  providers: $3
-  checks: {delegation: {interval: ${INTERVAL}s}}
-${4:-}
-YAML
+  apply_domain "$1" "$2" "$3" "  checks: {delegation: {interval: ${INTERVAL}s}}
+${4:-}"
 }
-domain backup "$B" "[{name: bind-c}]" "$(cat <<'EOF'
-  records:  # a backup zone with a life of its own: the failover records are a small share of it (maxDeletePercent)
-  - {name: "@", type: MX, values: ["10 mx1.example.net.", "20 mx2.example.net."]}
-  - {name: "@", type: TXT, values: ["\"v=spf1 -all\""]}
-  - {name: www, type: A, values: [192.0.2.10]}
-  - {name: www, type: AAAA, values: ["2001:db8::10"]}
-  - {name: status, type: A, values: [192.0.2.11]}
-  - {name: docs, type: A, values: [192.0.2.12]}
-  - {name: mail, type: A, values: [192.0.2.13]}
-  - {name: help, type: CNAME, values: [www]}
-  - {name: _dmarc, type: TXT, values: ["\"v=DMARC1; p=reject\""]}
-  - {name: blog, type: A, values: [192.0.2.14]}
-EOF
-)"
+domain backup "$B" "[{name: bind-c}]" "$(backup_zone_records)"
 domain blk-backup "$KB" "[{name: pdns-a}]"
 domain shop "$P" "[{name: pdns-a}, {name: pdns-b}]" "  failover:
     domain: $B

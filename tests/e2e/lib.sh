@@ -81,6 +81,38 @@ e2e_start() {
   retry 30 curl -fs "http://127.0.0.1:$PROBE_PORT/readyz" || fail "controller not ready within 30s"
 }
 
+# apply_domain NAME ZONE PROVIDERS [SPEC_LINES]: kubectl apply of Domain NAME in $NS; PROVIDERS is YAML
+# ("[{name: pdns-a}, {name: pdns-b}]"), SPEC_LINES more of its spec, indented two spaces.
+apply_domain() {
+  kubectl -n "$NS" apply -f - >/dev/null <<YAML || fail "kubectl apply of Domain $1 refused"
+apiVersion: domainguard.io/v1alpha1
+kind: Domain
+metadata: {name: $1}
+spec:
+  zone: $2
+  providers: $3
+${4:-}
+YAML
+}
+
+# backup_zone_records: spec.records of a failover backup zone with a life of its own, so that the failover
+# records are a small share of it (records.maxDeletePercent never holds a failback).
+backup_zone_records() {
+  cat <<'YAML'
+  records:
+  - {name: "@", type: MX, values: ["10 mx1.example.net.", "20 mx2.example.net."]}
+  - {name: "@", type: TXT, values: ["\"v=spf1 -all\""]}
+  - {name: www, type: A, values: [192.0.2.10]}
+  - {name: www, type: AAAA, values: ["2001:db8::10"]}
+  - {name: status, type: A, values: [192.0.2.11]}
+  - {name: docs, type: A, values: [192.0.2.12]}
+  - {name: mail, type: A, values: [192.0.2.13]}
+  - {name: help, type: CNAME, values: [www]}
+  - {name: _dmarc, type: TXT, values: ["\"v=DMARC1; p=reject\""]}
+  - {name: blog, type: A, values: [192.0.2.14]}
+YAML
+}
+
 # Secrets and DNSProviders for the bed's PowerDNS A/B and BIND (RFC 2136) in $NS (hack/lib.sh).
 e2e_providers() {
   need_env DG_PDNS_A_API DG_PDNS_A_KEY DG_PDNS_B_API DG_PDNS_B_KEY DG_RFC2136_SERVER DG_RFC2136_TSIG_NAME \

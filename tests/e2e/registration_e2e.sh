@@ -31,19 +31,12 @@ registry_select "$ZJUNK" garbage
 registry_select "$ZFLIP" gtld-active
 registry_select "$ZSM" not-found cctld-suspended
 
-# domain NAME ZONE [EXTRA_REGISTRATION_FIELDS]
+# domain NAME ZONE [EXTRA_REGISTRATION_FIELDS]: on PowerDNS A + B, which the registry fixtures list as the name
+# servers.
 domain() {
-  kubectl -n "$NS" apply -f - >/dev/null <<YAML || fail "kubectl apply of Domain $1 refused"
-apiVersion: domainguard.io/v1alpha1
-kind: Domain
-metadata: {name: $1}
-spec:
-  zone: $2
-  providers: [{name: pdns-a}, {name: pdns-b}]  # the registry fixtures list both as the name servers
-  checks:
+  apply_domain "$1" "$2" "[{name: pdns-a}, {name: pdns-b}]" "  checks:
     delegation: {interval: 10m}
-    registration: {interval: 1m${3:+, $3}}
-YAML
+    registration: {interval: 1m${3:+, $3}}"
 }
 finding() { jp domain "$1" ".status.findings[?(@.reason==\"$2\")].severity"; }
 # findings DOMAIN: "Reason:Severity ..." of its registration findings (the delegation controller has its own).
