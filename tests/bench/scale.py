@@ -1,0 +1,564 @@
+#!/usr/bin/env python3
+"""The scale benchmark's driver (run by bench_scale.sh on a bed of its own; targets: issue 14, tests/bench/README.md).
+
+Phases, in one run, against the bed's kube-apiserver and both PowerDNS (each behind tests/bench/count_proxy.py):
+  kube floor   N Domains x R records (2 providers each, delegated in the bed's `test.` TLD, so healthy) applied
+               with `kubectl apply --server-side -f` of one multi-document file while NO controller runs; its
+               apiserver writes are the user's own writes, subtracted from every later count. Measured again
+               after the steady phase with the controller stopped; the ratio uses the mean of both.
+  convergence  `domainguard run` started; the same apply of N other Domains; kubectl time vs the floor (<= 1.2x),
+               the last zone served over DNS at both PowerDNS after kubectl returns (<= 2 s), then apiserver writes
+               per new Domain once they settle (<= 3) and PowerDNS API requests per new zone.
+  steady       a window (default 300 s): apiserver writes per Domain per hour (0), PowerDNS requests per provider
+               per poll interval (<= 1) and zone reads (0).
+  big          (DG_SCALE_BIG=10000) the namespace grown to that many Domains, the controller restarted: start to
+               first reconcile (<= 5 s), RSS (<= 150 MB), the shortest window holding one delegation check of every
+               Domain (<= 15 s), CPU over one delegation interval (<= 0.5 core), apiserver writes per minute (0).
+Apiserver writes are apiserver_request_total of verbs POST, PUT, PATCH, APPLY, DELETE, DELETECOLLECTION from the
+apiserver's /metrics (the bed's apiserver serves only this run). Leases (leader election, the apiserver's own) and
+the apiserver's endpoints writes are listed apart and not counted per Domain. Prints a table (figure, target, measured, pass/fail) and writes JSON; exits 0 even when a target
+is missed (a benchmark reports), 2 only when it could not measure.
+"""
+import argparse
+import http.client
+import json
+import os
+import re
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+WRITE_VERBS = {"POST", "PUT", "PATCH", "APPLY", "DELETE", "DELETECOLLECTION"}
+
+
+def log(msg):
+    print("    " + msg, flush=True)
+
+
+def rrsets_of(zone, count):
+    """R records of one zone: apex MX and TXT, www A and AAAA, mx A, then h<i> A."""
+    out = [("@", "MX", 300, ["10 mx.%s" % zone]), ("@", "TXT", 300, ['"v=spf1 -all"']),
+           ("www", "A", 60, ["192.0.2.80"]), ("www", "AAAA", 60, ["2001:db8::80"]), ("mx", "A", 300, ["192.0.2.25"])]
+    i = 0
+    while len(out) < count:
+        i += 1
+        out.append(("h%d" % i, "A", 300, ["198.51.100.%d" % (i % 250 + 1)]))
+    return out[:count]
+
+
+def manifest(namespace, items, records, providers):
+    """One multi-document YAML file (JSON documents) of Domains; items = [(name, zone)]."""
+    f = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
+    for name, zone in items:
+        recs = [{"name": n, "type": t, "ttl": ttl, "values": v} for n, t, ttl, v in rrsets_of(zone, records)]
+        f.write(json.dumps({
+            "apiVersion": "domainguard.io/v1alpha1", "kind": "Domain",
+            "metadata": {"name": name, "namespace": namespace},
+            "spec": {"zone": zone.rstrip("."), "providers": [{"name": p} for p in providers], "records": recs,
+                     "checks": {"delegation": {"interval": "1m"}}}}))
+        f.write("\n---\n")
+    f.close()
+    return f.name
+
+
+LOADS = []  # the machine's 1-minute load average after each timed apply (the bench shares the machine)
+
+
+def kubectl_apply(path):
+    t0 = time.monotonic()
+    r = subprocess.run(["kubectl", "apply", "--server-side", "-f", path], capture_output=True, text=True)
+    took = time.monotonic() - t0
+    LOADS.append(round(os.getloadavg()[0], 2))
+    os.unlink(path)
+    if r.returncode != 0:
+        raise RuntimeError("kubectl apply failed: " + r.stderr[-500:])
+    return took
+
+
+def delegate(zones, add=True):
+    """Delegates (or removes) every zone in the bed's `test.` TLD, at both TLD servers, to both PowerDNS."""
+    key = "hmac-sha256:%s:%s" % (os.environ["DG_TLD_TSIG_NAME"], os.environ["DG_TLD_TSIG_SECRET"])
+    for server in os.environ["DG_TLD_SERVERS"].split(","):
+        lines = ["server %s 53" % server, "zone test."]
+        for i, z in enumerate(zones):
+            if add:
+                lines += ["update add %s 3600 IN NS ns1.pdns-a.net." % z, "update add %s 3600 IN NS ns1.pdns-b.net." % z]
+            else:
+                lines.append("update delete %s NS" % z)
+            if i % 500 == 499 or i == len(zones) - 1:
+                lines.append("send")
+        r = subprocess.run(["nsupdate", "-y", key], input="\n".join(lines) + "\n", capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("nsupdate at %s: %s" % (server, r.stderr[-300:]))
+
+
+class Apiserver:
+    def __init__(self):
+        u = urllib.parse.urlparse(os.environ["DG_KUBE_SERVER"])
+        self.host, self.port = u.hostname, u.port
+        self.ctx = ssl.create_default_context(cafile=os.environ["DG_KUBE_CA"])
+        self.token = os.environ["DG_KUBE_ADMIN_TOKEN"]
+
+    def get(self, path):
+        c = http.client.HTTPSConnection(self.host, self.port, context=self.ctx, timeout=60)
+        c.request("GET", path, headers={"Authorization": "Bearer " + self.token})
+        r = c.getresponse()
+        body = r.read()
+        c.close()
+        if r.status != 200:
+            raise RuntimeError("GET %s: HTTP %d" % (path, r.status))
+        return body
+
+    def writes(self):
+        """{(verb, resource, subresource): count} of write requests served so far."""
+        out = {}
+        for line in self.get("/metrics").decode().splitlines():
+            if not line.startswith("apiserver_request_total{"):
+                continue
+            labels = dict(re.findall(r'(\w+)="([^"]*)"', line[: line.rindex("}")]))
+            if labels.get("verb") not in WRITE_VERBS:
+                continue
+            k = (labels["verb"], labels.get("resource", ""), labels.get("subresource", ""))
+            out[k] = out.get(k, 0) + float(line.rsplit(" ", 1)[1])
+        return out
+
+
+def diff(after, before):
+    return {k: after.get(k, 0) - before.get(k, 0) for k in set(after) | set(before) if after.get(k, 0) != before.get(k, 0)}
+
+
+# Written by the apiserver itself (its identity Leases, the `kubernetes` Service endpoints) and by leader election:
+# a fixed cost per process, not per Domain, so listed apart.
+INFRA = {"leases", "endpoints", "endpointslices"}
+
+
+def split_infra(d):
+    """(writes to anything but INFRA, writes to INFRA)."""
+    return (sum(v for k, v in d.items() if k[1] not in INFRA), sum(v for k, v in d.items() if k[1] in INFRA))
+
+
+def fmt_writes(d):
+    return ", ".join("%s %s%s %d" % (k[0], k[1], "/" + k[2] if k[2] else "", v) for k, v in sorted(d.items())) or "none"
+
+
+def proxy_counts(url):
+    with urllib.request.urlopen(url + "/_counts", timeout=10) as r:
+        return json.loads(r.read())
+
+
+def served_at(server, zones, timeout, fast=None):
+    """Polls www.<zone> A at `server` for every zone not yet served; returns {zone: monotonic time first served}.
+    Rounds are 0.2 s apart once `fast` is set (or always without it), 2 s before: dig must not load the machine
+    while kubectl is timed."""
+    pending, seen = set(zones), {}
+    deadline = time.monotonic() + timeout
+    while pending and time.monotonic() < deadline:
+        script = "".join("@%s www.%s A +norecurse +noall +answer +time=1 +tries=1\n" % (server, z) for z in sorted(pending))
+        out = subprocess.run(["dig", "-f", "-"], input=script, capture_output=True, text=True).stdout
+        now = time.monotonic()
+        for line in out.splitlines():
+            p = line.split()
+            if len(p) >= 5 and p[3] == "A" and p[4] == "192.0.2.80":
+                z = p[0].lower()[len("www."):]
+                if z in pending:
+                    pending.discard(z)
+                    seen[z] = now
+        if pending:
+            if fast is not None and not fast.is_set():
+                fast.wait(2)
+            else:
+                time.sleep(0.2)
+    return seen
+
+
+class ServedWatch(threading.Thread):
+    def __init__(self, server, zones, timeout, fast):
+        super().__init__(daemon=True)
+        self.server, self.zones, self.timeout, self.fast, self.seen = server, zones, timeout, fast, {}
+
+    def run(self):
+        self.seen = served_at(self.server, self.zones, self.timeout, self.fast)
+
+
+class Controller:
+    """`domainguard run` for one namespace; metrics and probes on free ports."""
+
+    def __init__(self, args):
+        self.args, self.proc = args, None
+
+    def start(self):
+        a = self.args
+        cmd = [a.bin, "run", "--kubeconfig=" + os.environ["KUBECONFIG"], "--namespace=" + a.namespace,
+               "--leader-election-namespace=" + a.namespace, "--workers=%d" % a.workers,
+               "--metrics-bind-address=127.0.0.1:%d" % a.metrics_port,
+               "--health-probe-bind-address=127.0.0.1:%d" % a.probe_port,
+               "--root-hints=" + os.environ["DG_ROOT_HINTS"], "--rdap-bootstrap=" + os.environ["DG_RDAP_BOOTSTRAP"],
+               "--rdap-bootstrap-url=" + os.environ["DG_RDAP_URL"] + "bootstrap.json",
+               "--whois-servers=test=" + os.environ["DG_WHOIS_ADDR"], "--drift-poll-interval=%ds" % a.poll]
+        logf = open(a.log, "a")
+        self.started, self.started_wall = time.monotonic(), time.time()
+        self.proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT)
+        logf.close()
+        for _ in range(300):
+            if self.proc.poll() is not None:
+                raise RuntimeError("controller exited with %d (log: %s)" % (self.proc.returncode, a.log))
+            try:
+                urllib.request.urlopen("http://127.0.0.1:%d/readyz" % a.probe_port, timeout=1).read()
+                return
+            except Exception:
+                time.sleep(0.1)
+        raise RuntimeError("controller not ready within 30 s (log: %s)" % a.log)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(40)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def metrics(self):
+        url = "http://127.0.0.1:%d/metrics" % self.args.metrics_port
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.read().decode()
+
+    def rss_mb(self):
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+        return 0.0
+
+    def hwm_mb(self):
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+        return 0.0
+
+    def cpu_s(self):
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Report:
+    def __init__(self):
+        self.rows, self.notes = [], []
+
+    def add(self, figure, target, measured, ok, value=None, how=""):
+        """ok: True/False, or None when there is no target or it was not measured."""
+        self.rows.append({"figure": figure, "target": target, "measured": measured,
+                          "result": {True: "pass", False: "FAIL", None: "-"}[ok], "value": value, "how": how})
+        log("%-52s %s" % (figure, measured))
+
+    def table(self):
+        w0 = max(len(r["figure"]) for r in self.rows)
+        w1 = max(len(r["target"]) for r in self.rows)
+        w2 = max(len(r["measured"]) for r in self.rows)
+        print("\n| %-*s | %-*s | %-*s | result |" % (w0, "figure", w1, "target", w2, "measured"))
+        print("| %s | %s | %s | --- |" % ("-" * w0, "-" * w1, "-" * w2))
+        for r in self.rows:
+            print("| %-*s | %-*s | %-*s | %s |" % (w0, r["figure"], w1, r["target"], w2, r["measured"], r["result"]))
+        for n in self.notes:
+            print("note: " + n)
+        sys.stdout.flush()
+
+
+def settle(api, quiet, limit):
+    """Waits until no apiserver write but INFRA happened for `quiet` s (at most `limit` s); returns the wait."""
+    t0 = time.monotonic()
+    last, last_change = split_infra(api.writes())[0], time.monotonic()
+    while time.monotonic() - t0 < limit:
+        time.sleep(1)
+        now = split_infra(api.writes())[0]
+        if now != last:
+            last, last_change = now, time.monotonic()
+        elif time.monotonic() - last_change >= quiet:
+            break
+    return time.monotonic() - t0
+
+
+def zone_served_figures(rep, seen_by, zones, t_start, kubectl_s, label):
+    missing = {p: len(zones) - len(s) for p, s in seen_by.items()}
+    if any(missing.values()):
+        rep.add("%s: every zone served at every provider" % label, "all", "%s not served" % missing, False, None,
+                "dig www.<zone> A at each PowerDNS")
+        return None
+    last = max(max(s.values()) for s in seen_by.values()) - t_start
+    after = max(0.0, last - kubectl_s)
+    rep.add("%s: last zone served after kubectl returned" % label, "<= 2 s",
+            "%.2f s (%.2f s after kubectl started)" % (after, last), after <= 2.0, after,
+            "dig www.<zone> A at both PowerDNS, every zone not yet served, every 2 s during kubectl, every 0.2 s after")
+    return after
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--namespace", required=True, help="watched by the controller")
+    ap.add_argument("--floor-namespace", required=True, help="never watched: the kube floor")
+    ap.add_argument("--domains", type=int, default=1000)
+    ap.add_argument("--records", type=int, default=20)
+    ap.add_argument("--big", type=int, default=0, help="grow to this many Domains for the 10,000 figures (0: skip)")
+    ap.add_argument("--big-records", type=int, default=5)
+    ap.add_argument("--steady", type=float, default=300, help="steady-state window (s)")
+    ap.add_argument("--poll", type=int, default=30, help="--drift-poll-interval (s)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--proxy-a", required=True)
+    ap.add_argument("--proxy-b", required=True)
+    ap.add_argument("--metrics-port", type=int, required=True)
+    ap.add_argument("--probe-port", type=int, required=True)
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--json", required=True)
+    ap.add_argument("--tag", required=True)
+    args = ap.parse_args()
+
+    env = os.environ
+    api = Apiserver()
+    rep = Report()
+    ctl = Controller(args)
+    proxies = {"pdns-a": args.proxy_a, "pdns-b": args.proxy_b}
+    dns = {"pdns-a": env["DG_PDNS_A_DNS"], "pdns-b": env["DG_PDNS_B_DNS"]}
+    n, r = args.domains, args.records
+    meta = {"domains": n, "records": r, "providers": 2, "poll_interval_s": args.poll, "steady_window_s": args.steady,
+            "workers": args.workers, "big": args.big, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    t_run = time.monotonic()
+    status = 0
+    try:
+        floor_zones = ["f%s-%d.test." % (args.tag, i) for i in range(n)]
+        zones = ["s%s-%d.test." % (args.tag, i) for i in range(n)]
+        t0 = time.monotonic()
+        delegate(floor_zones + zones)
+        log("delegated %d zones in test. at both TLD servers in %.1f s" % (2 * n, time.monotonic() - t0))
+
+        # 1. Kube floor: nothing watches.
+        path = manifest(args.floor_namespace, [("d%d" % i, z) for i, z in enumerate(floor_zones)], r, ["pdns-a", "pdns-b"])
+        w0 = api.writes()
+        floor_s = kubectl_apply(path)
+        time.sleep(2)
+        user = diff(api.writes(), w0)
+        rep.add("kube floor: kubectl apply, no controller", "-", "%d Domains x %d records in %.1f s" % (n, r, floor_s),
+                None, floor_s, "kubectl apply --server-side -f one file of N Domains, no controller running")
+        rep.notes.append("user's own writes per apply (subtracted): " + fmt_writes(user))
+
+        # 2. Convergence with the controller running.
+        ctl.start()
+        log("controller ready in %.1f s" % (time.monotonic() - ctl.started))
+        time.sleep(5)
+        path = manifest(args.namespace, [("d%d" % i, z) for i, z in enumerate(zones)], r, ["pdns-a", "pdns-b"])
+        w0, p0 = api.writes(), {p: proxy_counts(u) for p, u in proxies.items()}
+        fast = threading.Event()
+        watches = {p: ServedWatch(dns[p], zones, max(600.0, 10 * floor_s), fast) for p in dns}
+        t0 = time.monotonic()
+        for w in watches.values():
+            w.start()
+        with_s = kubectl_apply(path)
+        fast.set()
+        rep.add("kubectl apply with domainguard running", "-", "%.1f s" % with_s, None, with_s, "as the floor")
+        for w in watches.values():
+            w.join()
+        zone_served_figures(rep, {p: w.seen for p, w in watches.items()}, zones, t0, with_s, "convergence")
+        # Counted until 15 s without a write, at most 60 s after the last zone was served (a controller that
+        # rewrites status on every check never falls quiet: its per-minute writes are the steady figure).
+        waited = settle(api, quiet=15, limit=60)
+        conv = diff(api.writes(), w0)
+        ctl_writes = diff(conv, {k: v for k, v in user.items()})
+        ctl_total = split_infra(ctl_writes)[0]
+        per_domain = ctl_total / n
+        rep.add("apiserver writes per new Domain (status + Events)", "<= 3", "%.2f" % per_domain, per_domain <= 3,
+                per_domain, "apiserver_request_total writes from the apply until 15 s without a write (at most 60 s after "
+                "the last zone served), minus the floor's writes, over N")
+        rep.notes.append("controller writes while converging (settled after %.0f s): %s" %
+                         (waited, fmt_writes({k: v for k, v in ctl_writes.items() if k[1] not in INFRA})))
+        p1 = {p: proxy_counts(u) for p, u in proxies.items()}
+        for p in proxies:
+            d = diff(p1[p], p0[p])
+            per_zone = sum(d.values()) / n
+            rep.add("%s API requests per new zone" % p, "<= 2", "%.2f (%s)" %
+                    (per_zone, ", ".join("%s %d" % kv for kv in sorted(d.items()))), per_zone <= 2, per_zone,
+                    "requests through count_proxy.py from the apply until settled, over N")
+
+        # 3. Steady state.
+        w0, p0 = api.writes(), {p: proxy_counts(u) for p, u in proxies.items()}
+        time.sleep(args.steady)
+        steady = diff(api.writes(), w0)
+        p1 = {p: proxy_counts(u) for p, u in proxies.items()}
+        st_total, st_leases = split_infra(steady)
+        per_hour = st_total / n * 3600 / args.steady
+        rep.add("steady: apiserver writes per Domain per hour", "0", "%.2f (%d writes in %.0f s%s)" %
+                (per_hour, st_total, args.steady, ": " + fmt_writes({k: v for k, v in steady.items() if k[1] not in INFRA})
+                 if st_total else ""), st_total == 0, per_hour,
+                "apiserver_request_total writes over the window, Leases apart")
+        rep.notes.append("steady: Lease and endpoints writes (leader election, the apiserver's own) %d in %.0f s" %
+                         (st_leases, args.steady))
+        intervals = args.steady / args.poll
+        for p in proxies:
+            d = diff(p1[p], p0[p])
+            per_poll = sum(d.values()) / intervals
+            reads = sum(v for k, v in d.items() if k == "GET zone")
+            rep.add("steady: %s requests per poll interval" % p, "<= 1", "%.1f for %d zones (%s)" %
+                    (per_poll, n, ", ".join("%s %d" % kv for kv in sorted(d.items())) or "none"), per_poll <= 1,
+                    per_poll, "requests through count_proxy.py over the window / (window / --drift-poll-interval)")
+            rep.add("steady: %s zone reads" % p, "0", "%d" % reads, reads == 0, reads, "GET .../zones/NAME in the window")
+
+        # 4. The kube floor again, the controller stopped: the machine's load moves (other work, dig, compaction),
+        # so the ratio is taken against the mean of a floor before and one after.
+        ctl.stop()
+        time.sleep(5)
+        more = ["g%s-%d.test." % (args.tag, i) for i in range(n)]
+        path = manifest(args.floor_namespace, [("e%d" % i, z) for i, z in enumerate(more)], r, ["pdns-a", "pdns-b"])
+        floor2_s = kubectl_apply(path)
+        rep.add("kube floor again, controller stopped", "-", "%.1f s" % floor2_s, None, floor2_s, "as the floor")
+        ratio = with_s / ((floor_s + floor2_s) / 2)
+        rep.add("kubectl apply: with controller / without", "<= 1.2x", "%.2fx" % ratio, ratio <= 1.2, ratio,
+                "the apply with the controller over the mean of the two floors, same N, same run")
+
+        # 5. Big.
+        if args.big > n:
+            big(args, api, ctl, rep, zones, dns)
+        else:
+            rep.add("10,000 Domains figures", "-", "skipped (DG_SCALE_BIG unset)", None)
+    except Exception as e:
+        rep.notes.append("benchmark stopped early: %s" % e)
+        print("ERROR: %s" % e, flush=True)
+        status = 2
+    finally:
+        ctl.stop()
+    meta["wall_s"] = round(time.monotonic() - t_run, 1)
+    meta["load_after_applies"] = LOADS
+    rep.notes.append("1-minute load average after each timed kubectl apply: %s (2 cores)" % LOADS)
+    rep.notes.append("benchmark wall time %.0f s" % meta["wall_s"])
+    rep.table()
+    with open(args.json, "w") as f:
+        json.dump({"run": meta, "figures": rep.rows, "notes": rep.notes}, f, indent=1)
+    print("JSON: " + args.json)
+    return status
+
+
+def big(args, api, ctl, rep, zones, dns):
+    n, big_n = args.domains, args.big
+    extra = ["b%s-%d.test." % (args.tag, i) for i in range(big_n - n)]
+    t0 = time.monotonic()
+    delegate(extra)
+    ctl.start()
+    path = manifest(args.namespace, [("b%d" % i, z) for i, z in enumerate(extra)], args.big_records, ["pdns-a", "pdns-b"])
+    apply_s = kubectl_apply(path)
+    seen = {p: served_at(dns[p], extra, timeout=1800) for p in dns}
+    setup_s = time.monotonic() - t0
+    rep.add("big: setup (delegate, apply, zones through the controller)", "-", "%d Domains more in %.0f s "
+            "(kubectl %.0f s), %s zones served" % (len(extra), setup_s, apply_s, {p: len(s) for p, s in seen.items()}),
+            None, setup_s, "nsupdate, kubectl apply --server-side, dig until served at both PowerDNS")
+    settle(api, quiet=15, limit=60)
+
+    ctl.stop()
+    offset = os.path.getsize(args.log)
+    ctl.start()
+    ready_s = time.monotonic() - ctl.started
+    # The controller's log (one line per decision naming the Domain) times the reconciles: scraping a /metrics
+    # page of 10,000 Domains many times a second would load the process being measured.
+    first = None
+    while time.monotonic() - ctl.started < 60 and first is None:
+        for ts, line in log_lines(args.log, offset):
+            if " domain=" in line:
+                first = ts - ctl.started_wall
+                break
+        time.sleep(0.2)
+    rep.add("big: start to first reconcile", "<= 5 s", "%s (ready %.2f s)" %
+            ("%.2f s" % first if first is not None else "none in 60 s", ready_s),
+            first is not None and first <= 5, first, "exec to the first log line naming a Domain")
+    t_all = None
+    while time.monotonic() - ctl.started < 300 and t_all is None:
+        checks = delegation_checks(args.log, offset)
+        if len({d for _, d in checks}) >= big_n:
+            seen = set()
+            for ts, d in sorted(checks):
+                seen.add(d)
+                if len(seen) >= big_n:
+                    t_all = ts - ctl.started_wall
+                    break
+        else:
+            time.sleep(2)
+    rep.add("big: start to every Domain's first delegation check", "-",
+            "%.1f s" % t_all if t_all else "not within 300 s", None, t_all,
+            "exec to the log line of the last Domain's first delegation check")
+    settle(api, quiet=10, limit=60)
+    # One delegation interval (1 m) and a margin: CPU, writes, and every delegation check's time.
+    window = 75.0
+    offset = os.path.getsize(args.log)
+    w0, c0, t0, wall0 = api.writes(), ctl.cpu_s(), time.monotonic(), time.time()
+    time.sleep(window)
+    cpu = (ctl.cpu_s() - c0) / (time.monotonic() - t0)
+    writes = split_infra(diff(api.writes(), w0))[0]
+    rss, hwm = ctl.rss_mb(), ctl.hwm_mb()
+    events = sorted((ts, d) for ts, d in delegation_checks(args.log, offset) if ts >= wall0)
+    rep.add("big: controller RSS", "<= 150 MB", "%.0f MB (peak %.0f MB)" % (rss, hwm), rss <= 150, rss,
+            "VmRSS / VmHWM of /proc/PID/status at the end of the window")
+    rep.add("big: CPU over one delegation interval", "<= 0.5 core", "%.2f core" % cpu, cpu <= 0.5, cpu,
+            "utime+stime of /proc/PID/stat over %.0f s" % window)
+    per_min = writes / (window / 60)
+    rep.add("big: apiserver writes per minute, steady", "0", "%.1f" % per_min, writes == 0, per_min,
+            "apiserver_request_total writes over the window, Leases and endpoints apart")
+    span = shortest_round(events, big_n)
+    rep.add("big: one full delegation round (wall)", "<= 15 s",
+            "%.1f s" % span if span is not None else "no full round in %.0f s (%d checks of %d Domains)" %
+            (window, len(events), len({d for _, d in events})), span is not None and span <= 15, span,
+            "shortest span of delegation check log lines holding one check of every Domain, over %.0f s" % window)
+
+
+LOG_TS = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?Z ")
+
+
+def log_lines(path, offset):
+    """(unix time, line) of the controller's log lines written after `offset`."""
+    import calendar
+    out = []
+    with open(path, errors="replace") as f:
+        f.seek(offset)
+        for line in f:
+            m = LOG_TS.match(line)
+            if m:
+                ts = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S")) + float(m.group(2) or 0)
+                out.append((ts, line))
+    return out
+
+
+def delegation_checks(path, offset):
+    """(unix time, Domain) of every delegation check logged after `offset` (`delegation domain=NS/NAME ...
+    decision=check`)."""
+    out = []
+    for ts, line in log_lines(path, offset):
+        if " delegation " in line and " decision=check" in line:
+            m = re.search(r" domain=(\S+)", line)
+            if m:
+                out.append((ts, m.group(1)))
+    return out
+
+
+def shortest_round(events, n):
+    """The shortest time span of sorted (ts, Domain) events holding at least one event of n distinct Domains: one
+    batched round is short; checks staggered over the interval span about the interval."""
+    span, have, j = None, {}, 0
+    for ts, d in events:
+        have[d] = have.get(d, 0) + 1
+        while len(have) >= n:
+            s = ts - events[j][0]
+            span = s if span is None else min(span, s)
+            dj = events[j][1]
+            have[dj] -= 1
+            if have[dj] == 0:
+                del have[dj]
+            j += 1
+    return span
+
+
+if __name__ == "__main__":
+    sys.exit(main())
