@@ -25,6 +25,8 @@ APT_PACKAGES=(
   libcurl4-openssl-dev python3-aiosmtpd
   # scripts
   openssl curl iproute2 procps psmisc python3 jq ca-certificates
+  # tests/chaos: clock steps on the controller (wall clock only) through LD_PRELOAD
+  faketime
   # the bed's real node (hack/node.sh): container runtime, CNI plugins, kube-proxy's iptables
   containerd runc containernetworking-plugins iptables conntrack
 )

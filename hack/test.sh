@@ -5,7 +5,8 @@
 #
 # Stages, each timed: install (hack/install.sh, idempotent) -> configure + build into build/ (-DDG_WERROR=ON)
 # -> unit tests (ctest -L unit) -> test bed up -> smoke tests (tests/smoke/*.sh) -> integration and e2e tests
-# (ctest -L integration / -L e2e, with the bed's variables and DG_REQUIRE_BED=1) -> fuzz (when clang is present:
+# (ctest -L integration / -L e2e, with the bed's variables and DG_REQUIRE_BED=1) -> a chaos round (ctest -L chaos,
+# tests/chaos/README.md) -> fuzz (when clang is present:
 # build-fuzz/ with -DDG_FUZZ=ON, each fuzz target for DG_FUZZ_SECONDS, default 20) -> test bed down.
 #
 #   --unit-only     install, build and unit tests only (no bed, no fuzz)
@@ -323,6 +324,8 @@ if stage "bed up" bed_up; then
   if [ "$BUILD_OK" = 1 ] || [ -f "$BUILD/CTestTestfile.cmake" ]; then
     stage "integration tests" run_ctest integration
     stage "e2e tests" run_ctest e2e "$E2E_JOBS"
+    # One seeded round of tests/chaos (faults on bed parts, all restored): after e2e, alone.
+    stage "chaos round" run_ctest chaos 1
   fi
 fi
 # The bed is not needed for fuzzing: free its CPU first.

@@ -346,6 +346,17 @@ class Round:
                     out.append(f"secret leak: the {what} appears in {where}")
         return out
 
+    def sanitizer_reports(self) -> list[str]:
+        """ASan/UBSan reports in the controllers' logs (a sanitizer build: README "Sanitizers")."""
+        out = []
+        for c in self.controllers:
+            with open(c.log_path(), errors="replace") as f:
+                for line in f:
+                    if "ERROR: AddressSanitizer" in line or "runtime error:" in line or "ERROR: LeakSanitizer" in line:
+                        out.append(f"controller {c.slot}: {line.strip()[:200]} (log {c.log_path()})")
+                        break
+        return out
+
     # --- teardown ------------------------------------------------------------------------------------------------
     def teardown(self) -> list[str]:
         self.stopping = True
@@ -401,10 +412,13 @@ def one_round(args, seed: int) -> dict:
             if c.rss_samples and c.rss_samples[-1] > args.rss_bound_mb * 1024:
                 r.violations.append(f"controller {c.identity}: RSS {c.rss_samples[-1] // 1024} MB > {args.rss_bound_mb} MB")
         result["rss_max_mb"] = max(rss) // 1024
+        r.log(f"Events per Domain: at most {result['events_max']} (bound {args.event_bound}); controller RSS at most "
+              f"{result['rss_max_mb']} MB (bound {args.rss_bound_mb} MB); restarts {[c.starts - 1 for c in r.controllers]}")
         if not args.no_hostile:
             r.violations += hostile.run(r)
             r.metrics_seen += [c.metrics() for c in r.controllers]
         r.violations += r.scan_secrets()
+        r.violations += r.sanitizer_reports()
         result["faults"] = r.faults.injected
     except Exception as e:  # noqa: BLE001 - the round's own failure is reported as a violation, then cleaned up
         r.violations.append(f"the round could not run: {e}")

@@ -12,6 +12,10 @@ import urllib.request
 
 import bed
 
+# libfaketime (Debian package faketime): the controller's wall clock follows an offset file the clock-step fault
+# rewrites; CLOCK_MONOTONIC stays real, as on a host whose NTP steps the clock. No flag of domainguard involved.
+FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
+
 
 def free_port() -> int:
     s = socket.socket()
@@ -36,6 +40,16 @@ class Controller:
         self.held_down = False  # a fault killed it and restarts it itself; the supervisor leaves it alone
         self.exits: list[int] = []  # exit codes seen by the supervisor (1: lost the Lease, by design)
 
+    def clock_file(self) -> str:
+        return os.path.join(self.logdir, f"clock-{self.slot}.txt")
+
+    def step_clock(self, offset: str) -> None:
+        """Sets the wall-clock offset ("+3600", "-90", "+0") the running process sees within a second."""
+        tmp = self.clock_file() + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(offset + "\n")
+        os.replace(tmp, self.clock_file())
+
     def log_path(self) -> str:
         return os.path.join(self.logdir, f"controller-{self.slot}.log")
 
@@ -55,11 +69,21 @@ class Controller:
                 f"--root-hints={bed.env('DG_ROOT_HINTS')}", f"--rdap-bootstrap={bed.env('DG_RDAP_BOOTSTRAP')}",
                 f"--rdap-bootstrap-url={bed.env('DG_RDAP_URL')}bootstrap.json",
                 f"--whois-servers=test={whois},sm={whois},net={whois}", "--drift-poll-interval=2s"]
+        env = dict(os.environ)
+        # A sanitizer report must not look like exit 1 (how the controller leaves when it lost the Lease).
+        env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"), "exitcode=66"]))
+        env["UBSAN_OPTIONS"] = ":".join(filter(None, [env.get("UBSAN_OPTIONS"), "print_stacktrace=1"]))
+        if os.path.exists(FAKETIME_LIB):
+            self.step_clock("+0")
+            env.update(LD_PRELOAD=FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE=self.clock_file(), FAKETIME_CACHE_DURATION="1",
+                       FAKETIME_DONT_FAKE_MONOTONIC="1")
+            # a sanitizer build (build-asan) would refuse a preloaded library ahead of its runtime
+            env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"), "verify_asan_link_order=0"]))
         with open(self.log_path(), "a") as log:
             log.write(f"==> chaos: start {self.identity}\n")
             log.flush()
             self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         start_new_session=True)
+                                         start_new_session=True, env=env)
 
     def pid(self) -> int | None:
         return self.proc.pid if self.proc and self.proc.poll() is None else None

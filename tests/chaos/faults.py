@@ -99,7 +99,7 @@ class Faults:
     def names() -> list[str]:
         return ["controller_kill", "leader_kill", "apiserver_restart", "etcd_compact", "pdns_kill",
                 "pdns_api_500", "pdns_api_422", "pdns_api_slow", "bind_refuse", "rdap_faults", "whois_cut",
-                "parent_flap"]
+                "parent_flap", "clock_step"]
 
     def start(self, name: str, rng: random.Random) -> None:
         with self.lock:
@@ -261,6 +261,26 @@ class Faults:
             self.rnd.delegate_primary([st["server"]])
             self.log(f"fault: TLD server {st['server']} delegates again")
 
+    # --- clocks ------------------------------------------------------------------------------------------------
+    def _start_clock_step(self, rng):
+        from controller import FAKETIME_LIB
+        if not os.path.exists(FAKETIME_LIB):
+            self.log("fault: clock_step left out: libfaketime not installed (apt-get install faketime)")
+            return
+        offset = rng.choice(["+3600", "+600", "+86400", "-120"])
+        targets = self.rnd.controllers if rng.random() < 0.5 else [rng.choice(self.rnd.controllers)]
+        for c in targets:
+            c.step_clock(offset)
+        self.active["clock_step"] = {"targets": targets}
+        self.log(f"fault: wall clock of {[c.slot for c in targets]} steps {offset}s (monotonic unchanged)")
+
+    def _stop_clock_step(self):
+        st = self.active.pop("clock_step", None)
+        if st:
+            for c in st["targets"]:
+                c.step_clock("+0")
+            self.log("fault: wall clocks back to real time")
+
     # --- the safety net ------------------------------------------------------------------------------------
     def restore_all(self) -> list[str]:
         """Stops every active fault and brings every bed part back; returns what could not be restored."""
@@ -271,6 +291,9 @@ class Faults:
             except Exception as e:  # noqa: BLE001 - keep restoring the rest
                 problems.append(f"{name}: {e}")
         self.rnd.proxy.mode = "pass"
+        for c in self.rnd.controllers:
+            if os.path.exists(c.clock_file()):
+                c.step_clock("+0")
         for part in ("pdns-a", "kube-apiserver"):
             try:
                 bed.testbed("start", part)
