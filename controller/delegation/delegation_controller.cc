@@ -13,6 +13,7 @@
 #include "controller/dns/dns_message.h"
 #include "controller/dns/zone_file.h"
 #include "controller/domain/domain_object.h"
+#include "controller/domain/ready_controller.h"
 #include "controller/kube/event_recorder.h"
 #include "controller/zone/rrset.h"
 
@@ -403,6 +404,7 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   for (const Finding& f : verdict.findings) {
     part.findings.push_back({f.reason, std::string(SeverityName(f.severity)), f.message});
   }
+  domain::AddReady(part, *domain);  // Ready in the same apply as the condition that moves it
   {
     std::lock_guard<std::mutex> lock(mu_);
     states_[key] = ZoneState{zone, generation, ctx_.clock.Monotonic() + interval, verdict.history, verdict.findings,

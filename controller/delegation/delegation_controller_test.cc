@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "controller/delegation/reasons.h"
 #include "controller/dns/fake_resolver.h"
 #include "controller/http/fake_transport.h"
@@ -418,8 +420,10 @@ class FakeApi {
       if (!obj) return http::HttpResponse{404, {}, R"({"kind":"Status","code":404,"reason":"NotFound"})"};
       // Other managers' conditions (the records controller's RecordsSynced) stay, as server-side apply keeps them.
       json status = body["status"];
+      std::set<std::string> applied;
+      for (const json& c : status.value("conditions", json::array())) applied.insert(c.value("type", ""));
       for (const json& c : obj->value("status", json::object()).value("conditions", json::array())) {
-        if (c.value("type", "") != "DelegationHealthy") status["conditions"].push_back(c);
+        if (!applied.count(c.value("type", ""))) status["conditions"].push_back(c);
       }
       (*obj)["status"] = status;
       (*obj)["metadata"]["resourceVersion"] = std::to_string(++version_);
@@ -554,6 +558,11 @@ TEST(DelegationController, HealthyZoneWritesStatusAndWaitsForTheInterval) {
   EXPECT_EQ(status["delegation"]["servers"].size(), 2u);
   EXPECT_EQ(status["delegation"]["servers"][0]["authoritative"], true);
   EXPECT_EQ(status["dependsOn"], json::array({"host.net."}));
+  // Ready in the same apply (issue #14): RegistrationHealthy has not been reported yet.
+  std::optional<kube::Condition> ready = kube::FindCondition(status, kube::kReady);
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, "Unknown");
+  EXPECT_EQ(ready->message, "RegistrationHealthy has not been reported yet");
   EXPECT_THAT(bed.Events(), IsEmpty());
 
   // Re-triggered by a status write (ours or another controller's) before it is due: no probe, no write.

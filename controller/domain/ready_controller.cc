@@ -1,5 +1,7 @@
 #include "controller/domain/ready_controller.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "controller/domain/domain_object.h"
@@ -12,6 +14,20 @@ using nlohmann::json;
 kube::Condition ReadyCondition(const json& domain) {
   std::vector<kube::Condition> conditions = kube::GetConditions(StatusOf(domain));
   return kube::SummarizeReady(conditions, kube::Generation(domain));
+}
+
+void AddReady(StatusPart& part, const json& domain) {
+  std::vector<kube::Condition> conditions = kube::GetConditions(StatusOf(domain));
+  for (const kube::Condition& mine : part.conditions) {
+    if (mine.type == kube::kReady) return;  // already there
+    auto it = std::find_if(conditions.begin(), conditions.end(),
+                           [&](const kube::Condition& c) { return c.type == mine.type; });
+    if (it == conditions.end()) conditions.push_back(mine);
+    else *it = mine;
+  }
+  const int64_t generation = kube::Generation(domain);
+  part.conditions.push_back(kube::SummarizeReady(conditions, generation));
+  part.fields["observedGeneration"] = generation;
 }
 
 kube::ReadParts ReadyReads() {

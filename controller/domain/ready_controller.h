@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "controller/domain/context.h"
+#include "controller/domain/status_part.h"
 #include "controller/kube/conditions.h"
 #include "controller/kube/predicate.h"
 #include "controller/kube/workqueue.h"
@@ -23,6 +24,13 @@ inline constexpr const char* kReadyFieldManager = "domainguard-ready";
 
 // The Ready condition for `domain` from its status conditions (pure).
 kube::Condition ReadyCondition(const nlohmann::json& domain);
+
+// Adds Ready and status.observedGeneration to `part`, computed from `domain`'s conditions with the part's own
+// conditions in their place: the pass that changes a condition writes Ready with it, in the same apply, rather
+// than a second apply by the Ready controller (which then finds Ready right and writes nothing; it still corrects
+// a Ready computed from a cache that missed another controller's write). Every apply of a part that carries Ready
+// must carry it (server-side apply would otherwise drop a Ready only that manager owned).
+void AddReady(StatusPart& part, const nlohmann::json& domain);
 
 // What of a Domain the Ready controller reads, for its informer's update predicate: the spec (generation), every
 // condition but Ready (its own), and the findings and failover state it exports as metrics.

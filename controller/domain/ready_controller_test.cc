@@ -46,5 +46,68 @@ TEST(ReadyCondition, NoStatusIsPending) {
   EXPECT_EQ(ReadyCondition(d).reason, "ChecksPending");
 }
 
+kube::Condition Mine(const std::string& type, const std::string& status, const std::string& reason) {
+  kube::Condition c;
+  c.type = type;
+  c.status = status;
+  c.reason = reason;
+  c.message = reason + " message";
+  c.observed_generation = 3;
+  return c;
+}
+
+std::optional<kube::Condition> ReadyOf(const StatusPart& part) {
+  for (const kube::Condition& c : part.conditions) {
+    if (c.type == "Ready") return c;
+  }
+  return std::nullopt;
+}
+
+// Issue #14: the pass that changes a condition writes Ready with it, in one apply.
+TEST(AddReady, ReadyFromTheOthersWithThePartsOwnInTheirPlace) {
+  json d = DomainWith({Cond("RecordsSynced", "True", "Synced"), Cond("RegistrationHealthy", "True", "Registered"),
+                       Cond("DelegationHealthy", "False", "GlueMissing"), Cond("Ready", "False", "GlueMissing")});
+  StatusPart part;
+  part.conditions.push_back(Mine("DelegationHealthy", "True", "DelegationHealthy"));
+  AddReady(part, d);
+  ASSERT_EQ(part.conditions.size(), 2u);
+  std::optional<kube::Condition> ready = ReadyOf(part);
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, "True");
+  EXPECT_EQ(ready->reason, "Healthy");
+  EXPECT_EQ(ready->observed_generation, 3);
+  EXPECT_EQ(part.fields["observedGeneration"], 3);
+
+  // The first report of a new Domain: Ready says what is still pending.
+  StatusPart first;
+  first.conditions.push_back(Mine("RegistrationHealthy", "True", "Registered"));
+  AddReady(first, DomainWith({}));
+  EXPECT_EQ(ReadyOf(first)->status, "Unknown");
+  EXPECT_EQ(ReadyOf(first)->reason, "ChecksPending");
+
+  // A failure in the part decides Ready at once.
+  StatusPart bad;
+  bad.conditions.push_back(Mine("RegistrationHealthy", "False", "Expired"));
+  AddReady(bad, d);
+  EXPECT_EQ(ReadyOf(bad)->status, "False");
+  EXPECT_EQ(ReadyOf(bad)->reason, "Expired");
+}
+
+TEST(AddReady, SameReadyIsNoWrite) {
+  // Ready as the Ready controller wrote it: a part that changes nothing plans no write, Ready included.
+  json d = DomainWith({Cond("RecordsSynced", "True", "Synced"), Cond("RegistrationHealthy", "True", "Registered"),
+                       Cond("DelegationHealthy", "True", "DelegationHealthy")});
+  json ready = ReadyCondition(d).ToJson();
+  ready["lastTransitionTime"] = "2026-12-01T00:00:00Z";
+  d["status"]["conditions"].push_back(ready);
+  d["status"]["observedGeneration"] = 3;
+  StatusPart part;
+  part.field_manager = "t";
+  kube::Condition same = kube::Condition::FromJson(d["status"]["conditions"][2]);
+  part.conditions.push_back(same);
+  AddReady(part, d);
+  EXPECT_EQ(PlanStatusPart(d["status"], part, SystemTime{} + std::chrono::hours(1)), std::nullopt);
+}
+
 }  // namespace
 }  // namespace domainguard::domain

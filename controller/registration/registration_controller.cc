@@ -9,6 +9,7 @@
 #include "controller/base/time_format.h"
 #include "controller/domain/domain_object.h"
 #include "controller/domain/inputs.h"
+#include "controller/domain/ready_controller.h"
 #include "controller/kube/event_recorder.h"
 #include "controller/kube/object.h"
 #include "controller/registration/reasons.h"
@@ -364,6 +365,7 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
     part.owns_findings = true;
     part.owns_reason = [](std::string_view reason) { return IsRegistrationReason(reason); };
     part.findings.push_back({std::string(kRegistrationUnknown), std::string(SeverityName(Severity::kWarning)), message});
+    domain::AddReady(part, domain);
     {
       std::lock_guard<std::mutex> lock(mu_);
       Memory& m = memory_[key];
@@ -406,8 +408,9 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
   if (v.record && v.record->checked_at != SystemTime{}) {
     ctx_.metrics.SetCheckSuccess(metric_ref, "registration", v.record->checked_at);
   }
-  Result<bool> wrote =
-      domain::WriteStatusPart(ctx_.client, kube::kDomains, domain, RegistrationStatusPart(v, generation), ctx_.clock);
+  domain::StatusPart part = RegistrationStatusPart(v, generation);
+  domain::AddReady(part, domain);  // Ready in the same apply as the condition that moves it
+  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDomains, domain, part, ctx_.clock);
 
   const seconds requeue = std::max(seconds(1), obs.requeue_after);
   const std::string expires = v.record && v.record->expires_at ? FormatRfc3339(*v.record->expires_at) : "unknown";

@@ -432,7 +432,12 @@ TEST_F(ControllerTest, HealthyDomainIsWrittenOnceAndNotLookedUpAgainUntilDue) {
   EXPECT_EQ(status["registration"]["registrar"], "Example Registrar, LLC");
   EXPECT_FALSE(status["registration"].contains("findings"));
   EXPECT_EQ(status["findings"], json::array());
-  ASSERT_EQ(status["conditions"].size(), 1u);
+  // Ready goes in the same apply (issue #14: one apply per pass); the other checks have not reported yet.
+  ASSERT_EQ(status["conditions"].size(), 2u);
+  EXPECT_EQ(status["conditions"][1]["type"], "Ready");
+  EXPECT_EQ(status["conditions"][1]["status"], "Unknown");
+  EXPECT_EQ(status["conditions"][1]["reason"], "ChecksPending");
+  EXPECT_EQ(status["observedGeneration"], 3);
   EXPECT_EQ(status["conditions"][0]["type"], "RegistrationHealthy");
   EXPECT_EQ(status["conditions"][0]["status"], "True");
   EXPECT_EQ(status["conditions"][0]["reason"], "Registered");
