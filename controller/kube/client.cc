@@ -162,6 +162,7 @@ Result<http::HttpResponse> Client::Do(const std::string& method, const std::stri
     if (!headers.ok()) return headers.error();
     http::HttpRequest req{method, config_.server + path_and_query, std::move(*headers), body, request_timeout_};
     auto resp = transport_.Send(req);
+    if (observer_) observer_(info, resp.ok() ? resp->status : 0);
     if (!resp.ok()) return resp.error().Wrap(info.verb + " " + info.resource);
     // A rotated token file: re-read it and try once more before calling the credentials bad.
     if (resp->status == 401 && attempt == 0 && tokens_.from_file()) {

@@ -109,6 +109,11 @@ class Client {
   // Time allowed to a single request.
   void set_request_timeout(std::chrono::milliseconds t) { request_timeout_ = t; }
 
+  // Called after every request with what it was for and the HTTP status (0: no answer), e.g. to count the
+  // writes a controller makes. REQUIRES: set before the Client is shared between threads; must be thread-safe.
+  using RequestObserver = std::function<void(const RequestInfo& info, int status)>;
+  void set_request_observer(RequestObserver observer) { observer_ = std::move(observer); }
+
  private:
   Result<http::HttpResponse> Do(const std::string& method, const std::string& path_and_query,
                                 const std::string& content_type, const std::string& body, const RequestInfo& info);
@@ -120,6 +125,7 @@ class Client {
   const RestConfig config_;
   TokenSource tokens_;
   std::chrono::milliseconds request_timeout_{30000};
+  RequestObserver observer_;
 };
 
 }  // namespace domainguard::kube

@@ -130,6 +130,21 @@ TEST(Client, ListAllFollowsContinueTokens) {
       << t.requests()[0].url;
 }
 
+TEST(Client, RequestObserverSeesEveryRequestWithItsStatus) {
+  FakeTransport t;
+  RealClock clock;
+  t.ExpectJson("PATCH", "/domains/a/status", 200, Domain("web", "a", "2").dump());
+  t.ExpectJson("GET", "/domains/b", 404, StatusBody(404, "NotFound", "domains \"b\" not found"));
+  Client c(t, TestConfig(), clock);
+  std::vector<std::string> seen;
+  c.set_request_observer([&](const RequestInfo& info, int status) {
+    seen.push_back(info.verb + " " + info.resource + " " + std::to_string(status));
+  });
+  ASSERT_TRUE(c.Apply(kDomains, Domain("web", "a", "1"), "m", true, "status").ok());
+  EXPECT_FALSE(c.Get(kDomains, "web", "b").ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"patch domains/status 200", "get domains 404"}));
+}
+
 TEST(Client, UpdateWithRetryRereadsOnConflict) {
   FakeTransport t;
   RealClock clock;
