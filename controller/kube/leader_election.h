@@ -6,18 +6,13 @@
 // the record change (client-go's observedTime), never by comparing the other holder's renewTime with our wall
 // clock, so clock skew between nodes cannot make two leaders.
 //
-// LeaderElector (below) is the I/O loop over the Kubernetes client that applies those decisions.
+// app/lease_elector.h is the I/O loop over the Kubernetes client that applies those decisions.
 //
-// Thread-safety: the pure functions work on values; LeaderElector's Stop/IsLeader may be called from any thread
-// while Run runs on one.
+// Thread-safety: pure functions on values.
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 
@@ -25,8 +20,6 @@
 
 #include "controller/base/clock.h"
 #include "controller/base/result.h"
-#include "controller/kube/client.h"
-#include "controller/metrics/domain_metrics.h"
 
 namespace domainguard::kube {
 
@@ -109,52 +102,5 @@ ElectionState AfterLeaseWrite(const LeaderDecision& decision, bool ok, Monotonic
 LeaseRecord ReleasedRecord(const LeaseRecord& current, SystemTime wall);
 
 const char* LeaderActionName(LeaderAction a);
-
-// Runs leader election for one candidate against Lease `ns`/`name`: read, DecideLeadership, write, wait
-// retry_period, repeat. Becoming leader calls on_started_leading; losing it calls on_stopped_leading at once
-// (which must stop all work: shut the work queues down) and Run returns kAborted — the manager then exits, as
-// controller-runtime does, rather than trying to lead again with stale caches. Stop() makes Run release the Lease
-// (if held), call on_stopped_leading and return OK.
-//
-// Callbacks run on Run's thread and must return quickly (start threads; do not reconcile in them).
-class LeaderElector {
- public:
-  struct Callbacks {
-    std::function<void()> on_started_leading;
-    std::function<void()> on_stopped_leading;
-    std::function<void(const std::string& holder)> on_new_leader;  // optional: someone else leads now
-  };
-
-  // REQUIRES: client, clock (and metrics if given) outlive the elector; ValidateLeaderElectionConfig(config).ok().
-  LeaderElector(Client& client, std::string ns, std::string name, LeaderElectionConfig config, const Clock& clock,
-                Callbacks callbacks, metrics::ControllerMetrics* metrics = nullptr);
-  LeaderElector(const LeaderElector&) = delete;
-  LeaderElector& operator=(const LeaderElector&) = delete;
-
-  // Blocks until Stop() (returns OK, Lease released) or leadership is lost (returns kAborted).
-  Status Run();
-  // Asks Run to release and return; safe from any thread, idempotent.
-  void Stop();
-  bool IsLeader() const { return leading_.load(); }
-
- private:
-  // Reads the Lease: the observation and, when found, the object (for its resourceVersion).
-  LeaseObservation Read(nlohmann::json& object);
-  void Release();
-  void SetLeading(bool leading);
-
-  Client& client_;
-  const std::string ns_, name_;
-  const LeaderElectionConfig config_;
-  const Clock& clock_;
-  const Callbacks callbacks_;
-  metrics::ControllerMetrics* const metrics_;
-  ElectionState state_;  // only touched by Run's thread
-  std::string last_holder_;  // only touched by Run's thread
-  std::atomic<bool> leading_{false};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;  // guarded by mu_
-};
 
 }  // namespace domainguard::kube

@@ -1,7 +1,5 @@
-// LeaderElector and EventRecorder against the test bed's real kube-apiserver: the Lease and Event bodies must pass
-// the apiserver's own validation, and the Lease compare-and-swap must hold between two candidates.
-#include <atomic>
-#include <future>
+// EventRecorder against the test bed's real kube-apiserver: the Event bodies must pass the apiserver's own
+// validation. (Leader election against it: app/manager_integration_test.cc, through app::LeaseElector.)
 #include <random>
 #include <thread>
 #include <vector>
@@ -12,7 +10,6 @@
 #include "controller/http/transport.h"
 #include "controller/kube/config.h"
 #include "controller/kube/event_recorder.h"
-#include "controller/kube/leader_election.h"
 #include "tests/testbed_env.h"
 
 namespace domainguard::kube {
@@ -51,68 +48,6 @@ std::unique_ptr<Real> Connect() {
 std::string Unique(const std::string& prefix) {
   std::random_device rd;
   return prefix + "-" + std::to_string(rd() % 1000000);
-}
-
-// Stops electors when a test ends early (a failed ASSERT), before the futures running them are destroyed:
-// a future's destructor waits for Run, which only returns after Stop. Declare it after those futures.
-struct StopOnExit {
-  std::vector<LeaderElector*> electors;
-  ~StopOnExit() {
-    for (auto* e : electors) e->Stop();
-  }
-};
-
-template <typename F>
-bool Eventually(F f, std::chrono::milliseconds timeout) {
-  auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (f()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return f();
-}
-
-TEST(RuntimeIntegration, TwoCandidatesOneLeaderAndHandOverOnRelease) {
-  auto real = Connect();
-  if (!real) return;
-  const std::string lease = Unique("dg-test-leader");
-  LeaderElectionConfig base{"", 2000ms, 1500ms, 200ms};
-  LeaderElectionConfig ca = base, cb = base;
-  ca.identity = "candidate-a";
-  cb.identity = "candidate-b";
-  LeaderElector a(*real->client, "default", lease, ca, real->clock, {});
-  LeaderElector b(*real->client, "default", lease, cb, real->clock, {});
-  auto run_a = std::async(std::launch::async, [&] { return a.Run(); });
-  StopOnExit guard_a{{&a}};
-  ASSERT_TRUE(Eventually([&] { return a.IsLeader(); }, 10s));
-  auto run_b = std::async(std::launch::async, [&] { return b.Run(); });
-  StopOnExit guard_b{{&b}};
-  bool both = false;
-  auto until = std::chrono::steady_clock::now() + 3s;  // longer than the lease
-  while (std::chrono::steady_clock::now() < until) {
-    both = both || (a.IsLeader() && b.IsLeader());
-    std::this_thread::sleep_for(10ms);
-  }
-  EXPECT_FALSE(both);
-  EXPECT_TRUE(a.IsLeader());
-  EXPECT_FALSE(b.IsLeader());
-
-  auto got = real->client->Get(kLeases, "default", lease);
-  ASSERT_TRUE(got.ok()) << got.error().ToString();
-  EXPECT_EQ((*got)["spec"]["holderIdentity"], "candidate-a");
-  EXPECT_EQ((*got)["spec"]["leaseDurationSeconds"], 2);
-
-  a.Stop();
-  ASSERT_EQ(run_a.wait_for(10s), std::future_status::ready);
-  EXPECT_TRUE(run_a.get().ok());
-  ASSERT_TRUE(Eventually([&] { return b.IsLeader(); }, 1500ms)) << "the standby takes a released lease at once";
-  b.Stop();
-  ASSERT_EQ(run_b.wait_for(10s), std::future_status::ready);
-  got = real->client->Get(kLeases, "default", lease);
-  ASSERT_TRUE(got.ok());
-  EXPECT_EQ((*got)["spec"]["holderIdentity"], "");
-  EXPECT_EQ((*got)["spec"]["leaseTransitions"], 1);
-  (void)real->client->Delete(kLeases, "default", lease);
 }
 
 TEST(RuntimeIntegration, EventsAreAcceptedAndAggregatedAsASeries) {

@@ -1,9 +1,5 @@
-// LeaderElector and EventRecorder over a Client on http::FakeTransport, with a tiny in-memory apiserver for
-// Leases (resourceVersion compare-and-swap, 409 on conflict) and Events.
-#include <atomic>
-#include <future>
+// EventRecorder over a Client on http::FakeTransport, with a tiny in-memory apiserver for Events.
 #include <map>
-#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -11,7 +7,6 @@
 
 #include "controller/http/fake_transport.h"
 #include "controller/kube/event_recorder.h"
-#include "controller/kube/leader_election.h"
 
 namespace domainguard::kube {
 namespace {
@@ -19,7 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 using json = nlohmann::json;
 
-// Serves /apis/coordination.k8s.io/v1/namespaces/<ns>/leases[/<name>] and .../events[/<name>] from memory.
+// Serves .../namespaces/<ns>/events[/<name>] from memory (resourceVersion compare-and-swap, 409 on conflict).
 class FakeApi {
  public:
   Result<http::HttpResponse> Handle(const http::HttpRequest& req) {
@@ -27,9 +22,9 @@ class FakeApi {
     ++requests_;
     if (failing_) return http::HttpResponse{503, {}, R"({"kind":"Status","code":503,"message":"unavailable"})"};
     std::string path = req.url.substr(req.url.find("/apis/"));
-    bool events = path.find("/events") != std::string::npos;
-    auto& objects = events ? events_ : leases_;
-    std::string collection = events ? "/events" : "/leases";
+    if (path.find("/events") == std::string::npos) return NotFound(path);
+    auto& objects = events_;
+    const std::string collection = "/events";
     size_t at = path.rfind(collection);  // rfind: "/events" also starts the group name events.k8s.io
     std::string name = path.size() > at + collection.size() + 1 ? path.substr(at + collection.size() + 1) : "";
     if (req.method == "GET") {
@@ -65,12 +60,6 @@ class FakeApi {
     }
     return http::HttpResponse{405, {}, "{}"};
   }
-  std::optional<json> Lease(const std::string& name) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = leases_.find(name);
-    if (it == leases_.end()) return std::nullopt;
-    return it->second;
-  }
   std::vector<json> Events() {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<json> out;
@@ -91,7 +80,7 @@ class FakeApi {
                                             {"message", name + " not found"}}.dump()};
   }
   std::mutex mu_;
-  std::map<std::string, json> leases_, events_;
+  std::map<std::string, json> events_;
   int version_ = 0;
   int requests_ = 0;
   bool failing_ = false;
@@ -109,121 +98,6 @@ struct Bed {
   RealClock clock;
   std::unique_ptr<Client> client;
 };
-
-LeaderElectionConfig Fast(std::string identity) {
-  // Short but valid: lease 1 s (the API's unit), renew deadline 300 ms, retry 50 ms.
-  return LeaderElectionConfig{std::move(identity), 1000ms, 300ms, 50ms};
-}
-
-// Stops electors when a test ends early (a failed ASSERT), before the futures running them are destroyed:
-// a future's destructor waits for Run, which only returns after Stop. Declare it after those futures.
-struct StopOnExit {
-  std::vector<LeaderElector*> electors;
-  ~StopOnExit() {
-    for (auto* e : electors) e->Stop();
-  }
-};
-
-template <typename F>
-bool Eventually(F f, std::chrono::milliseconds timeout = 5s) {
-  auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (f()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return f();
-}
-
-TEST(LeaderElector, AcquiresRenewsAndReleasesOnStop) {
-  Bed bed;
-  std::atomic<int> started{0}, stopped{0};
-  metrics::Registry registry;
-  metrics::ControllerMetrics cm(registry);
-  LeaderElector e(*bed.client, "domainguard-system", "domainguard-leader", Fast("pod-a"), bed.clock,
-                  {[&] { started++; }, [&] { stopped++; }, nullptr}, &cm);
-  auto run = std::async(std::launch::async, [&] { return e.Run(); });
-  StopOnExit guard{{&e}};
-  ASSERT_TRUE(Eventually([&] { return e.IsLeader(); }));
-  EXPECT_EQ(started.load(), 1);
-  EXPECT_THAT(registry.Expose(), ::testing::HasSubstr("leader_election_master_status{name=\"domainguard-leader\"} 1"));
-  auto lease = bed.api.Lease("domainguard-leader");
-  ASSERT_TRUE(lease);
-  EXPECT_EQ((*lease)["spec"]["holderIdentity"], "pod-a");
-  EXPECT_EQ((*lease)["spec"]["leaseDurationSeconds"], 1);
-  std::string first_renew = (*lease)["spec"]["renewTime"];
-  ASSERT_TRUE(Eventually([&] { return (*bed.api.Lease("domainguard-leader"))["spec"]["renewTime"] != first_renew; }))
-      << "the leader must keep renewing";
-  e.Stop();
-  ASSERT_EQ(run.wait_for(5s), std::future_status::ready);
-  EXPECT_TRUE(run.get().ok());
-  EXPECT_EQ(stopped.load(), 1);
-  EXPECT_FALSE(e.IsLeader());
-  lease = bed.api.Lease("domainguard-leader");
-  EXPECT_EQ((*lease)["spec"]["holderIdentity"], "") << "released on clean shutdown";
-  EXPECT_EQ((*lease)["spec"]["leaseDurationSeconds"], 1);
-  EXPECT_THAT(registry.Expose(), ::testing::HasSubstr("leader_election_master_status{name=\"domainguard-leader\"} 0"));
-}
-
-TEST(LeaderElector, OnlyOneLeadsAndStandbyTakesOverAfterRelease) {
-  Bed bed;
-  std::atomic<int> a_started{0}, b_started{0};
-  std::atomic<bool> both{false};
-  LeaderElector a(*bed.client, "ns", "lease", Fast("pod-a"), bed.clock, {[&] { a_started++; }, nullptr, nullptr});
-  auto run_a = std::async(std::launch::async, [&] { return a.Run(); });
-  StopOnExit guard_a{{&a}};
-  ASSERT_TRUE(Eventually([&] { return a.IsLeader(); }));
-  std::string seen_leader;
-  std::mutex seen_mu;
-  LeaderElector b(*bed.client, "ns", "lease", Fast("pod-b"), bed.clock,
-                  {[&] { b_started++; }, nullptr, [&](const std::string& h) {
-                     std::lock_guard<std::mutex> lock(seen_mu);
-                     seen_leader = h;
-                   }});
-  auto run_b = std::async(std::launch::async, [&] { return b.Run(); });
-  StopOnExit guard_b{{&b}};
-  // For well over a lease duration, b must stand by while a renews.
-  auto until = std::chrono::steady_clock::now() + 1500ms;
-  while (std::chrono::steady_clock::now() < until) {
-    if (a.IsLeader() && b.IsLeader()) both = true;
-    std::this_thread::sleep_for(5ms);
-  }
-  EXPECT_FALSE(both.load());
-  EXPECT_TRUE(a.IsLeader());
-  EXPECT_FALSE(b.IsLeader());
-  {
-    std::lock_guard<std::mutex> lock(seen_mu);
-    EXPECT_EQ(seen_leader, "pod-a");
-  }
-  auto released_at = std::chrono::steady_clock::now();
-  a.Stop();
-  ASSERT_EQ(run_a.wait_for(5s), std::future_status::ready);
-  ASSERT_TRUE(Eventually([&] { return b.IsLeader(); }));
-  EXPECT_LT(std::chrono::steady_clock::now() - released_at, 900ms) << "a released lease is taken at once";
-  EXPECT_EQ(b_started.load(), 1);
-  EXPECT_EQ((*bed.api.Lease("lease"))["spec"]["leaseTransitions"], 1);
-  b.Stop();
-  ASSERT_EQ(run_b.wait_for(5s), std::future_status::ready);
-}
-
-TEST(LeaderElector, LosesLeadershipWhenRenewalsFailPastTheDeadline) {
-  Bed bed;
-  std::atomic<int> stopped{0};
-  LeaderElector e(*bed.client, "ns", "lease", Fast("pod-a"), bed.clock, {nullptr, [&] { stopped++; }, nullptr});
-  auto run = std::async(std::launch::async, [&] { return e.Run(); });
-  StopOnExit guard{{&e}};
-  ASSERT_TRUE(Eventually([&] { return e.IsLeader(); }));
-  auto failing_since = std::chrono::steady_clock::now();
-  bed.api.SetFailing(true);
-  ASSERT_EQ(run.wait_for(5s), std::future_status::ready);
-  auto took = std::chrono::steady_clock::now() - failing_since;
-  Status s = run.get();
-  ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.error().code, ErrorCode::kAborted);
-  EXPECT_EQ(stopped.load(), 1);
-  EXPECT_FALSE(e.IsLeader());
-  EXPECT_GE(took, 200ms);  // ~ the renew deadline (300 ms) minus the time since the last renewal
-  EXPECT_LT(took, 1000ms) << "must stop before the lease (1 s) could be taken by another replica";
-}
 
 TEST(EventRecorder, CreatesThenPatchesSeries) {
   Bed bed;
