@@ -59,12 +59,14 @@ class Kube:
     def run(self, *args: str, stdin: str | None = None, timeout: float = 30, check: bool = True) -> str:
         return sh(["kubectl", "-n", self.ns, "--request-timeout=10s", *args], stdin=stdin, timeout=timeout, check=check)
 
-    def apply(self, obj: dict, retry_for: float = 90) -> None:
-        """kubectl apply of one object, retried through apiserver faults (apply is idempotent)."""
+    def apply(self, obj: dict, retry_for: float = 90) -> dict:
+        """kubectl apply of one object, retried through apiserver faults (apply is idempotent); returns the object
+        as the apiserver stored it."""
         body = json.dumps(obj)
-        until(f"kubectl apply {obj['kind']}/{obj['metadata']['name']}", retry_for,
-              lambda: self.run("apply", "--server-side", "--force-conflicts", "--field-manager=chaos-user",
-                               "-f", "-", stdin=body) or True, interval=1)
+        return json.loads(until(f"kubectl apply {obj['kind']}/{obj['metadata']['name']}", retry_for,
+                                lambda: self.run("apply", "--server-side", "--force-conflicts",
+                                                 "--field-manager=chaos-user", "-o", "json", "-f", "-", stdin=body),
+                                interval=1))
 
     def delete(self, kind: str, name: str, retry_for: float = 90) -> None:
         until(f"kubectl delete {kind}/{name}", retry_for,

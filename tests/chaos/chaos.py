@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import sys
 import threading
 import time
@@ -98,6 +99,7 @@ class Round:
                         "RFC 2136 TSIG secret": bed.env("DG_RFC2136_TSIG_SECRET"),
                         "TLD TSIG secret": bed.env("DG_TLD_TSIG_SECRET")}
         self.alert_channels()
+        self.gateway_api()
         for slot in ("a", "b"):
             c = Controller(self.binary, self.ns, slot, self.logdir)
             c.start()
@@ -107,6 +109,25 @@ class Round:
         threading.Thread(target=self.supervise, daemon=True).start()
         self.log(f"namespace {self.ns}: providers pdns-a, pdns-b (API through the fault proxy {self.proxy.url}), "
                  f"bind-c; controllers {[c.identity for c in self.controllers]}")
+
+    def gateway_api(self) -> None:
+        """The Gateway API CRDs (as tests/e2e/failover_httproute_e2e.sh installs them) and a Gateway with an address:
+        HTTPRoutes join the workload. Without the CRDs in the cache the round has Ingresses only, and says so."""
+        import glob
+        crds = sorted(glob.glob("/var/cache/domainguard/gateway-api-*/gateway.networking.k8s.io_httproutes.yaml"))
+        if not crds:
+            self.log("no Gateway API CRDs in /var/cache/domainguard (hack/install.sh --tools): Ingresses only")
+            return
+        d = os.path.dirname(crds[-1])
+        bed.sh(["kubectl", "apply", "--server-side", "-f", d])
+        bed.sh(["kubectl", "wait", "--for=condition=Established", "crd/httproutes.gateway.networking.k8s.io",
+                "crd/gateways.gateway.networking.k8s.io", "--timeout=30s"])
+        self.kube.apply({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway", "metadata": {"name": "gw"},
+                         "spec": {"gatewayClassName": "example",
+                                  "listeners": [{"name": "http", "protocol": "HTTP", "port": 80}]}})
+        self.kube.run("patch", "gateway", "gw", "--subresource=status", "--type=merge", "-p", json.dumps(
+            {"status": {"addresses": [{"type": "IPAddress", "value": LB_IP}]}}))
+        self.workload.httproutes = True
 
     def alert_channels(self) -> None:
         """A webhook channel signing with an HMAC key and a Slack channel whose URL is a secret, both to a port
@@ -148,6 +169,8 @@ class Round:
             per[p] = dict(FOREIGN)
 
     def set_lb(self, ing: IngressModel) -> None:
+        if ing.kind != "Ingress":
+            return  # an HTTPRoute's address is its Gateway's (set at setup)
         bed.until(f"load balancer of Ingress {ing.name}", 60, lambda: self.kube.run(
             "patch", "ingress", ing.name, "--subresource=status", "--type=merge",
             "-p", json.dumps({"status": {"loadBalancer": {"ingress": [{"ip": LB_IP}]}}})) or True, interval=1)
@@ -333,6 +356,7 @@ class Round:
             with open(c.log_path(), errors="replace") as f:
                 texts[f"log of controller {c.slot}"] = f.read()
         for kind in ("domains", "dnsproviders", "alertchannels", "events", "events.events.k8s.io", "ingresses",
+                     "httproutes",
                      "configmaps", "leases"):
             texts[f"kubectl get {kind}"] = self.kube.run("get", kind, "-o", "yaml", check=False)
         for i, m in enumerate(self.metrics_seen):
@@ -403,16 +427,18 @@ def one_round(args, seed: int) -> dict:
         r.log(f"quiesced {q:.1f}s after the last fault" if q is not None else "did not quiesce")
         r.violations += r.checker_can_fail()
         r.metrics_seen += [c.metrics() for c in r.controllers]
-        ev, per = checks.events_bounded(r.kube, [d.name for d in r.workload.domains], args.event_bound)
+        ev, per, occ = checks.events_bounded(r.kube, [d.name for d in r.workload.domains], args.event_bound)
         r.violations += ev
         result["events_max"] = max(per.values(), default=0)
+        result["event_occurrences_max"] = max(occ.values(), default=0)
         rss = [max(c.rss_samples or [0]) for c in r.controllers]
         for c in r.controllers:
             c.sample_rss()
             if c.rss_samples and c.rss_samples[-1] > args.rss_bound_mb * 1024:
                 r.violations.append(f"controller {c.identity}: RSS {c.rss_samples[-1] // 1024} MB > {args.rss_bound_mb} MB")
         result["rss_max_mb"] = max(rss) // 1024
-        r.log(f"Events per Domain: at most {result['events_max']} (bound {args.event_bound}); controller RSS at most "
+        r.log(f"Event objects per Domain: at most {result['events_max']} (bound {args.event_bound}; occurrences "
+              f"counting series at most {result['event_occurrences_max']}); controller RSS at most "
               f"{result['rss_max_mb']} MB (bound {args.rss_bound_mb} MB); restarts {[c.starts - 1 for c in r.controllers]}")
         if not args.no_hostile:
             r.violations += hostile.run(r)
@@ -422,6 +448,8 @@ def one_round(args, seed: int) -> dict:
         result["faults"] = r.faults.injected
     except Exception as e:  # noqa: BLE001 - the round's own failure is reported as a violation, then cleaned up
         r.violations.append(f"the round could not run: {e}")
+    except KeyboardInterrupt as e:
+        r.violations.append(f"interrupted ({e}): the bed is restored, the round is not judged")
     finally:
         try:
             r.violations += [f"teardown: {p}" for p in r.teardown()]
@@ -442,13 +470,18 @@ def main() -> int:
     ap.add_argument("--total", type=float, default=30, help="--long: minutes of rounds in all (default 30)")
     ap.add_argument("--domains", type=int, default=5, help="Domains of the workload besides the failover pair")
     ap.add_argument("--quiesce", type=float, default=120, help="bound of the wait for invariants (seconds)")
-    ap.add_argument("--event-bound", type=int, default=100, help="Events per Domain allowed in a round")
+    ap.add_argument("--event-bound", type=int, default=100, help="Event objects per Domain allowed in a round")
     ap.add_argument("--rss-bound-mb", type=int, default=256, help="controller RSS allowed at the end")
     ap.add_argument("--no-hostile", action="store_true", help="leave out the hostile-input phase")
     ap.add_argument("--logs", default=os.environ.get("DG_CHAOS_LOGS", os.path.join(bed.ROOT, "build", "test-logs", "chaos")))
     ap.add_argument("--binary", default=os.environ.get("DG_DOMAINGUARD_BIN",
                                                        os.path.join(bed.ROOT, "build", "controller", "app", "domainguard")))
     args = ap.parse_args()
+
+    def interrupted(signum, _frame):  # ctest's timeout, Ctrl-C, kill: end the round through its teardown
+        raise KeyboardInterrupt(f"signal {signum}")
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
     if args.minutes is None:
         args.minutes = 6 if args.long else 2
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(3), "big")
@@ -461,6 +494,9 @@ def main() -> int:
     start = time.monotonic()
     while True:
         res = one_round(args, seed)
+        if any(v.startswith("interrupted") for v in res["violations"]):
+            print(f"FAIL: chaos seed {seed}: interrupted", file=sys.stderr)
+            return 130
         results.append(res)
         with open(os.path.join(args.logs, "results.jsonl"), "a") as f:
             f.write(json.dumps(res) + "\n")

@@ -27,6 +27,7 @@ class PdnsProxy:
         self.upstream = upstream.rstrip("/")
         self.mode = "pass"
         self.counts: dict[str, int] = {}
+        self.on_next_patch = None  # a callable run a few ms after the next PATCH went upstream (kill mid-PATCH)
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -49,6 +50,10 @@ class PdnsProxy:
                     return
                 if mode == "slow":
                     time.sleep(6)
+                hook = proxy.on_next_patch
+                if hook is not None and self.command == "PATCH":
+                    proxy.on_next_patch = None
+                    threading.Timer(0.005, hook).start()
                 req = urllib.request.Request(proxy.upstream + self.path, data=body, method=self.command)
                 for k, v in self.headers.items():
                     if k.lower() not in ("host", "content-length", "connection"):
@@ -99,7 +104,7 @@ class Faults:
     def names() -> list[str]:
         return ["controller_kill", "leader_kill", "apiserver_restart", "etcd_compact", "pdns_kill",
                 "pdns_api_500", "pdns_api_422", "pdns_api_slow", "bind_refuse", "rdap_faults", "whois_cut",
-                "parent_flap", "clock_step"]
+                "parent_flap", "clock_step", "pdns_kill_mid_patch"]
 
     def start(self, name: str, rng: random.Random) -> None:
         with self.lock:
@@ -176,6 +181,28 @@ class Faults:
         if st:
             bed.testbed("start", st["part"])
             self.log(f"fault: {st['part']} restarted")
+
+    def _start_pdns_kill_mid_patch(self, rng):
+        def kill():
+            pid = bed.part_pid("pdns-b")
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    return
+                self.active["pdns_kill_mid_patch"]["killed"] = True
+                self.log(f"fault: kill -9 pdns-b (pid {pid}) while a PATCH is in flight")
+        self.active["pdns_kill_mid_patch"] = {"killed": False}
+        self.rnd.proxy.on_next_patch = kill
+        self.log("fault: pdns-b is killed at the next PATCH through its API")
+
+    def _stop_pdns_kill_mid_patch(self):
+        st = self.active.pop("pdns_kill_mid_patch", None)
+        self.rnd.proxy.on_next_patch = None
+        if st is not None:
+            bed.testbed("start", "pdns-b")  # a no-op when no PATCH came
+            if st["killed"]:
+                self.log("fault: pdns-b restarted")
 
     def _proxy(self, mode):
         self.rnd.proxy.mode = mode
@@ -294,7 +321,8 @@ class Faults:
         for c in self.rnd.controllers:
             if os.path.exists(c.clock_file()):
                 c.step_clock("+0")
-        for part in ("pdns-a", "kube-apiserver"):
+        self.rnd.proxy.on_next_patch = None
+        for part in ("pdns-a", "pdns-b", "kube-apiserver"):
             try:
                 bed.testbed("start", part)
             except Exception as e:  # noqa: BLE001

@@ -83,20 +83,30 @@ class DomainModel:
 
 @dataclass
 class IngressModel:
+    """A user's Ingress or (when the Gateway API is installed) HTTPRoute, selected for failover by label or not."""
     name: str
     hosts: list[str]
     selected: bool
+    kind: str = "Ingress"
     deleted: bool = False
+    applied: dict | None = None  # the object as the apiserver returned it after the user's last apply
+
+    def resource(self) -> str:
+        return "ingress" if self.kind == "Ingress" else "httproute"
 
     def to_object(self) -> dict:
         labels = {"app": "chaos"}
         if self.selected:
             labels[FAILOVER_LABEL] = "true"
+        meta = {"name": self.name, "labels": labels, "annotations": {"chaos.domainguard.io/owner": "user"}}
+        if self.kind == "HTTPRoute":
+            return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": meta,
+                    "spec": {"parentRefs": [{"name": "gw"}], "hostnames": self.hosts,
+                             "rules": [{"matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
+                                        "backendRefs": [{"name": "web", "port": 80}]}]}}
         rules = [{"host": h, "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {
             "service": {"name": "web", "port": {"number": 80}}}}]}} for h in self.hosts]
-        return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-                "metadata": {"name": self.name, "labels": labels,
-                             "annotations": {"chaos.domainguard.io/owner": "user"}},
+        return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": meta,
                 "spec": {"ingressClassName": "nginx", "rules": rules}}
 
 
@@ -115,6 +125,7 @@ class Workload:
         self.n_domains = n_domains
         self.primary: DomainModel | None = None
         self.backup: DomainModel | None = None
+        self.httproutes = False  # the Gateway API CRDs are installed: HTTPRoutes too
 
     # --- construction ---------------------------------------------------------------------------------------
     def new_domain(self) -> DomainModel:
@@ -140,6 +151,8 @@ class Workload:
         primary.records = {("www", "A"): {"ttl": 300, "values": [lb_ip]}}
         primary.failover = {"domain": backup.zone, "mode": "Standby", "confirmations": 3,
                             "ingressSelector": {"matchLabels": {FAILOVER_LABEL: "true"}}}
+        if self.httproutes:
+            primary.failover["httpRouteSelector"] = {"matchLabels": {FAILOVER_LABEL: "true"}}
         self.primary, self.backup = primary, backup
         return primary, backup
 
@@ -163,7 +176,7 @@ class Workload:
         d.ever_names |= set(d.desired().keys())
 
     def apply_ingress(self, ing: IngressModel) -> None:
-        self.kube.apply(ing.to_object())
+        ing.applied = self.kube.apply(ing.to_object())
 
     def live_domains(self) -> list[DomainModel]:
         return [d for d in self.domains if not d.deleted]
@@ -235,22 +248,24 @@ class Workload:
         if op == "create":
             i = self.next_ingress
             self.next_ingress += 1
-            ing = IngressModel(name=f"ing{i}", hosts=self._hosts(), selected=rng.random() < 0.7)
+            kind = "HTTPRoute" if self.httproutes and rng.random() < 0.4 else "Ingress"
+            ing = IngressModel(name=f"{'ing' if kind == 'Ingress' else 'route'}{i}", hosts=self._hosts(),
+                               selected=rng.random() < 0.7, kind=kind)
             self.ingresses.append(ing)
             self.apply_ingress(ing)
             self.on_ingress(ing)
-            return f"create Ingress {ing.name} hosts {ing.hosts} selected {ing.selected}"
+            return f"create {kind} {ing.name} hosts {ing.hosts} selected {ing.selected}"
         ing = rng.choice(live)
         if op == "delete":
             ing.deleted = True
-            self.kube.delete("ingress", ing.name)
-            return f"delete Ingress {ing.name}"
+            self.kube.delete(ing.resource(), ing.name)
+            return f"delete {ing.kind} {ing.name}"
         if op == "edit":
             ing.hosts = self._hosts()
         else:
             ing.selected = not ing.selected
         self.apply_ingress(ing)
-        return f"edit Ingress {ing.name}: hosts {ing.hosts} selected {ing.selected}"
+        return f"edit {ing.kind} {ing.name}: hosts {ing.hosts} selected {ing.selected}"
 
     def _hosts(self) -> list[str]:
         rng = self.rng
