@@ -505,8 +505,11 @@ def main() -> int:
         seed += 1
     bad = [r for r in results if r["violations"]]
     qs = sorted(r["quiesce_s"] for r in results if r["quiesce_s"] is not None)
+    def pct(p: float) -> str:  # nearest-rank percentile
+        return f"{qs[max(0, min(len(qs) - 1, int(-(-p * len(qs) // 100)) - 1))]:.1f}s" if qs else "-"
     print(f"chaos: {len(results)} rounds (seeds {[r['seed'] for r in results]}), {len(bad)} with violations; "
-          f"quiesce after the last fault: {', '.join(f'{q:.1f}s' for q in qs) or 'never'}", flush=True)
+          f"quiesce after the last fault: {', '.join(f'{q:.1f}s' for q in qs) or 'never'} (p50 {pct(50)}, "
+          f"p99 {pct(99)})", flush=True)
     for r in bad:
         for v in r["violations"]:
             print(f"FAIL: chaos seed {r['seed']}: {v}", file=sys.stderr)
