@@ -230,6 +230,45 @@ class Controller:
         with urllib.request.urlopen(url, timeout=30) as r:
             return r.read().decode()
 
+    def check_alive(self, phase):
+        """Figures taken after the controller exited would flatter it: stop measuring instead."""
+        if self.proc is None or self.proc.poll() is not None:
+            raise RuntimeError("the controller exited (code %s) during %s; see %s" %
+                               (self.proc.returncode if self.proc else "?", phase, self.args.log))
+
+    def dns_queries(self):
+        """{purpose: count} of domainguard_dns_queries_total (DNS queries, e.g. SOA serial polls over DNS)."""
+        out = {}
+        try:
+            text = self.metrics()
+        except Exception:
+            return out
+        for line in text.splitlines():
+            if line.startswith("domainguard_dns_queries_total{"):
+                labels = dict(re.findall(r'(\w+)="([^"]*)"', line[: line.rindex("}")]))
+                k = labels.get("purpose", "")
+                out[k] = out.get(k, 0) + float(line.rsplit(" ", 1)[1])
+        return out
+
+    def own_writes(self):
+        """{(verb, resource): count} from domainguard_apiserver_requests_total (its own requests; None when the
+        controller does not export it)."""
+        try:
+            text = self.metrics()
+        except Exception:
+            return None
+        out = None
+        for line in text.splitlines():
+            if not line.startswith("domainguard_apiserver_requests_total{"):
+                continue
+            labels = dict(re.findall(r'(\w+)="([^"]*)"', line[: line.rindex("}")]))
+            out = out if out is not None else {}
+            if labels.get("verb") in ("get", "list", "watch"):
+                continue
+            k = (labels.get("verb", ""), labels.get("resource", ""))
+            out[k] = out.get(k, 0) + float(line.rsplit(" ", 1)[1])
+        return out
+
     def rss_mb(self):
         with open("/proc/%d/status" % self.proc.pid) as f:
             for line in f:
@@ -355,7 +394,7 @@ def main():
         log("controller ready in %.1f s" % (time.monotonic() - ctl.started))
         time.sleep(5)
         path = manifest(args.namespace, [("d%d" % i, z) for i, z in enumerate(zones)], r, ["pdns-a", "pdns-b"])
-        w0, p0 = api.writes(), {p: proxy_counts(u) for p, u in proxies.items()}
+        w0, p0, o0 = api.writes(), {p: proxy_counts(u) for p, u in proxies.items()}, ctl.own_writes()
         fast = threading.Event()
         watches = {p: ServedWatch(dns[p], zones, max(600.0, 10 * floor_s), fast) for p in dns}
         t0 = time.monotonic()
@@ -379,6 +418,8 @@ def main():
                 "the last zone served), minus the floor's writes, over N")
         rep.notes.append("controller writes while converging (settled after %.0f s): %s" %
                          (waited, fmt_writes({k: v for k, v in ctl_writes.items() if k[1] not in INFRA})))
+        ctl.check_alive("convergence")
+        own_note(rep, "converging", o0, ctl.own_writes(), n)
         p1 = {p: proxy_counts(u) for p, u in proxies.items()}
         for p in proxies:
             d = diff(p1[p], p0[p])
@@ -388,8 +429,14 @@ def main():
                     "requests through count_proxy.py from the apply until settled, over N")
 
         # 3. Steady state.
-        w0, p0 = api.writes(), {p: proxy_counts(u) for p, u in proxies.items()}
+        w0, p0, o0 = api.writes(), {p: proxy_counts(u) for p, u in proxies.items()}, ctl.own_writes()
+        q0 = ctl.dns_queries()
         time.sleep(args.steady)
+        ctl.check_alive("the steady window")
+        q = diff(ctl.dns_queries(), q0)
+        rep.notes.append("steady: DNS queries by purpose (domainguard_dns_queries_total) in %.0f s: %s" % (
+            args.steady, ", ".join("%s %d" % kv for kv in sorted(q.items())) or "none"))
+        own_note(rep, "steady", o0, ctl.own_writes(), n)
         steady = diff(api.writes(), w0)
         p1 = {p: proxy_counts(u) for p, u in proxies.items()}
         st_total, st_leases = split_infra(steady)
@@ -441,7 +488,46 @@ def main():
     with open(args.json, "w") as f:
         json.dump({"run": meta, "figures": rep.rows, "notes": rep.notes}, f, indent=1)
     print("JSON: " + args.json)
+    cleanup(args)
     return status
+
+
+def own_note(rep, phase, before, after, n):
+    """The controller's own count of its writes, beside apiserver_request_total (a cross-check)."""
+    if before is None or after is None:
+        return
+    d = {k: v for k, v in diff(after, before).items() if k[1] not in ("leases",)}
+    rep.notes.append("%s: domainguard_apiserver_requests_total writes (Leases apart) %d = %.2f per Domain: %s" % (
+        phase, sum(d.values()), sum(d.values()) / n,
+        ", ".join("%s %s %d" % (k[0], k[1], v) for k, v in sorted(d.items())) or "none"))
+
+
+def cleanup(args):
+    """Deletes this run's Domains and zones, so a bed used again starts as it was (the bed has no
+    kube-controller-manager: a deleted namespace keeps its objects)."""
+    t0 = time.monotonic()
+    for ns in (args.namespace, args.floor_namespace):
+        subprocess.run(["kubectl", "-n", ns, "delete", "domains", "--all", "--wait=false"], capture_output=True)
+    deleted = 0
+    for which in ("A", "B"):
+        u = urllib.parse.urlparse(os.environ["DG_PDNS_%s_API" % which])
+        c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+        headers = {"X-API-Key": os.environ["DG_PDNS_%s_KEY" % which]}
+        c.request("GET", "/api/v1/servers/localhost/zones", headers=headers)
+        r = c.getresponse()
+        zones = [z["name"] for z in json.loads(r.read()) if args.tag in z["name"]] if r.status == 200 else []
+        for z in zones:
+            c.request("DELETE", "/api/v1/servers/localhost/zones/" + z, headers=headers)
+            c.getresponse().read()
+            deleted += 1
+        c.close()
+    names = ["%s%s-%d.test." % (p, args.tag, i) for p in "fsg" for i in range(args.domains)]
+    names += ["b%s-%d.test." % (args.tag, i) for i in range(max(0, args.big - args.domains))]
+    try:
+        delegate(names, add=False)
+    except RuntimeError as e:
+        log("cleanup: %s" % e)
+    log("cleanup: Domains, delegations and %d zones of this run deleted in %.0f s" % (deleted, time.monotonic() - t0))
 
 
 def big(args, api, ctl, rep, zones, dns):
@@ -453,6 +539,7 @@ def big(args, api, ctl, rep, zones, dns):
     path = manifest(args.namespace, [("b%d" % i, z) for i, z in enumerate(extra)], args.big_records, ["pdns-a", "pdns-b"])
     apply_s = kubectl_apply(path)
     seen = {p: served_at(dns[p], extra, timeout=1800) for p in dns}
+    ctl.check_alive("the big setup")
     setup_s = time.monotonic() - t0
     rep.add("big: setup (delegate, apply, zones through the controller)", "-", "%d Domains more in %.0f s "
             "(kubectl %.0f s), %s zones served" % (len(extra), setup_s, apply_s, {p: len(s) for p, s in seen.items()}),
@@ -496,6 +583,7 @@ def big(args, api, ctl, rep, zones, dns):
     offset = os.path.getsize(args.log)
     w0, c0, t0, wall0 = api.writes(), ctl.cpu_s(), time.monotonic(), time.time()
     time.sleep(window)
+    ctl.check_alive("the big window")
     cpu = (ctl.cpu_s() - c0) / (time.monotonic() - t0)
     writes = split_infra(diff(api.writes(), w0))[0]
     rss, hwm = ctl.rss_mb(), ctl.hwm_mb()
