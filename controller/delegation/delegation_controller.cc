@@ -205,7 +205,8 @@ std::vector<Finding> FindingsFromStatus(const json& status) {
   return out;
 }
 
-std::vector<DelegationEvent> VerdictChanges(const std::vector<Finding>& previous, const std::vector<Finding>& current) {
+std::vector<DelegationEvent> VerdictChanges(const std::vector<Finding>& previous, const std::vector<Finding>& current,
+                                            bool first_verdict) {
   std::map<std::string, Severity> before;
   for (const Finding& f : previous) {
     auto [it, added] = before.emplace(f.reason, f.severity);
@@ -214,6 +215,7 @@ std::vector<DelegationEvent> VerdictChanges(const std::vector<Finding>& previous
   std::vector<DelegationEvent> out;
   for (const Finding& f : current) {
     if (!IsProblem(f)) continue;
+    if (first_verdict && f.reason == reasons::kSinglePointOfFailure) continue;
     auto it = before.find(f.reason);
     if (it == before.end() || it->second < f.severity) {
       out.push_back({std::string(kube::kEventWarning), f.reason, f.message});
@@ -282,6 +284,123 @@ Result<bool> DelegationController::Write(const json& domain, const domain::Statu
   return wrote;
 }
 
+std::optional<DelegationController::Pending> DelegationController::Prepare(const std::string& key, const json& domain) {
+  Pending p;
+  p.key = key;
+  p.domain = domain;
+  p.ns = kube::Namespace(domain);
+  p.name = kube::Name(domain);
+  p.zone = domain::CanonicalZone(domain);
+  if (p.zone.empty()) return std::nullopt;
+  p.generation = kube::Generation(domain);
+  p.interval = DelegationInterval(domain, options_.default_interval);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = states_.find(key);
+    if (it != states_.end() && it->second.zone == p.zone) {
+      p.history = it->second.history;
+      p.previous = it->second.findings;
+    }
+  }
+  // What to expect: the desired zone, or only the zone (and spec.nameservers) when it cannot be built.
+  const std::vector<domain::ProviderRef> providers = domain::ResolveProviders(domain, providers_);
+  Result<zone::DesiredZone> desired =
+      domain::BuildDomainZone(domain, providers, ctx_.client, ctx_.configmaps, domain::ExtraRecords(ctx_, domain));
+  p.spec = desired.ok() ? ZoneSpecFromDesired(*desired, providers) : ZoneSpecFromDomain(domain, providers);
+  p.expectations = desired.ok() ? "desired" : "none error=\"" + desired.error().message + "\"";
+  if (options_.ledger) p.spec.providers = ProviderZonesFrom(options_.ledger->Facts(key));
+  return p;
+}
+
+void DelegationController::AddDueOthers(const std::string& key, std::vector<Pending>& batch) {
+  const MonotonicTime horizon = ctx_.clock.Monotonic() + options_.batch_window;
+  std::vector<std::pair<std::string, ScheduleState>> candidates;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [other, state] : states_) {
+      if (batch.size() + candidates.size() >= options_.max_batch) break;
+      if (other == key || probing_.count(other) > 0 || state.unwritten) continue;
+      ScheduleState s;
+      s.last = ScheduleState::Probed{state.generation, state.due};
+      s.generation = state.generation;
+      if (NextDelegationCheck(s, horizon).action == NextCheck::Action::kProbe) candidates.emplace_back(other, s);
+    }
+  }
+  for (const auto& [other, s] : candidates) {
+    // Only as the cache has it now: gone, deleting or edited Domains are left to their own reconcile.
+    std::optional<json> domain = ctx_.domains.Get(other);
+    if (!domain || IsDeleting(*domain) || kube::Generation(*domain) != s.generation) continue;
+    std::optional<Pending> p = Prepare(other, *domain);
+    if (p) batch.push_back(std::move(*p));
+  }
+}
+
+kube::ReconcileResult DelegationController::Finish(Pending& p, const Observation& observation, size_t batch_size) {
+  const std::string& ns = p.ns;
+  const std::string& name = p.name;
+  const std::string& zone = p.zone;
+  Verdict verdict = EvaluateDelegation(observation, p.spec, p.history, Policy{std::max(1, options_.confirmations)});
+  ConfirmDependencies(verdict, p.history, std::max(1, options_.confirmations));
+  // The Domain as the cache has it now, not as it was before the sweep: Ready and the plan compare with the other
+  // controllers' latest writes.
+  if (std::optional<json> fresh = ctx_.domains.Get(p.key); fresh && !IsDeleting(*fresh)) p.domain = std::move(*fresh);
+  const std::vector<Finding> before = p.previous ? *p.previous : FindingsFromStatus(StatusOf(p.domain));
+  const bool first = !p.previous && !StatusOf(p.domain).contains("delegation");
+
+  domain::StatusPart part;
+  part.field_manager = kDelegationFieldManager;
+  part.fields["delegation"] = ToJson(StatusFromObservation(observation));
+  part.change_stamped = {"delegation"};
+  part.fields["dependsOn"] = verdict.depends_on;
+  const kube::Condition condition = DelegationCondition(verdict, p.generation);
+  part.conditions.push_back(condition);
+  part.owns_findings = true;
+  part.owns_reason = IsDelegationReason;
+  for (const Finding& f : verdict.findings) {
+    part.findings.push_back({f.reason, std::string(SeverityName(f.severity)), f.message});
+  }
+  domain::AddReady(part, p.domain);  // Ready in the same apply as the condition that moves it
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    states_[p.key] = ZoneState{zone, p.generation, ctx_.clock.Monotonic() + p.interval, verdict.history,
+                               verdict.findings, std::nullopt};
+  }
+
+  // Events for what changed, then the status.
+  const std::vector<DelegationEvent> events = VerdictChanges(before, verdict.findings, first);
+  const kube::ObjectRef ref = domain::DomainRef(p.domain);
+  for (const DelegationEvent& e : events) ctx_.events.Record(ref, e.type, e.reason, e.note);
+
+  // The parents answered (anything but Unknown: ParentUnreachable and the like): a successful check, for
+  // domainguard_check_last_success_timestamp_seconds{check="delegation"}.
+  if (condition.status != kube::kConditionUnknown) {
+    ctx_.metrics.SetCheckSuccess(metrics::DomainRef{ns, name, zone}, "delegation", ctx_.clock.Now());
+  }
+  Result<bool> wrote = Write(p.domain, part);
+  if (!wrote.ok()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = states_.find(p.key);
+      if (it != states_.end()) it->second.unwritten = part;
+    }
+    spdlog::warn("delegation domain={}/{} zone={} decision=check status={} reason={} findings={} events={} "
+                 "expectations={} wrote=failed batch={} error=\"{}\"",
+                 ns, name, zone, condition.status, condition.reason, Describe(verdict.findings), events.size(),
+                 p.expectations, batch_size, wrote.error().ToString());
+    return {wrote.error(), std::nullopt};
+  }
+  spdlog::info("delegation domain={}/{} zone={} decision=check status={} reason={} findings={} events={} "
+               "expectations={} wrote={} next={} batch={}",
+               ns, name, zone, condition.status, condition.reason, Describe(verdict.findings), events.size(),
+               p.expectations, *wrote, Seconds(p.interval), batch_size);
+  // Records lost at a provider without its serial moving: the records controller repairs them now.
+  if (const Finding* lost = verdict.Find(reasons::kRecordsNotServed); lost != nullptr && options_.ledger) {
+    const bool asked = options_.ledger->RequestRepair(p.key, lost->message);
+    spdlog::info("delegation domain={}/{} zone={} decision=request-records-repair asked={}", ns, name, zone, asked);
+  }
+  return {OkStatus(), p.interval};
+}
+
 kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   // 1. The Domain, or forget it.
   std::optional<json> domain = ctx_.domains.Get(key);
@@ -300,84 +419,78 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
     return {};
   }
   const int64_t generation = kube::Generation(*domain);
-  const std::chrono::nanoseconds interval = DelegationInterval(*domain, options_.default_interval);
 
-  // 2. Early (a status write re-triggered us) and the spec unchanged: wait, but finish a failed write.
-  History history;
-  std::optional<std::vector<Finding>> previous;
+  // 2. The schedule (NextDelegationCheck): not due, or a new generation waiting for the records controller's
+  //    report (its status write re-triggers us), or probe now.
+  const MonotonicTime now = ctx_.clock.Monotonic();
+  ScheduleState schedule;
+  schedule.generation = generation;
+  schedule.records_reported = RecordsReported(*domain, generation);
+  schedule.records_wait = options_.records_wait;
+  std::optional<domain::StatusPart> unwritten;
   {
-    std::optional<domain::StatusPart> unwritten;
-    std::optional<std::chrono::nanoseconds> remaining;
+    std::lock_guard<std::mutex> lock(mu_);
+    // Being probed in another worker's batch right now: its result lands in a moment.
+    if (probing_.count(key) > 0) return {OkStatus(), std::chrono::seconds(1)};
+    auto it = states_.find(key);
+    if (it != states_.end() && it->second.zone == zone) {
+      schedule.last = ScheduleState::Probed{it->second.generation, it->second.due};
+      unwritten = it->second.unwritten;
+    }
+    if (schedule.records_reported) {
+      records_waits_.erase(key);
+    } else if (options_.records_wait.count() > 0) {
+      auto w = records_waits_.find(key);
+      if (w == records_waits_.end() || w->second.generation != generation) {
+        w = records_waits_.insert_or_assign(key, RecordsWait{generation, now}).first;
+      }
+      schedule.records_wait_since = w->second.since;
+    }
+  }
+  const NextCheck next = NextDelegationCheck(schedule, now);
+  if (next.action == NextCheck::Action::kWaitForRecords) {
+    spdlog::info("delegation domain={}/{} zone={} decision=wait-records generation={} next={}", ns, name, zone,
+                 generation, Seconds(next.after));
+    return {OkStatus(), next.after};
+  }
+  if (next.action == NextCheck::Action::kWait) {
+    if (!unwritten) {
+      spdlog::debug("delegation domain={}/{} zone={} decision=wait next={}", ns, name, zone, Seconds(next.after));
+      return {OkStatus(), next.after};
+    }
+    // The last probe's status could not be written: write it now, without probing again.
+    Result<bool> wrote = Write(*domain, *unwritten);
+    if (!wrote.ok()) {
+      spdlog::warn("delegation domain={}/{} zone={} decision=retry-write error=\"{}\"", ns, name, zone,
+                   wrote.error().ToString());
+      return {wrote.error(), std::nullopt};
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = states_.find(key);
-      if (it != states_.end() && it->second.zone == zone) {
-        const MonotonicTime now = ctx_.clock.Monotonic();
-        if (it->second.generation == generation && now < it->second.due) {
-          remaining = it->second.due - now;
-          unwritten = it->second.unwritten;
-        } else {
-          history = it->second.history;
-          previous = it->second.findings;
-        }
-      }
+      if (it != states_.end()) it->second.unwritten.reset();
     }
-    if (remaining) {
-      if (!unwritten) {
-        spdlog::debug("delegation domain={}/{} zone={} decision=wait next={}", ns, name, zone, Seconds(*remaining));
-        return {OkStatus(), *remaining};
-      }
-      Result<bool> wrote = Write(*domain, *unwritten);
-      if (!wrote.ok()) {
-        spdlog::warn("delegation domain={}/{} zone={} decision=retry-write error=\"{}\"", ns, name, zone,
-                     wrote.error().ToString());
-        return {wrote.error(), std::nullopt};
-      }
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        auto it = states_.find(key);
-        if (it != states_.end()) it->second.unwritten.reset();
-      }
-      spdlog::info("delegation domain={}/{} zone={} decision=write-pending wrote={} next={}", ns, name, zone, *wrote,
-                   Seconds(*remaining));
-      return {OkStatus(), *remaining};
-    }
+    spdlog::info("delegation domain={}/{} zone={} decision=write-pending wrote={} next={}", ns, name, zone, *wrote,
+                 Seconds(next.after));
+    return {OkStatus(), next.after};
   }
 
-  // 2b. A generation the records controller has not reported on yet: wait for its report (its status write
-  //     re-triggers us), once per generation and at most options_.records_wait.
-  if (RecordsReported(*domain, generation)) {
-    std::lock_guard<std::mutex> lock(mu_);
-    records_waits_.erase(key);
-  } else if (options_.records_wait.count() > 0) {
-    const MonotonicTime now = ctx_.clock.Monotonic();
-    std::chrono::nanoseconds left{0};
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto it = records_waits_.find(key);
-      if (it == records_waits_.end() || it->second.generation != generation) {
-        it = records_waits_.insert_or_assign(key, RecordsWait{generation, now}).first;
-      }
-      left = it->second.since + options_.records_wait - now;
-    }
-    if (left > std::chrono::nanoseconds(0)) {
-      spdlog::info("delegation domain={}/{} zone={} decision=wait-records generation={} next={}", ns, name, zone,
-                   generation, Seconds(left));
-      return {OkStatus(), left};
-    }
-  }
-
-  // 3. What to expect: the desired zone, or only the zone (and spec.nameservers) when it cannot be built.
-  const std::vector<domain::ProviderRef> providers = domain::ResolveProviders(*domain, providers_);
-  Result<zone::DesiredZone> desired = domain::BuildDomainZone(*domain, providers, ctx_.client, ctx_.configmaps,
-                                                              domain::ExtraRecords(ctx_, *domain));
-  ZoneSpec spec = desired.ok() ? ZoneSpecFromDesired(*desired, providers) : ZoneSpecFromDomain(*domain, providers);
-  if (options_.ledger) spec.providers = ProviderZonesFrom(options_.ledger->Facts(key));
-
-  // 4. Probe and judge.
-  Observation observation;
+  // 3. What to expect, for this Domain and every other one due within options_.batch_window: probed together.
+  std::vector<Pending> batch;
+  batch.push_back(*Prepare(key, *domain));  // the zone is not empty: Prepare succeeds
+  AddDueOthers(key, batch);
   {
-    std::lock_guard<std::mutex> lock(prober_mu_);
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const Pending& p : batch) probing_.insert(p.key);
+  }
+  std::vector<ZoneSpec> specs;
+  specs.reserve(batch.size());
+  for (const Pending& p : batch) specs.push_back(p.spec);
+
+  // 4. One sweep through the prober's concurrent path (queries of every zone in flight together).
+  std::vector<Observation> observations;
+  {
+    std::lock_guard<std::mutex> lock(prober_mu_);  // the Prober is not thread-safe; a sweep covers the whole batch
     // The Walker and the resolver measure deadlines on the machine's steady clock, not on ctx_.clock.
     const auto now_steady = std::chrono::steady_clock::now();
     if (options_.forget_cache && now_steady - cache_since_ >= options_.cache_ttl) {
@@ -385,66 +498,21 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
       cache_since_ = now_steady;
       spdlog::debug("delegation decision=forget-walker-cache ttl={}s", options_.cache_ttl.count());
     }
-    const dns::Deadline deadline = now_steady + options_.sweep_timeout;
-    observation = std::move(prober_.ObserveAll(std::span<const ZoneSpec>(&spec, 1), deadline).front());
+    observations = prober_.ObserveAll(specs, now_steady + options_.sweep_timeout);
   }
-  Verdict verdict = EvaluateDelegation(observation, spec, history, Policy{std::max(1, options_.confirmations)});
-  ConfirmDependencies(verdict, history, std::max(1, options_.confirmations));
-  const std::vector<Finding> before = previous ? *previous : FindingsFromStatus(StatusOf(*domain));
 
-  domain::StatusPart part;
-  part.field_manager = kDelegationFieldManager;
-  part.fields["delegation"] = ToJson(StatusFromObservation(observation));
-  part.change_stamped = {"delegation"};
-  part.fields["dependsOn"] = verdict.depends_on;
-  const kube::Condition condition = DelegationCondition(verdict, generation);
-  part.conditions.push_back(condition);
-  part.owns_findings = true;
-  part.owns_reason = IsDelegationReason;
-  for (const Finding& f : verdict.findings) {
-    part.findings.push_back({f.reason, std::string(SeverityName(f.severity)), f.message});
+  // 5. Judge, Events, status: each Domain of the batch. The others' results wait for nothing: a failed write is
+  //    kept as `unwritten` and retried at their own next reconcile (already queued for their due time).
+  kube::ReconcileResult mine;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    kube::ReconcileResult r = Finish(batch[i], observations[i], batch.size());
+    if (i == 0) mine = r;
   }
-  domain::AddReady(part, *domain);  // Ready in the same apply as the condition that moves it
   {
     std::lock_guard<std::mutex> lock(mu_);
-    states_[key] = ZoneState{zone, generation, ctx_.clock.Monotonic() + interval, verdict.history, verdict.findings,
-                             std::nullopt};
+    for (const Pending& p : batch) probing_.erase(p.key);
   }
-
-  // 5. Events for what changed, then the status.
-  const std::vector<DelegationEvent> events = VerdictChanges(before, verdict.findings);
-  const kube::ObjectRef ref = domain::DomainRef(*domain);
-  for (const DelegationEvent& e : events) ctx_.events.Record(ref, e.type, e.reason, e.note);
-
-  // The parents answered (anything but Unknown: ParentUnreachable and the like): a successful check, for
-  // domainguard_check_last_success_timestamp_seconds{check="delegation"}.
-  if (condition.status != kube::kConditionUnknown) {
-    ctx_.metrics.SetCheckSuccess(metrics::DomainRef{ns, name, zone}, "delegation", ctx_.clock.Now());
-  }
-  Result<bool> wrote = Write(*domain, part);
-  const std::string expectations = desired.ok() ? "desired" : "none error=\"" + desired.error().message + "\"";
-  if (!wrote.ok()) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto it = states_.find(key);
-      if (it != states_.end()) it->second.unwritten = part;
-    }
-    spdlog::warn("delegation domain={}/{} zone={} decision=check status={} reason={} findings={} events={} "
-                 "expectations={} wrote=failed error=\"{}\"",
-                 ns, name, zone, condition.status, condition.reason, Describe(verdict.findings), events.size(),
-                 expectations, wrote.error().ToString());
-    return {wrote.error(), std::nullopt};
-  }
-  spdlog::info("delegation domain={}/{} zone={} decision=check status={} reason={} findings={} events={} "
-               "expectations={} wrote={} next={}",
-               ns, name, zone, condition.status, condition.reason, Describe(verdict.findings), events.size(),
-               expectations, *wrote, Seconds(interval));
-  // 6. Records lost at a provider without its serial moving: the records controller repairs them now.
-  if (const Finding* lost = verdict.Find(reasons::kRecordsNotServed); lost != nullptr && options_.ledger) {
-    const bool asked = options_.ledger->RequestRepair(key, lost->message);
-    spdlog::info("delegation domain={}/{} zone={} decision=request-records-repair asked={}", ns, name, zone, asked);
-  }
-  return {OkStatus(), interval};
+  return mine;
 }
 
 }  // namespace domainguard::delegation

@@ -7,25 +7,29 @@
 //
 // Reconcile, as a story:
 //   1. read the Domain from the cache; gone or deleting: forget what was kept about it, done;
-//   2. not due yet and the spec did not change (other controllers' status writes re-trigger it): come back when
-//      due, writing only a status the last attempt failed to write;
-//      a generation the records controller has not reported on yet (no RecordsSynced for it): its changes are on
-//      their way to the providers, so a probe now would report a zone not yet created or records not yet written,
-//      with Warning Events that clear by themselves. Wait for that report (its status write re-triggers this),
-//      at most options.records_wait;
+//   2. the schedule, a pure function (schedule.h, NextDelegationCheck): not due yet and the spec unchanged: come
+//      back when due, writing only a status the last attempt failed to write; a generation the records
+//      controller has not reported on yet (no RecordsSynced for it): its changes are on their way to the
+//      providers, so a probe now would report a zone not yet created or records not yet written, with Warning
+//      Events that clear by themselves. Wait for that report (its status write re-triggers this), at most
+//      options.records_wait;
 //   3. build the desired zone (providers, records, apex NS); when that fails, probe the zone without
-//      expectations (only spec.nameservers, if any);
-//   4. probe (one sweep at a time: the Prober is not thread-safe), judge, keep the next History; a
-//      DependencyBroken finding is Critical only once seen on options.confirmations consecutive probes, like the
-//      parent-side findings (ConfirmDependencies);
-//   5. Events for the changes, then write the status part if it changed; come back after the interval;
+//      expectations (only spec.nameservers, if any). The same for every other known Domain due within
+//      options.batch_window: they are probed in the same sweep (issue #14: due Domains probed together);
+//   4. one sweep through the prober's concurrent path for the whole batch (the Prober is not thread-safe: one
+//      sweep at a time), then for each Domain: judge, keep the next History; a DependencyBroken finding is
+//      Critical only once seen on options.confirmations consecutive probes, like the parent-side findings
+//      (ConfirmDependencies);
+//   5. Events for the changes, then write the status part (with Ready, domain::AddReady) if it changed; come back
+//      after the interval. A batched Domain's own reconcile, queued for its due time, then finds it not due;
 //   6. desired records missing at a name server (RecordsNotServed: applied once, not pending at an unavailable
 //      provider): ask the records controller to re-read and repair the zone now (ZoneLedger::RequestRepair) —
 //      a migration can lose records without moving the serial, which the records controller's serial poll
 //      cannot see.
 //
-// Thread-safety: Reconcile may run on several worker threads at once (for different keys); the per-Domain state
-// and the borrowed Prober are each guarded by their own mutex. The pure helpers below are thread-safe.
+// Thread-safety: Reconcile may run on several worker threads at once (for different keys; a key in another
+// worker's batch comes back a second later); the per-Domain state and the borrowed Prober are each guarded by
+// their own mutex. The pure helpers below are thread-safe.
 #pragma once
 
 #include <chrono>
@@ -34,6 +38,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +47,7 @@
 
 #include "controller/delegation/observation.h"
 #include "controller/delegation/prober.h"
+#include "controller/delegation/schedule.h"
 #include "controller/delegation/verdict.h"
 #include "controller/domain/context.h"
 #include "controller/domain/inputs.h"
@@ -72,6 +78,10 @@ struct DelegationControllerOptions {
   // What the records controller knows of each zone at its providers (serials, pending rrsets), and where to ask
   // for an immediate records pass when desired records are missing at a name server. Borrowed; null: neither.
   records::ZoneLedger* ledger = nullptr;
+  // A due Domain's sweep also probes every other known Domain due within this window (a little early), so due
+  // Domains go through the prober together, at most max_batch in one sweep.
+  std::chrono::seconds batch_window{5};
+  size_t max_batch = 2000;
 };
 
 class DelegationController {
@@ -105,6 +115,24 @@ class DelegationController {
     std::optional<domain::StatusPart> unwritten;        // the last probe's status part, when writing it failed
   };
 
+  // One Domain of a sweep: what it is probed for and what its verdict needs.
+  struct Pending {
+    std::string key, ns, name, zone;
+    nlohmann::json domain;
+    int64_t generation = 0;
+    std::chrono::nanoseconds interval{0};
+    ZoneSpec spec;
+    std::string expectations;  // "desired", or why only the zone is expected (for the log)
+    History history;
+    std::optional<std::vector<Finding>> previous;  // the last verdict's findings, when remembered
+  };
+
+  // The Pending for `domain`; nullopt when it has no zone.
+  std::optional<Pending> Prepare(const std::string& key, const nlohmann::json& domain);
+  // Appends every other known Domain (probed before, spec unchanged, not being probed) due within batch_window.
+  void AddDueOthers(const std::string& key, std::vector<Pending>& batch);
+  // Judges one observation of the batch, records Events, writes the status part; the Domain's reconcile result.
+  kube::ReconcileResult Finish(Pending& p, const Observation& observation, size_t batch_size);
   // Writes `part` for `domain`. kNotFound (the Domain is gone) reads as success without a write.
   Result<bool> Write(const nlohmann::json& domain, const domain::StatusPart& part);
 
@@ -119,6 +147,7 @@ class DelegationController {
   std::mutex mu_;
   std::map<std::string, ZoneState> states_;  // guarded by mu_; key -> state
   std::map<std::string, RecordsWait> records_waits_;  // guarded by mu_; key -> the generation waiting
+  std::set<std::string> probing_;                     // guarded by mu_; keys in a sweep right now
 };
 
 // --- Pure helpers (table-tested) ---
@@ -168,8 +197,11 @@ struct DelegationEvent {
 //   a Warning/Critical finding not in `previous`, or more severe than there -> Warning, its reason and message
 //   `previous` had a Warning/Critical finding, `current` has none          -> Normal DelegationHealthy
 //   (SinglePointOfFailure not counted: it does not decide the condition)      "delegation healthy again"
-// Nothing else: the same findings (or one getting milder, or an Info finding) raise no Event.
-std::vector<DelegationEvent> VerdictChanges(const std::vector<Finding>& previous, const std::vector<Finding>& current);
+// Nothing else: the same findings (or one getting milder, or an Info finding) raise no Event. `first_verdict`
+// (the zone's first probe, nothing known before): SinglePointOfFailure, a risk of the zone's shape and no change
+// of its health, is no Event either (issue #14: Events only for changes a person acts on); it stays a finding.
+std::vector<DelegationEvent> VerdictChanges(const std::vector<Finding>& previous, const std::vector<Finding>& current,
+                                            bool first_verdict = false);
 
 // The confirmation rule for DependencyBroken. The prober judges the zones hosting our name servers on one probe
 // (their own History is not kept), so a hosting zone's lost delegation would be Critical here at once while the

@@ -271,6 +271,16 @@ INSTANTIATE_TEST_SUITE_P(
     }),
     [](const auto& info) { return info.param.name; });
 
+// Issue #14: a new zone's SinglePointOfFailure is a finding from its first probe, not an Event; a later change to it
+// still is.
+TEST(VerdictChanges, FirstVerdictRaisesNoEventForARisk) {
+  const std::vector<Finding> spof = {F(reasons::kSinglePointOfFailure, Severity::kWarning, "one TLD")};
+  EXPECT_THAT(VerdictChanges({}, spof, /*first_verdict=*/true), IsEmpty());
+  EXPECT_THAT(VerdictChanges({}, spof), ElementsAre(DelegationEvent{"Warning", "SinglePointOfFailure", "one TLD"}));
+  const std::vector<Finding> lost = {F(reasons::kDelegationMissing, Severity::kCritical, "gone"), spof[0]};
+  EXPECT_THAT(VerdictChanges({}, lost, true), ElementsAre(DelegationEvent{"Warning", "DelegationMissing", "gone"}));
+}
+
 // --- ConfirmDependencies ---
 
 TEST(ConfirmDependencies, CriticalOnlyOnConsecutiveVerdicts) {
@@ -747,6 +757,48 @@ TEST(DelegationController, LostDelegationIsConfirmedThenRecovers) {
   EXPECT_THAT(bed.Findings(), IsEmpty());
   EXPECT_THAT(bed.Events(), ElementsAre("Warning DelegationMissing", "Warning DelegationMissing",
                                         "Normal DelegationHealthy"));
+}
+
+// Issue #14 item 6: Domains due together go through the prober in one sweep; the others' own reconciles, queued
+// for their due time, then find them already probed.
+TEST(DelegationController, DueDomainsAreProbedInOneSweep) {
+  Bed bed;
+  for (const char* name : {"y", "x"}) {
+    json d = Domain();
+    d["metadata"]["name"] = name;
+    d["metadata"]["uid"] = std::string("u-") + name;
+    bed.domains.Upsert(d);
+  }
+  // Never probed before: each on its own. z at 0 s, y at 2 s, x at 10 s; all every 2 min.
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  bed.clock.Advance(2s);
+  ASSERT_TRUE(bed.controller.Reconcile("web/y").status.ok());
+  bed.clock.Advance(8s);
+  ASSERT_TRUE(bed.controller.Reconcile("web/x").status.ok());
+
+  // At 120 s z is due; y (due at 122 s) is within the 5 s batch window, x (at 130 s) is not.
+  bed.clock.Advance(110s);
+  size_t probes = bed.resolver.probes().size();
+  kube::ReconcileResult r = bed.controller.Reconcile("web/z");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(2min));
+  EXPECT_GT(bed.resolver.probes().size(), probes);
+
+  // y's own reconcile at its due time: already probed in z's sweep, it only waits for its next due time.
+  bed.clock.Advance(2s);
+  probes = bed.resolver.probes().size();
+  r = bed.controller.Reconcile("web/y");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(bed.resolver.probes().size(), probes) << "y was probed again on its own";
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(2min - 2s));
+
+  // x was not pulled in: its own reconcile at 130 s probes it.
+  bed.clock.Advance(8s);
+  r = bed.controller.Reconcile("web/x");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_GT(bed.resolver.probes().size(), probes) << "x, due beyond the window, was probed early with z";
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(2min));
+  EXPECT_EQ(bed.api.status_writes(), 3) << "one write per Domain, none for the same observation again";
 }
 
 TEST(DelegationController, AfterARestartTheStatusSaysWhatWasAlreadyReported) {

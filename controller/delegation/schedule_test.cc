@@ -1,0 +1,67 @@
+#include "controller/delegation/schedule.h"
+
+#include <gtest/gtest.h>
+
+namespace domainguard::delegation {
+namespace {
+
+using namespace std::chrono_literals;
+using Action = NextCheck::Action;
+
+const MonotonicTime kNow = MonotonicTime{} + 1000h;
+
+struct Case {
+  const char* what;
+  ScheduleState state;
+  Action action;
+  std::chrono::nanoseconds after;
+};
+
+ScheduleState Probed(int64_t generation, MonotonicTime due, int64_t now_generation) {
+  ScheduleState s;
+  s.last = ScheduleState::Probed{generation, due};
+  s.generation = now_generation;
+  return s;
+}
+
+ScheduleState WaitingForRecords(std::optional<MonotonicTime> since, std::chrono::nanoseconds wait) {
+  ScheduleState s;
+  s.generation = 2;
+  s.records_reported = false;
+  s.records_wait_since = since;
+  s.records_wait = wait;
+  return s;
+}
+
+TEST(NextDelegationCheck, Table) {
+  const Case cases[] = {
+      {"never probed, records reported", ScheduleState{}, Action::kProbe, 0s},
+      {"probed, not due yet", Probed(1, kNow + 40s, 1), Action::kWait, 40s},
+      {"probed, due now", Probed(1, kNow, 1), Action::kProbe, 0s},
+      {"probed, overdue", Probed(1, kNow - 5s, 1), Action::kProbe, 0s},
+      {"spec edited since the probe: at once", Probed(1, kNow + 40s, 2), Action::kProbe, 0s},
+      {"new generation, records not reported: wait the whole records_wait",
+       WaitingForRecords(std::nullopt, 30s), Action::kWaitForRecords, 30s},
+      {"records wait begun 10s ago", WaitingForRecords(kNow - 10s, 30s), Action::kWaitForRecords, 20s},
+      {"records wait over: probe anyway", WaitingForRecords(kNow - 30s, 30s), Action::kProbe, 0s},
+      {"records wait disabled", WaitingForRecords(std::nullopt, 0s), Action::kProbe, 0s},
+  };
+  for (const Case& c : cases) {
+    NextCheck n = NextDelegationCheck(c.state, kNow);
+    EXPECT_EQ(n.action, c.action) << c.what;
+    EXPECT_EQ(n.after, c.after) << c.what;
+  }
+}
+
+TEST(NextDelegationCheck, NotDueWinsOverARecordsWait) {
+  // Probed this generation already (e.g. after the records wait ran out): the interval decides, not the report.
+  ScheduleState s = Probed(2, kNow + 50s, 2);
+  s.records_reported = false;
+  s.records_wait = 30s;
+  NextCheck n = NextDelegationCheck(s, kNow);
+  EXPECT_EQ(n.action, Action::kWait);
+  EXPECT_EQ(n.after, 50s);
+}
+
+}  // namespace
+}  // namespace domainguard::delegation
