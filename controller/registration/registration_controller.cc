@@ -409,8 +409,12 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
     ctx_.metrics.SetCheckSuccess(metric_ref, "registration", v.record->checked_at);
   }
   domain::StatusPart part = RegistrationStatusPart(v, generation);
-  domain::AddReady(part, domain);  // Ready in the same apply as the condition that moves it
-  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDomains, domain, part, ctx_.clock);
+  // Ready in the same apply as the condition that moves it, from the Domain as the cache has it after the lookup
+  // (which may have taken seconds, while the other controllers wrote their parts).
+  std::optional<json> fresh = ctx_.domains.Get(key);
+  const json& latest = fresh && !Deleting(*fresh) ? *fresh : domain;
+  domain::AddReady(part, latest);
+  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDomains, latest, part, ctx_.clock);
 
   const seconds requeue = std::max(seconds(1), obs.requeue_after);
   const std::string expires = v.record && v.record->expires_at ? FormatRfc3339(*v.record->expires_at) : "unknown";

@@ -320,6 +320,11 @@ class Holdings:
         return out
 
 
+# A held name's expiry is a date, as at a real registry: counted from when this registry started, not from each
+# request (an expiry that moved with every lookup would be a changed registration at every check).
+STARTED = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
 def patch_rdap(body: str, held: dict, now: dt.datetime) -> str:
     """The rendered RDAP answer with the held name's name servers, registrar and expiry."""
     try:
@@ -335,7 +340,7 @@ def patch_rdap(body: str, held: dict, now: dt.datetime) -> str:
             ent["handle"] = held["registrar_iana_id"]
             ent["publicIds"] = [{"type": "IANA Registrar ID", "identifier": held["registrar_iana_id"]}]
             ent["vcardArray"] = ["vcard", [["version", {}, "text", "4.0"], ["fn", {}, "text", held["registrar"]]]]
-    expires = now + dt.timedelta(days=parse_days(held["expires_in_days"]))
+    expires = STARTED + dt.timedelta(days=parse_days(held["expires_in_days"]))
     for ev in obj.get("events", []):
         if isinstance(ev, dict) and ev.get("eventAction") == "expiration":
             ev["eventDate"] = rfc3339(expires)
@@ -344,7 +349,7 @@ def patch_rdap(body: str, held: dict, now: dt.datetime) -> str:
 
 def patch_whois(text: str, held: dict, now: dt.datetime) -> str:
     """The rendered WHOIS answer (Verisign / registrar / SMNIC layouts) with the held name's data."""
-    expires = rfc3339(now + dt.timedelta(days=parse_days(held["expires_in_days"])))
+    expires = rfc3339(STARTED + dt.timedelta(days=parse_days(held["expires_in_days"])))
     out: list[str] = []
     ns_done = False
     in_dns_block = False

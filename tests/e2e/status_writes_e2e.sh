@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# What domainguard costs the apiserver (issue #14), counted by the controller itself
+# (domainguard_apiserver_requests_total: its own requests only, whatever else the shared bed's apiserver serves):
+#   - N new healthy Domains (two PowerDNS providers, delegated at the TLD servers, registered): the status applies
+#     and Event writes they cost until all are Ready, per Domain (printed; the issue's target is <= 3);
+#   - then a healthy unchanged Domain costs no write at all: over a quiet window in which every Domain is probed
+#     many times (delegation every 10s) and looked up at its registry again (registration every 1m), not one
+#     status apply and not one Event.
+source "$(dirname "$0")/lib.sh"
+need_env DG_TLD_SERVERS DG_TLD_TSIG_NAME DG_TLD_TSIG_SECRET
+N=${DG_STATUS_WRITES_DOMAINS:-10}
+QUIET=${DG_STATUS_WRITES_QUIET_SECONDS:-75}
+
+zone() { echo "w$1x$E2E_ID.test"; }
+for i in $(seq 1 "$N"); do
+  z="$(zone "$i")"
+  cleanup_zone "$z."
+  CLEANUPS+=("nsupd_tlds test. 'update delete $z.'")
+done
+
+# requests VERB RESOURCE: the controller's requests of that verb and resource so far, all codes.
+requests() {
+  curl -fs "http://127.0.0.1:$METRICS_PORT/metrics" | grep '^domainguard_apiserver_requests_total{' |
+    grep "verb=\"$1\"" | grep "resource=\"$2\"" | awk '{s += $NF} END {printf "%d", s}'
+}
+status_writes() { requests patch domains/status; }
+event_writes() { echo $(($(requests create events) + $(requests patch events))); }
+# domain_writes: status applies and Event writes (created or updated as a series) so far.
+domain_writes() { echo $(($(status_writes) + $(event_writes))); }
+ready_count() {
+  kubectl -n "$NS" get domains -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' |
+    grep -c '^True$' || true
+}
+
+e2e_start
+e2e_providers
+for i in $(seq 1 "$N"); do
+  z="$(zone "$i")"
+  nsupd_tlds test. "update delete $z. NS" "update add $z. 300 NS ns1.pdns-a.net." "update add $z. 300 NS ns1.pdns-b.net." ||
+    fail "nsupdate of the test. TLD refused for $z"
+done
+retry 20 bash -c "[ -n \"\$(curl -fs http://127.0.0.1:$METRICS_PORT/metrics | grep '^domainguard_apiserver_requests_total{')\" ]" ||
+  fail "no domainguard_apiserver_requests_total series"
+
+# 1. N new Domains: what they cost until every one is Ready.
+s0=$(status_writes) e0=$(event_writes)
+docs=""
+for i in $(seq 1 "$N"); do
+  docs+="---
+apiVersion: domainguard.io/v1alpha1
+kind: Domain
+metadata: {name: w$i}
+spec:
+  zone: $(zone "$i")
+  providers: [{name: pdns-a}, {name: pdns-b}]
+  records: [{name: www, type: A, values: [192.0.2.$i]}]
+  checks: {delegation: {interval: 10s}, registration: {interval: 1m}}
+"
+done
+kubectl -n "$NS" apply -f - >/dev/null <<<"$docs" || fail "kubectl apply of $N Domains refused"
+retry 120 bash -c "[ \$(kubectl -n $NS get domains -o jsonpath='{range .items[*]}{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}' | grep -c '^True\$') -eq $N ]" ||
+  fail "only $(ready_count) of $N Domains Ready within 120s: $(kubectl -n "$NS" get domains --no-headers 2>&1 | head -5)"
+# Let the writes of the last passes land (the Ready controller waits 1 s; delegation probes every 10 s).
+sleep 12
+s1=$(status_writes) e1=$(event_writes)
+per_domain=$(python3 -c "print(round(($s1 - $s0 + $e1 - $e0) / $N, 2))")
+note "new Domains: $N Ready; $((s1 - s0)) status applies + $((e1 - e0)) Event writes = $per_domain writes per new Domain"
+by_reason="$(kubectl -n "$NS" get events.events.k8s.io -o jsonpath='{range .items[*]}{.reason}{"\n"}{end}' | sort | uniq -c | tr -s ' \n' ' ')"
+note "Events by reason:${by_reason:- none}"
+
+# 2. Steady state: the same Domains checked again and again, nothing changed: no write at all.
+d0=$(domain_writes)
+checks0=$(grep -c "delegation domain=$NS/.* decision=check" "$E2E_LOGS/$E2E_NAME.controller.log" || true)
+looks0=$(grep -c "registration domain=$NS/.* decision=looked-up" "$E2E_LOGS/$E2E_NAME.controller.log" || true)
+sleep "$QUIET"
+d1=$(domain_writes)
+checks=$(($(grep -c "delegation domain=$NS/.* decision=check" "$E2E_LOGS/$E2E_NAME.controller.log" || true) - checks0))
+looks=$(($(grep -c "registration domain=$NS/.* decision=looked-up" "$E2E_LOGS/$E2E_NAME.controller.log" || true) - looks0))
+[ "$checks" -ge "$((N * 3))" ] || fail "only $checks delegation checks of $N Domains in ${QUIET}s (interval 10s): the window proves nothing"
+[ "$looks" -ge "$N" ] || fail "only $looks registration lookups of $N Domains in ${QUIET}s (interval 1m): the window proves nothing"
+[ "$(ready_count)" -eq "$N" ] || fail "only $(ready_count) of $N Domains still Ready"
+note "steady state: $checks delegation checks and $looks registration lookups in ${QUIET}s, $((d1 - d0)) writes"
+[ "$d1" -eq "$d0" ] ||
+  fail "$((d1 - d0)) writes (status or Events) in ${QUIET}s for $N healthy unchanged Domains, want 0 ($(curl -fs "http://127.0.0.1:$METRICS_PORT/metrics" | grep '^domainguard_apiserver_requests_total{' | grep -E 'domains/status|events' | tr '\n' ' '))"
+note "passed"
