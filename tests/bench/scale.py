@@ -430,7 +430,7 @@ def main():
 
         # 3. Steady state.
         w0, p0, o0 = api.writes(), {p: proxy_counts(u) for p, u in proxies.items()}, ctl.own_writes()
-        q0 = ctl.dns_queries()
+        q0, wall0 = ctl.dns_queries(), time.time()
         time.sleep(args.steady)
         ctl.check_alive("the steady window")
         q = diff(ctl.dns_queries(), q0)
@@ -445,6 +445,11 @@ def main():
                 (per_hour, st_total, args.steady, ": " + fmt_writes({k: v for k, v in steady.items() if k[1] not in INFRA})
                  if st_total else ""), st_total == 0, per_hour,
                 "apiserver_request_total writes over the window, Leases apart")
+        by, first = logged_writes(args.log, wall0, time.time())
+        rep.add("steady: of those, a Domain's first write by that controller", "-", "%d (%s)" % (first, ", ".join(
+            "%s %d" % kv for kv in sorted(by.items())) or "none"), None, first,
+            "controller log lines with wrote=true in the window, by controller and decision; 'first' = no earlier "
+            "wrote=true of that controller for that Domain (convergence still arriving, not a rewrite)")
         rep.notes.append("steady: Lease and endpoints writes (leader election, the apiserver's own) %d in %.0f s" %
                          (st_leases, args.steady))
         intervals = args.steady / args.poll
@@ -629,6 +634,28 @@ def delegation_checks(path, offset):
             if m:
                 out.append((ts, m.group(1)))
     return out
+
+
+def logged_writes(path, t0, t1):
+    """From the controller's log (lines with wrote=true between unix times t0 and t1): ({"controller decision":
+    count}, number of those that were the first write of that controller for that Domain — convergence still
+    arriving, e.g. first registration lookups held to the registry's rate)."""
+    by, first, seen = {}, 0, set()
+    for ts, line in log_lines(path, 0):
+        if " wrote=true" not in line:
+            continue
+        parts = line.split()
+        ctl = parts[2] if len(parts) > 2 else "?"
+        m = re.search(r" domain=(\S+)", line)
+        dec = re.search(r" decision=(\S+)", line)
+        key = (ctl, m.group(1) if m else "")
+        if t0 <= ts <= t1:
+            k = "%s %s" % (ctl, dec.group(1) if dec else "?")
+            by[k] = by.get(k, 0) + 1
+            if key not in seen:
+                first += 1
+        seen.add(key)
+    return by, first
 
 
 def shortest_round(events, n):
