@@ -261,6 +261,10 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   rs.name = "domain-records";
   rs.resource = domains_type;
   rs.reconcile = ReconcileOf(rt->records.get());
+  // Woken by the spec and the approval annotation, not by the status writes of the other controllers or its own.
+  rs.update_filter = [reads = records::RecordsReads()](const json& o, const json& n) {
+    return kube::ChangesReadParts(reads, o, n);
+  };
   rs.watches.push_back({providers_type, ProviderToDomains(domains), ProviderSpecOrReadyChanged});
   rs.watches.push_back({domains_type, SameZone(domains), GenerationChanged});  // zone is immutable: adds/deletes
   rs.watches.push_back({configmaps_type, ConfigMapToDomains(domains)});

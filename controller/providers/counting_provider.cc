@@ -10,22 +10,22 @@ class CountingProvider final : public Provider {
 
   std::string Name() const override { return inner_->Name(); }
 
-  Result<records::ObservedZone> ReadZone(std::string_view zone) override {
+  Result<ObservedZone> ReadZone(std::string_view zone) override {
     return Count("read_zone", inner_->ReadZone(zone));
   }
   Result<uint32_t> Serial(std::string_view zone) override { return Count("serial", inner_->Serial(zone)); }
   Result<std::map<std::string, Result<uint32_t>>> Serials(const std::vector<std::string>& zones) override {
     return Count("serials", inner_->Serials(zones));
   }
-  Result<records::ObservedZone> CreateZone(std::string_view zone, const records::Changes& changes) override {
+  Result<ObservedZone> CreateZone(std::string_view zone, const Changes& changes) override {
     return Count("create_zone", inner_->CreateZone(zone, changes));
   }
-  Result<uint32_t> Apply(std::string_view zone, const records::Changes& changes,
-                         const records::ZoneVersion& expected) override {
+  Result<uint32_t> Apply(std::string_view zone, const Changes& changes,
+                         const ZoneVersion& expected) override {
     if (changes.empty()) return inner_->Apply(zone, changes, expected);
     return Count("apply", inner_->Apply(zone, changes, expected));
   }
-  Result<uint32_t> RaiseSerial(std::string_view zone, uint32_t serial, const records::ZoneVersion& expected) override {
+  Result<uint32_t> RaiseSerial(std::string_view zone, uint32_t serial, const ZoneVersion& expected) override {
     return Count("raise_serial", inner_->RaiseSerial(zone, serial, expected));
   }
 

@@ -1,8 +1,9 @@
 // CountingProvider: a Provider that tells an observer about every call it passes on — the operation ("read_zone",
-// "serial", "create_zone", "apply") and its outcome ("ok" or the error code's name, e.g. "Unavailable"). The
-// records controller wraps each provider it builds in one, feeding domainguard_provider_requests_total, so an
-// operator (and the convergence benchmark) can see that a steady state writes nothing and reads no zone between
-// full compares. An Apply of no changes writes nothing and is not counted.
+// "serial", "serials" (one poll round of many zones), "create_zone", "apply", "raise_serial") and its outcome ("ok"
+// or the error code's name, e.g. "Unavailable"). The provider registry wraps each provider it builds in one,
+// feeding domainguard_provider_requests_total, so an operator (and the convergence benchmark) can see that a steady
+// state writes nothing and reads no zone between full compares. An Apply of no changes writes nothing and is not
+// counted.
 //
 // Thread-safety: as safe as the wrapped provider and the observer (the metrics registry locks).
 #pragma once

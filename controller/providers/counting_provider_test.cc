@@ -22,12 +22,12 @@ TEST(WithCallCounting, EveryCallIsSeenWithItsOutcomeAndEmptyAppliesAreNot) {
       });
   EXPECT_EQ(p->Name(), "pdns-a");
   EXPECT_FALSE(p->ReadZone("example.com.").ok());
-  records::Changes c;
+  Changes c;
   c.owner = "web/example-com";
   c.creates.push_back({"example.com.", "NS", 3600, {"ns1.pdns-a.net."}});
-  Result<records::ObservedZone> z = p->CreateZone("example.com.", c);
+  Result<ObservedZone> z = p->CreateZone("example.com.", c);
   ASSERT_TRUE(z.ok());
-  ASSERT_TRUE(p->Apply("example.com.", records::Changes{}, z->version).ok());  // writes nothing: not counted
+  ASSERT_TRUE(p->Apply("example.com.", Changes{}, z->version).ok());  // writes nothing: not counted
   fake->SetDown(true);
   EXPECT_FALSE(p->Serial("example.com.").ok());
   EXPECT_FALSE(p->Apply("example.com.", c, z->version).ok());

@@ -6,13 +6,13 @@ std::string FakeProvider::Soa(const Zone& z) const {
   return "ns.fake. hostmaster.fake. " + std::to_string(z.serial) + " 3600 600 86400 300";
 }
 
-Result<records::ObservedZone> FakeProvider::ReadZone(std::string_view zone) {
+Result<ObservedZone> FakeProvider::ReadZone(std::string_view zone) {
   std::lock_guard<std::mutex> lock(mu_);
   ++read_calls_;
   if (down_) return Error::Unavailable(name_ + ": connection refused");
   auto it = zones_.find(zone);
   if (it == zones_.end()) return Error::NotFound("zone " + std::string(zone) + " not found");
-  records::ObservedZone out;
+  ObservedZone out;
   out.zone = std::string(zone);
   out.version = {it->second.serial, Soa(it->second)};
   for (const auto& [key, r] : it->second.rrsets) out.rrsets.push_back(r);
@@ -40,7 +40,7 @@ Result<std::map<std::string, Result<uint32_t>>> FakeProvider::Serials(const std:
   return out;
 }
 
-Result<records::ObservedZone> FakeProvider::CreateZone(std::string_view zone, const records::Changes& changes) {
+Result<ObservedZone> FakeProvider::CreateZone(std::string_view zone, const Changes& changes) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (down_) return Error::Unavailable(name_ + ": connection refused");
@@ -63,8 +63,8 @@ Result<records::ObservedZone> FakeProvider::CreateZone(std::string_view zone, co
   return ReadZone(zone);
 }
 
-Result<uint32_t> FakeProvider::Apply(std::string_view zone, const records::Changes& changes,
-                                     const records::ZoneVersion& expected) {
+Result<uint32_t> FakeProvider::Apply(std::string_view zone, const Changes& changes,
+                                     const ZoneVersion& expected) {
   std::lock_guard<std::mutex> lock(mu_);
   if (down_) return Error::Unavailable(name_ + ": connection refused");
   if (changes.empty()) {
@@ -89,8 +89,8 @@ Result<uint32_t> FakeProvider::Apply(std::string_view zone, const records::Chang
   }
   ++apply_calls_;
   if (ignore_) return z.serial;
-  for (const records::ObservedRRset& d : changes.deletes) z.rrsets.erase({d.rrset.name, d.rrset.type});
-  for (const records::Update& u : changes.updates) z.rrsets[{u.after.name, u.after.type}] = {u.after, changes.owner};
+  for (const ObservedRRset& d : changes.deletes) z.rrsets.erase({d.rrset.name, d.rrset.type});
+  for (const Update& u : changes.updates) z.rrsets[{u.after.name, u.after.type}] = {u.after, changes.owner};
   for (const zone::RRset& c : changes.creates) z.rrsets[{c.name, c.type}] = {c, changes.owner};
   return ++z.serial;
 }
@@ -132,9 +132,9 @@ void FakeProvider::Remove(std::string_view zone, std::string_view name, std::str
   it->second.rrsets.erase({std::string(name), std::string(type)});
   ++it->second.serial;
 }
-std::vector<records::ObservedRRset> FakeProvider::Rrsets(std::string_view zone) const {
+std::vector<ObservedRRset> FakeProvider::Rrsets(std::string_view zone) const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<records::ObservedRRset> out;
+  std::vector<ObservedRRset> out;
   auto it = zones_.find(zone);
   if (it == zones_.end()) return out;
   for (const auto& [key, r] : it->second.rrsets) out.push_back(r);
@@ -155,7 +155,7 @@ int FakeProvider::read_calls() const {
 }
 
 Result<uint32_t> FakeProvider::RaiseSerial(std::string_view zone, uint32_t serial,
-                                           const records::ZoneVersion& expected) {
+                                           const ZoneVersion& expected) {
   std::lock_guard<std::mutex> lock(mu_);
   if (down_) return Error::Unavailable(name_ + ": connection refused");
   auto it = zones_.find(zone);

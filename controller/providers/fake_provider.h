@@ -21,13 +21,13 @@ class FakeProvider final : public Provider {
   explicit FakeProvider(std::string name) : name_(std::move(name)) {}
 
   std::string Name() const override { return name_; }
-  Result<records::ObservedZone> ReadZone(std::string_view zone) override;
+  Result<ObservedZone> ReadZone(std::string_view zone) override;
   Result<uint32_t> Serial(std::string_view zone) override;
   Result<std::map<std::string, Result<uint32_t>>> Serials(const std::vector<std::string>& zones) override;
-  Result<records::ObservedZone> CreateZone(std::string_view zone, const records::Changes& changes) override;
-  Result<uint32_t> Apply(std::string_view zone, const records::Changes& changes,
-                         const records::ZoneVersion& expected) override;
-  Result<uint32_t> RaiseSerial(std::string_view zone, uint32_t serial, const records::ZoneVersion& expected) override;
+  Result<ObservedZone> CreateZone(std::string_view zone, const Changes& changes) override;
+  Result<uint32_t> Apply(std::string_view zone, const Changes& changes,
+                         const ZoneVersion& expected) override;
+  Result<uint32_t> RaiseSerial(std::string_view zone, uint32_t serial, const ZoneVersion& expected) override;
 
   // Scripting.
   void SetDown(bool down);                 // every call fails with kUnavailable
@@ -43,7 +43,7 @@ class FakeProvider final : public Provider {
   void Put(std::string_view zone, const zone::RRset& r, const std::string& owner = "");
   void Remove(std::string_view zone, std::string_view name, std::string_view type);
   void SetSerial(std::string_view zone, uint32_t serial);  // as a restore of old data would
-  std::vector<records::ObservedRRset> Rrsets(std::string_view zone) const;
+  std::vector<ObservedRRset> Rrsets(std::string_view zone) const;
   bool HasZone(std::string_view zone) const;
   int apply_calls() const;  // Apply and CreateZone calls that wrote something
   int read_calls() const;   // ReadZone calls
@@ -53,7 +53,7 @@ class FakeProvider final : public Provider {
  private:
   struct Zone {
     uint32_t serial = 1;
-    std::map<std::pair<std::string, std::string>, records::ObservedRRset> rrsets;
+    std::map<std::pair<std::string, std::string>, ObservedRRset> rrsets;
   };
   std::string Soa(const Zone& z) const;
 

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "controller/base/result.h"
-#include "controller/records/changes.h"
+#include "controller/providers/changes.h"
 
 namespace domainguard::providers {
 
@@ -34,10 +34,10 @@ class Provider {
 
   // Reads the whole zone: every rrset with its ownership mark, canonical (zone::NormalizeValue), sorted; the SOA
   // goes into `version` only; the provider's own bookkeeping (the RFC 2136 registry) is folded into owners.
-  virtual Result<records::ObservedZone> ReadZone(std::string_view zone) = 0;
+  virtual Result<ObservedZone> ReadZone(std::string_view zone) = 0;
 
-  // The zone's SOA serial, cheaply: one API call or one SOA query, no zone transfer. The records controller polls
-  // it between full compares and reads the whole zone only when it moved. kNotFound when the zone is absent.
+  // One zone's SOA serial, cheaply: one API call or one SOA query, no zone transfer (the DNSProvider controller's
+  // reachability probe, RaiseSerial's check; polls of many zones use Serials). kNotFound when the zone is absent.
   virtual Result<uint32_t> Serial(std::string_view zone) = 0;
 
   // The SOA serials of many zones in one round, for the per-provider serial poller (providers/serial_poller.h):
@@ -51,23 +51,23 @@ class Provider {
   // provider now holds it. A new zone thus costs one read (kNotFound) and this call, not create + read + write +
   // re-read. kAlreadyExists when the zone appeared meanwhile (read it, plan again); kFailedPrecondition when the
   // provider cannot create zones (RFC 2136: the server's configuration or rndc addzone must).
-  virtual Result<records::ObservedZone> CreateZone(std::string_view zone, const records::Changes& changes) = 0;
+  virtual Result<ObservedZone> CreateZone(std::string_view zone, const Changes& changes) = 0;
 
   // Applies all `changes` to `zone`, atomically where the provider can (one PowerDNS PATCH, one UPDATE message);
   // huge change sets may be split (documented per provider). `expected` is the version ReadZone returned; a
   // provider that can make it a precondition fails with kAborted when the zone moved on. Returns the new serial,
   // or 0 when the provider does not report it (callers re-read anyway). Empty `changes`: returns at once, writes
   // nothing (a no-op write would still bump the serial at PowerDNS).
-  virtual Result<uint32_t> Apply(std::string_view zone, const records::Changes& changes,
-                                 const records::ZoneVersion& expected) = 0;
+  virtual Result<uint32_t> Apply(std::string_view zone, const Changes& changes,
+                                 const ZoneVersion& expected) = 0;
 
   // Sets the zone's SOA serial to `serial` (or past it, where the provider edits serials itself) and changes no
-  // other record: the repair of a serial that moved backwards behind domainguard's back (records/serial.h).
+  // other record: the repair of a serial that moved backwards behind domainguard's back (records/serial.h says when).
   // `expected` is the version ReadZone returned: its SOA is rewritten with the new serial, and a provider that can
   // make it a precondition fails with kAborted when the zone moved on. Returns the new serial, or 0 when the
   // provider does not report it (callers re-read).
   virtual Result<uint32_t> RaiseSerial(std::string_view zone, uint32_t serial,
-                                       const records::ZoneVersion& expected) = 0;
+                                       const ZoneVersion& expected) = 0;
 };
 
 }  // namespace domainguard::providers

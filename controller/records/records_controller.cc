@@ -39,6 +39,10 @@ std::string JoinSome(const std::vector<std::string>& items, size_t n) {
 
 }  // namespace
 
+kube::ReadParts RecordsReads() {
+  return kube::ReadParts{.annotations = {std::string(reasons::kApproveChangeAnnotation)}};
+}
+
 json ProviderStatusJson(const ProviderStatus& s) {
   json j = {{"name", s.name},
             {"synced", s.synced},

@@ -32,6 +32,7 @@
 
 #include "controller/domain/context.h"
 #include "controller/domain/inputs.h"
+#include "controller/kube/predicate.h"
 #include "controller/kube/store.h"
 #include "controller/kube/workqueue.h"
 #include "controller/providers/provider.h"
@@ -50,6 +51,11 @@ struct RecordsControllerOptions {
   // outlives the controller; null: not shared.
   ZoneLedger* ledger = nullptr;
 };
+
+// What of a Domain the records controller reads (its update filter): the spec and the approval annotation. The
+// other controllers' status writes, and its own, do not wake it; DNSProviders, ConfigMaps and failover's objects
+// wake it through their own watches.
+kube::ReadParts RecordsReads();
 
 // status.providers[] JSON <-> ProviderStatus (api.md shape, plus "reason").
 nlohmann::json ProviderStatusJson(const ProviderStatus& s);

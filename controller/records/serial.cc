@@ -1,7 +1,5 @@
 #include "controller/records/serial.h"
 
-#include <sstream>
-#include <vector>
 
 namespace domainguard::records {
 
@@ -17,19 +15,6 @@ std::optional<uint32_t> SerialRepairTarget(std::optional<uint32_t> last_seen, ui
   if (!last_seen || *last_seen == 0) return std::nullopt;
   if (!SerialLess(current, *last_seen)) return std::nullopt;
   return *last_seen + 1u;  // wraps past 2^32 - 1 to 0, which RFC 1982 orders after it
-}
-
-std::optional<std::string> SoaWithSerial(std::string_view soa, uint32_t serial) {
-  std::istringstream in{std::string(soa)};
-  std::vector<std::string> fields;
-  for (std::string f; in >> f;) fields.push_back(f);
-  if (fields.size() != 7 || fields[2].empty() || fields[2].find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  fields[2] = std::to_string(serial);
-  std::string out;
-  for (const std::string& f : fields) out += (out.empty() ? "" : " ") + f;
-  return out;
 }
 
 }  // namespace domainguard::records

@@ -23,8 +23,4 @@ bool SerialLess(uint32_t a, uint32_t b);
 // (mod 2^32) when `current` is behind `last_seen` (SerialLess), else nullopt. No last serial (0 or nullopt): nullopt.
 std::optional<uint32_t> SerialRepairTarget(std::optional<uint32_t> last_seen, uint32_t current);
 
-// The SOA rdata `soa` in presentation form ("mname rname serial refresh retry expire minimum") with its serial
-// replaced by `serial`; nullopt when `soa` does not have seven fields with a numeric third one.
-std::optional<std::string> SoaWithSerial(std::string_view soa, uint32_t serial);
-
 }  // namespace domainguard::records

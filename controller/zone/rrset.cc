@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <sstream>
 #include <tuple>
 
 #include "controller/zone/ldns_handles.h"
@@ -192,6 +193,19 @@ Result<RRset> NormalizeRRset(const RRset& raw, std::string_view origin) {
   }
   std::sort(out.values.begin(), out.values.end());
   out.values.erase(std::unique(out.values.begin(), out.values.end()), out.values.end());
+  return out;
+}
+
+std::optional<std::string> SoaWithSerial(std::string_view soa, uint32_t serial) {
+  std::istringstream in{std::string(soa)};
+  std::vector<std::string> fields;
+  for (std::string f; in >> f;) fields.push_back(f);
+  if (fields.size() != 7 || fields[2].empty() || fields[2].find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  fields[2] = std::to_string(serial);
+  std::string out;
+  for (const std::string& f : fields) out += (out.empty() ? "" : " ") + f;
   return out;
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,5 +59,10 @@ bool IsProviderManagedType(std::string_view type);
 // Canonicalises a whole RRset: name (relative to `origin`), type, every value; sorts and de-duplicates values.
 // Errors name the part: `name: ...`, `type: ...`, `values[2]: ...` (the caller prefixes the field path).
 Result<RRset> NormalizeRRset(const RRset& raw, std::string_view origin);
+
+// The SOA rdata `soa` in presentation form ("mname rname serial refresh retry expire minimum") with its serial
+// replaced by `serial`; nullopt when `soa` does not have seven fields with a numeric third one. (A provider's
+// RaiseSerial: records/serial.h says when.)
+std::optional<std::string> SoaWithSerial(std::string_view soa, uint32_t serial);
 
 }  // namespace domainguard::zone

@@ -110,5 +110,13 @@ TEST(IsInZone, Boundaries) {
   EXPECT_TRUE(IsInZone("anything.", "."));
 }
 
+TEST(SoaWithSerial, ReplacesTheThirdField) {
+  EXPECT_EQ(SoaWithSerial("ns1.a.test. hostmaster.a.test. 2026120602 10800 3600 604800 3600", 2026120604u),
+            "ns1.a.test. hostmaster.a.test. 2026120604 10800 3600 604800 3600");
+  EXPECT_EQ(SoaWithSerial("ns1.a.test.  hostmaster.a.test.   7 1 2 3 4", 8u), "ns1.a.test. hostmaster.a.test. 8 1 2 3 4");
+  EXPECT_EQ(SoaWithSerial("ns1.a.test. hostmaster.a.test. x 1 2 3 4", 8u), std::nullopt);
+  EXPECT_EQ(SoaWithSerial("", 8u), std::nullopt);
+}
+
 }  // namespace
 }  // namespace domainguard::zone

@@ -5,7 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "controller/records/ownership.h"
 #include "controller/zone/rrset.h"
 
 namespace domainguard::providers::powerdns {
@@ -14,6 +13,7 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMaxErrorText = 500;
+constexpr std::string_view kCommentPrefix = "domainguard: owner=";
 
 std::string Trim(std::string_view s) {
   std::string out(s.substr(0, kMaxErrorText));
@@ -29,10 +29,19 @@ std::string Str(const json& j, const char* key) {
 
 }  // namespace
 
-Result<records::ObservedZone> ParseZone(std::string_view body, std::string_view zone) {
+std::string OwnerComment(std::string_view owner) { return std::string(kCommentPrefix) + std::string(owner); }
+
+std::optional<std::string> ParseOwnerComment(std::string_view content) {
+  if (!content.starts_with(kCommentPrefix)) return std::nullopt;
+  std::string owner(content.substr(kCommentPrefix.size()));
+  if (owner.empty()) return std::nullopt;
+  return owner;
+}
+
+Result<ObservedZone> ParseZone(std::string_view body, std::string_view zone) {
   json j = json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Error::Internal("PowerDNS answered a zone that is not JSON");
-  records::ObservedZone out;
+  ObservedZone out;
   out.zone = std::string(zone);
   if (auto s = j.find("serial"); s != j.end() && s->is_number_unsigned()) {
     out.version.serial = static_cast<uint32_t>(s->get<uint64_t>());
@@ -66,17 +75,17 @@ Result<records::ObservedZone> ParseZone(std::string_view body, std::string_view 
       out.version.soa_ttl = r.ttl;
       continue;
     }
-    records::ObservedRRset o{std::move(r), ""};
+    ObservedRRset o{std::move(r), ""};
     if (auto comments = rs.find("comments"); comments != rs.end() && comments->is_array()) {
       for (const json& c : *comments) {
-        if (!c.is_object() || Str(c, "account") != records::kCommentAccount) continue;
-        if (auto owner = records::ParseOwnerComment(Str(c, "content"))) o.owner = *owner;
+        if (!c.is_object() || Str(c, "account") != kCommentAccount) continue;
+        if (auto owner = ParseOwnerComment(Str(c, "content"))) o.owner = *owner;
       }
     }
     out.rrsets.push_back(std::move(o));
   }
   std::sort(out.rrsets.begin(), out.rrsets.end(),
-            [](const records::ObservedRRset& a, const records::ObservedRRset& b) {
+            [](const ObservedRRset& a, const ObservedRRset& b) {
               return zone::KeyLess(a.rrset, b.rrset);
             });
   return out;
@@ -120,15 +129,15 @@ json RRsetJson(const zone::RRset& r, const std::string& owner) {
           {"type", r.type},
           {"ttl", r.ttl},
           {"records", recs},
-          {"comments", json::array({{{"content", records::OwnerComment(owner)}, {"account", records::kCommentAccount}}})}};
+          {"comments", json::array({{{"content", OwnerComment(owner)}, {"account", kCommentAccount}}})}};
 }
 
 }  // namespace
 
-std::vector<std::string> BuildPatchBodies(const records::Changes& changes, size_t max_body_bytes) {
+std::vector<std::string> BuildPatchBodies(const Changes& changes, size_t max_body_bytes) {
   // Group by name so that a name's changes never straddle two PATCHes (a CNAME switch must be atomic).
   std::map<std::string, std::vector<json>> deletes, replaces;
-  for (const records::ObservedRRset& d : changes.deletes) {
+  for (const ObservedRRset& d : changes.deletes) {
     deletes[d.rrset.name].push_back({{"name", d.rrset.name}, {"type", d.rrset.type}, {"changetype", "DELETE"}});
   }
   auto replace = [&](const zone::RRset& r) {
@@ -136,7 +145,7 @@ std::vector<std::string> BuildPatchBodies(const records::Changes& changes, size_
     j["changetype"] = "REPLACE";
     replaces[r.name].push_back(std::move(j));
   };
-  for (const records::Update& u : changes.updates) replace(u.after);
+  for (const Update& u : changes.updates) replace(u.after);
   for (const zone::RRset& c : changes.creates) replace(c);
 
   std::vector<std::string> bodies;
@@ -168,7 +177,7 @@ std::vector<std::string> BuildPatchBodies(const records::Changes& changes, size_
   return bodies;
 }
 
-std::string BuildCreateZoneBody(std::string_view zone, std::string_view kind, const records::Changes& changes) {
+std::string BuildCreateZoneBody(std::string_view zone, std::string_view kind, const Changes& changes) {
   json rrsets = json::array();
   for (const zone::RRset& c : changes.creates) rrsets.push_back(RRsetJson(c, changes.owner));
   return json{{"name", zone}, {"kind", kind}, {"nameservers", json::array()}, {"rrsets", rrsets}}.dump();

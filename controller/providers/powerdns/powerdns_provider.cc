@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "controller/providers/powerdns/powerdns_json.h"
-#include "controller/records/serial.h"
+#include "controller/zone/rrset.h"
 
 namespace domainguard::providers::powerdns {
 namespace {
@@ -22,7 +22,7 @@ class PowerDnsProvider final : public Provider {
 
   std::string Name() const override { return config_.name; }
 
-  Result<records::ObservedZone> ReadZone(std::string_view zone) override {
+  Result<ObservedZone> ReadZone(std::string_view zone) override {
     Result<http::HttpResponse> r = Call("GET", ZonesUrl() + "/" + std::string(zone), "");
     if (!r.ok()) return r.error().Wrap("reading zone " + std::string(zone));
     // 4.7 answers an unknown zone with 404 text, older versions with 422 "Could not find domain".
@@ -33,14 +33,14 @@ class PowerDnsProvider final : public Provider {
     return ParseZone(r->body, zone);
   }
 
-  Result<records::ObservedZone> CreateZone(std::string_view zone, const records::Changes& changes) override {
+  Result<ObservedZone> CreateZone(std::string_view zone, const Changes& changes) override {
     const std::string name(zone);
     // The whole zone in the POST when it fits (one write: what a new Domain costs); else the POST creates the
     // empty zone and PATCHes of whole names follow, then a read.
     std::string body = BuildCreateZoneBody(zone, config_.kind, changes);
     const bool whole = body.size() <= config_.max_body_bytes;
     if (!whole) {
-      records::Changes empty;
+      Changes empty;
       empty.owner = changes.owner;
       body = BuildCreateZoneBody(zone, config_.kind, empty);
     }
@@ -50,7 +50,7 @@ class PowerDnsProvider final : public Provider {
     spdlog::info("records provider={} zone={} decision=create-zone kind={} rrsets={} in_one_request={}",
                  config_.name, zone, config_.kind, changes.creates.size(), whole);
     if (whole) {
-      Result<records::ObservedZone> created = ParseZone(r->body, zone);  // 4.7 answers the zone as created
+      Result<ObservedZone> created = ParseZone(r->body, zone);  // 4.7 answers the zone as created
       if (created.ok()) return created;
       return ReadZone(zone);
     }
@@ -61,8 +61,8 @@ class PowerDnsProvider final : public Provider {
   // One PATCH (or several of whole names for a huge change set). PowerDNS has no conditional PATCH; the caller
   // read the zone one round trip ago and re-reads it after, so a concurrent edit is seen by the next plan. A serial
   // check before the PATCH would shrink that window by one round trip at the cost of a request per edit.
-  Result<uint32_t> Apply(std::string_view zone, const records::Changes& changes,
-                         const records::ZoneVersion& expected) override {
+  Result<uint32_t> Apply(std::string_view zone, const Changes& changes,
+                         const ZoneVersion& expected) override {
     if (changes.empty()) return expected.serial;  // a no-op PATCH would still bump the serial
     if (Status patched = Patch(std::string(zone), changes); !patched.ok()) return patched.error();
     return 0u;  // the serial PowerDNS chose is read back by the caller's re-read
@@ -70,8 +70,8 @@ class PowerDnsProvider final : public Provider {
 
   // One PATCH of the SOA rrset alone. With the zone's SOA-EDIT-API (DEFAULT for zones made through the API)
   // PowerDNS edits the serial once more on the way in, so the zone ends at `serial` or just past it.
-  Result<uint32_t> RaiseSerial(std::string_view zone, uint32_t serial, const records::ZoneVersion& expected) override {
-    std::optional<std::string> soa = records::SoaWithSerial(expected.soa, serial);
+  Result<uint32_t> RaiseSerial(std::string_view zone, uint32_t serial, const ZoneVersion& expected) override {
+    std::optional<std::string> soa = zone::SoaWithSerial(expected.soa, serial);
     if (!soa) return Error::Aborted("no SOA was read for " + std::string(zone) + "; re-read the zone");
     Result<uint32_t> now = Serial(zone);
     if (!now.ok()) return now.error();
@@ -122,7 +122,7 @@ class PowerDnsProvider final : public Provider {
 
  private:
   // The PATCHes of `changes`: one, or several of whole names when one would pass max_body_bytes.
-  Status Patch(const std::string& zone, const records::Changes& changes) {
+  Status Patch(const std::string& zone, const Changes& changes) {
     std::vector<std::string> bodies = BuildPatchBodies(changes, config_.max_body_bytes);
     for (size_t i = 0; i < bodies.size(); ++i) {
       Result<http::HttpResponse> r = Call("PATCH", ZonesUrl() + "/" + zone, bodies[i]);

@@ -36,17 +36,24 @@ constexpr const char* kZoneJson = R"({
   ]})";
 
 TEST(ParseZone, CanonicalRrsetsOwnersAndSoa) {
-  Result<records::ObservedZone> z = ParseZone(kZoneJson, "example.com.");
+  Result<ObservedZone> z = ParseZone(kZoneJson, "example.com.");
   ASSERT_TRUE(z.ok()) << z.error().ToString();
   EXPECT_EQ(z->version.serial, 2026112305u);
   EXPECT_EQ(z->version.soa, "ns1.pdns-a.net. hostmaster.example.com. 2026112305 10800 3600 604800 3600");
   std::vector<std::string> got;
-  for (const records::ObservedRRset& o : z->rrsets) got.push_back(zone::Describe(o.rrset) + " owner=" + o.owner);
+  for (const ObservedRRset& o : z->rrsets) got.push_back(zone::Describe(o.rrset) + " owner=" + o.owner);
   EXPECT_THAT(got, ElementsAre("example.com. 3600 NS ns1.pdns-a.net.,ns1.pdns-b.net. owner=",
                                // a comment by another account is not our mark, even with our words
                                "ftp.example.com. 60 A 192.0.2.7 owner=",
                                "txt.example.com. 60 TXT \"hello world\" owner=",
                                "www.example.com. 300 A 192.0.2.1,192.0.2.2 owner=web/example-com"));
+}
+
+TEST(OwnerComment, RoundTrip) {
+  EXPECT_EQ(OwnerComment("web/example-com"), "domainguard: owner=web/example-com");
+  EXPECT_EQ(ParseOwnerComment("domainguard: owner=web/example-com"), "web/example-com");
+  EXPECT_EQ(ParseOwnerComment("set by hand"), std::nullopt);
+  EXPECT_EQ(ParseOwnerComment("domainguard: owner="), std::nullopt);
 }
 
 TEST(ParseZone, Malformed) {
@@ -57,8 +64,8 @@ TEST(ParseZone, Malformed) {
                   .ok());
 }
 
-records::Changes SwitchToCname() {
-  records::Changes c;
+Changes SwitchToCname() {
+  Changes c;
   c.owner = "web/example-com";
   c.deletes.push_back({{"www.example.com.", "A", 300, {"192.0.2.1"}}, "web/example-com"});
   c.creates.push_back({"www.example.com.", "CNAME", 300, {"web.example.net."}});
@@ -80,11 +87,11 @@ TEST(BuildPatchBodies, OneBodyDeletesFirstWithOwnership) {
   EXPECT_EQ(b["rrsets"][2]["records"][0]["content"], "web.example.net.");
   EXPECT_EQ(b["rrsets"][2]["comments"][0]["content"], "domainguard: owner=web/example-com");
   EXPECT_EQ(b["rrsets"][2]["comments"][0]["account"], "domainguard");
-  EXPECT_TRUE(BuildPatchBodies(records::Changes{}, 1 << 20).empty());
+  EXPECT_TRUE(BuildPatchBodies(Changes{}, 1 << 20).empty());
 }
 
 TEST(BuildPatchBodies, ChunksKeepNamesTogether) {
-  records::Changes c;
+  Changes c;
   c.owner = "o/x";
   for (int i = 0; i < 200; ++i) {
     std::string n = "h" + std::to_string(1000 + i) + ".example.com.";
@@ -190,7 +197,7 @@ TEST(ParseZoneListSerials, Malformed) {
 
 TEST_F(ProviderTest, EmptyChangesSendNothing) {
   auto p = Make();
-  Result<uint32_t> r = p->Apply("example.com.", records::Changes{}, {5, ""});
+  Result<uint32_t> r = p->Apply("example.com.", Changes{}, {5, ""});
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(transport_.requests().empty());
 }
@@ -208,11 +215,11 @@ TEST_F(ProviderTest, RejectedPatchIsVerbatimAndKeyless) {
 TEST_F(ProviderTest, ConnectionRefusedIsUnavailable) {
   auto p = Make();
   transport_.Expect("GET", "", Error::Unavailable("connection refused"));
-  Result<records::ObservedZone> r = p->ReadZone("example.com.");
+  Result<ObservedZone> r = p->ReadZone("example.com.");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
   for (int i = 0; i < 3; ++i) transport_.ExpectJson("GET", "", 502, "bad gateway");
-  Result<records::ObservedZone> bad = p->ReadZone("example.com.");
+  Result<ObservedZone> bad = p->ReadZone("example.com.");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, ErrorCode::kUnavailable);
   EXPECT_THAT(bad.error().message, HasSubstr("PowerDNS HTTP 502: bad gateway"));
@@ -235,8 +242,8 @@ TEST_F(ProviderTest, ReadZoneNotFound) {
   EXPECT_EQ(p->ReadZone("example.com.").error().code, ErrorCode::kNotFound);
 }
 
-records::Changes NewZone() {
-  records::Changes c;
+Changes NewZone() {
+  Changes c;
   c.owner = "web/example-com";
   c.creates.push_back({"example.com.", "NS", 3600, {"ns1.pdns-a.net."}});
   c.creates.push_back({"www.example.com.", "A", 300, {"192.0.2.1", "192.0.2.2"}});
@@ -251,7 +258,7 @@ constexpr const char* kCreatedJson = R"({"name": "example.com.", "serial": 20261
 TEST_F(ProviderTest, CreateZoneIsOnePostWithEveryRRsetAndItsAnswerIsTheZone) {
   auto p = Make();
   transport_.ExpectJson("POST", "/zones", 201, kCreatedJson);
-  Result<records::ObservedZone> z = p->CreateZone("example.com.", NewZone());
+  Result<ObservedZone> z = p->CreateZone("example.com.", NewZone());
   ASSERT_TRUE(z.ok()) << z.error().ToString();
   std::vector<http::HttpRequest> reqs = transport_.requests();
   ASSERT_EQ(reqs.size(), 1u);  // no list, no read, no PATCH
@@ -271,7 +278,7 @@ TEST_F(ProviderTest, CreateZoneIsOnePostWithEveryRRsetAndItsAnswerIsTheZone) {
 TEST_F(ProviderTest, CreateZoneOfAZoneThatAppearedIsAlreadyExists) {
   auto p = Make();
   transport_.Expect("POST", "/zones", http::HttpResponse{409, {}, "Conflict"});
-  Result<records::ObservedZone> z = p->CreateZone("example.com.", NewZone());
+  Result<ObservedZone> z = p->CreateZone("example.com.", NewZone());
   ASSERT_FALSE(z.ok());
   EXPECT_EQ(z.error().code, ErrorCode::kAlreadyExists);
 }
@@ -288,7 +295,7 @@ TEST_F(ProviderTest, CreateZonePastTheBodyLimitPostsEmptyThenPatchesThenReads) {
   transport_.Expect("PATCH", "/zones/example.com.", http::HttpResponse{204, {}, ""});
   transport_.Expect("PATCH", "/zones/example.com.", http::HttpResponse{204, {}, ""});
   transport_.ExpectJson("GET", "/zones/example.com.", 200, kCreatedJson);
-  Result<records::ObservedZone> z = p->CreateZone("example.com.", NewZone());
+  Result<ObservedZone> z = p->CreateZone("example.com.", NewZone());
   ASSERT_TRUE(z.ok()) << z.error().ToString();
   std::vector<std::string> calls;
   for (const http::HttpRequest& r : transport_.requests()) calls.push_back(r.method);

@@ -18,7 +18,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-std::vector<std::string> Describe(const records::ObservedZone& z) {
+std::vector<std::string> Describe(const ObservedZone& z) {
   std::vector<std::string> out;
   for (const auto& o : z.rrsets) out.push_back(zone::Describe(o.rrset) + " owner=" + o.owner);
   return out;
@@ -41,28 +41,28 @@ TEST(Rfc2136Bed, WritesReadsAndGuardsAgainstConcurrentChange) {
   const std::string zone = "rfc2136-unit-" + std::to_string(getpid()) + ".test.";
   const std::string me = "it/rfc2136";
 
-  Result<records::ObservedZone> absent = p.ReadZone(zone);
+  Result<ObservedZone> absent = p.ReadZone(zone);
   ASSERT_FALSE(absent.ok());
   EXPECT_EQ(absent.error().code, ErrorCode::kNotFound) << absent.error().ToString();
-  Result<records::ObservedZone> missing = p.CreateZone(zone, {});
+  Result<ObservedZone> missing = p.CreateZone(zone, {});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::kFailedPrecondition) << missing.error().ToString();
 
   ASSERT_EQ(std::system((addzone + " " + zone + " >/dev/null 2>&1").c_str()), 0);
-  Result<records::ObservedZone> exists = p.CreateZone(zone, {});
+  Result<ObservedZone> exists = p.CreateZone(zone, {});
   ASSERT_FALSE(exists.ok());
   EXPECT_EQ(exists.error().code, ErrorCode::kAlreadyExists) << exists.error().ToString();
-  Result<records::ObservedZone> z0 = p.ReadZone(zone);
+  Result<ObservedZone> z0 = p.ReadZone(zone);
   ASSERT_TRUE(z0.ok()) << z0.error().ToString();
   ASSERT_EQ(z0->rrsets.size(), 1u);  // the apex NS the zone was created with
-  const records::ObservedRRset ns0 = z0->rrsets[0];
+  const ObservedRRset ns0 = z0->rrsets[0];
 
-  records::Changes create;
+  Changes create;
   create.owner = me;
   create.creates = {{"www." + zone, "A", 300, {"192.0.2.1", "192.0.2.2"}}, {"txt." + zone, "TXT", 60, {"\"hello world\""}}};
   create.updates = {{ns0, {zone, "NS", 3600, {"ns1.bind-c.net.", "ns1.pdns-a.net."}}}};
   ASSERT_TRUE(p.Apply(zone, create, z0->version).ok());
-  Result<records::ObservedZone> z1 = p.ReadZone(zone);
+  Result<ObservedZone> z1 = p.ReadZone(zone);
   ASSERT_TRUE(z1.ok()) << z1.error().ToString();
   EXPECT_GT(z1->version.serial, z0->version.serial);
   EXPECT_THAT(Describe(*z1), ElementsAre(zone + " 3600 NS ns1.bind-c.net.,ns1.pdns-a.net. owner=" + me,
@@ -70,7 +70,7 @@ TEST(Rfc2136Bed, WritesReadsAndGuardsAgainstConcurrentChange) {
                                          "www." + zone + " 300 A 192.0.2.1,192.0.2.2 owner=" + me));
 
   // A stale SOA (the zone moved since z0) fails the prerequisite: kAborted, nothing written.
-  records::Changes late;
+  Changes late;
   late.owner = me;
   late.creates = {{"late." + zone, "A", 300, {"192.0.2.9"}}};
   Result<uint32_t> stale = p.Apply(zone, late, z0->version);
@@ -78,13 +78,13 @@ TEST(Rfc2136Bed, WritesReadsAndGuardsAgainstConcurrentChange) {
   EXPECT_EQ(stale.error().code, ErrorCode::kAborted) << stale.error().ToString();
 
   // A -> CNAME at www, TTL change at txt, in one message.
-  records::Changes change;
+  Changes change;
   change.owner = me;
   change.deletes = {z1->rrsets[2]};
   change.creates = {{"www." + zone, "CNAME", 300, {"web.example.net."}}};
   change.updates = {{z1->rrsets[1], {"txt." + zone, "TXT", 120, {"\"hello world\""}}}};
   ASSERT_TRUE(p.Apply(zone, change, z1->version).ok());
-  Result<records::ObservedZone> z2 = p.ReadZone(zone);
+  Result<ObservedZone> z2 = p.ReadZone(zone);
   ASSERT_TRUE(z2.ok());
   EXPECT_THAT(Describe(*z2), ElementsAre(zone + " 3600 NS ns1.bind-c.net.,ns1.pdns-a.net. owner=" + me,
                                          "txt." + zone + " 120 TXT \"hello world\" owner=" + me,

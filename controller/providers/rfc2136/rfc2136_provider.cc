@@ -11,7 +11,7 @@
 #include "controller/dns/ares_resolver.h"
 #include "controller/dns/dns_message.h"
 #include "controller/providers/rfc2136/rfc2136_update.h"
-#include "controller/records/serial.h"
+#include "controller/zone/rrset.h"
 #include "controller/zone/ldns_handles.h"
 
 namespace domainguard::providers::rfc2136 {
@@ -106,7 +106,7 @@ class Rfc2136Provider final : public Provider {
 
   std::string Name() const override { return config_.name; }
 
-  Result<records::ObservedZone> ReadZone(std::string_view zone_name) override {
+  Result<ObservedZone> ReadZone(std::string_view zone_name) override {
     const std::string zone(zone_name);
     Result<L::Resolver> res = MakeResolver();
     if (!res.ok()) return res.error();
@@ -210,7 +210,7 @@ class Rfc2136Provider final : public Provider {
     return out;
   }
 
-  Result<records::ObservedZone> CreateZone(std::string_view zone, const records::Changes&) override {
+  Result<ObservedZone> CreateZone(std::string_view zone, const Changes&) override {
     Status exists = ZoneExists(std::string(zone));
     if (exists.ok()) return Error::AlreadyExists("zone " + std::string(zone) + " exists at " + config_.server);
     if (exists.error().code != ErrorCode::kNotFound) return exists.error();
@@ -218,14 +218,14 @@ class Rfc2136Provider final : public Provider {
                                      "; RFC 2136 cannot create zones: add it on the server (e.g. rndc addzone)");
   }
 
-  Result<uint32_t> Apply(std::string_view zone_name, const records::Changes& changes,
-                         const records::ZoneVersion& expected) override {
+  Result<uint32_t> Apply(std::string_view zone_name, const Changes& changes,
+                         const ZoneVersion& expected) override {
     if (changes.empty()) return expected.serial;
     const std::string zone(zone_name);
     for (const zone::RRset& r : changes.creates) {
       if (r.values.size() > kMaxValuesPerRRset) return TooBig(r);
     }
-    for (const records::Update& u : changes.updates) {
+    for (const Update& u : changes.updates) {
       if (u.after.values.size() > kMaxValuesPerRRset) return TooBig(u.after);
     }
     if (expected.soa.empty()) return Error::Aborted("no SOA was read for " + zone + "; re-read the zone");
@@ -272,9 +272,9 @@ class Rfc2136Provider final : public Provider {
   // One UPDATE adding the SOA with the new serial (RFC 2136 §3.4.2.2: the SOA is replaced when the new serial is
   // greater), under the usual prerequisite that the zone still has the SOA read.
   Result<uint32_t> RaiseSerial(std::string_view zone_name, uint32_t serial,
-                               const records::ZoneVersion& expected) override {
+                               const ZoneVersion& expected) override {
     const std::string zone(zone_name);
-    std::optional<std::string> soa = records::SoaWithSerial(expected.soa, serial);
+    std::optional<std::string> soa = zone::SoaWithSerial(expected.soa, serial);
     if (!soa) return Error::Aborted("no SOA was read for " + zone + "; re-read the zone");
     Result<L::Rr> rr = ToRr(UpdateOp{UpdateOp::Kind::kAdd, zone, "SOA", expected.soa_ttl ? expected.soa_ttl : 3600u, *soa});
     if (!rr.ok()) return rr.error();

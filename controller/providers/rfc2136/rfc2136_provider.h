@@ -9,7 +9,7 @@
 //               time: a concurrent change gives NXRRSET -> kAborted and the caller re-reads and re-plans. All
 //               changes go in one message (atomic, one serial bump) unless it would exceed max_message_bytes; then
 //               whole names per message, each conditioned on the SOA the previous one left (read back by query).
-// Ownership: the _dg-owner TXT registry (records/ownership.h), written in the same message as the data.
+// Ownership: the _dg-owner TXT registry (rfc2136_update.h), written in the same message as the data.
 // RRsets over 100 records are refused before sending (BIND 9.18.28+ max-records-per-type).
 // The TSIG secret stays in memory; it is in no log line or Error.
 //

@@ -4,9 +4,40 @@
 #include <map>
 #include <sstream>
 
-#include "controller/records/ownership.h"
+#include "controller/zone/desired_zone.h"
 
 namespace domainguard::providers::rfc2136 {
+namespace {
+
+constexpr std::string_view kRegistryPrefix = "_dg-owner.";
+static_assert(kRegistryPrefix.substr(0, zone::kRegistryLabel.size()) == zone::kRegistryLabel,
+              "the label Domain specs may not use is the registry's");
+constexpr std::string_view kHeritage = "heritage=domainguard,owner=";
+
+}  // namespace
+
+std::string RegistryName(std::string_view name) { return std::string(kRegistryPrefix) + std::string(name); }
+
+std::optional<std::string> RegistryOwnerName(std::string_view name) {
+  if (!name.starts_with(kRegistryPrefix)) return std::nullopt;
+  return std::string(name.substr(kRegistryPrefix.size()));
+}
+
+std::string RegistryValue(std::string_view owner, std::string_view type) {
+  return "\"" + std::string(kHeritage) + std::string(owner) + ",type=" + std::string(type) + "\"";
+}
+
+std::optional<RegistryEntry> ParseRegistryValue(std::string_view txt) {
+  if (txt.size() < 2 || txt.front() != '"' || txt.back() != '"') return std::nullopt;
+  txt = txt.substr(1, txt.size() - 2);
+  if (!txt.starts_with(kHeritage)) return std::nullopt;
+  txt.remove_prefix(kHeritage.size());
+  size_t comma = txt.rfind(",type=");
+  if (comma == std::string_view::npos || comma == 0) return std::nullopt;
+  RegistryEntry e{std::string(txt.substr(0, comma)), std::string(txt.substr(comma + 6))};
+  if (e.type.empty()) return std::nullopt;
+  return e;
+}
 
 std::string Describe(const UpdateOp& op) {
   switch (op.kind) {
@@ -20,22 +51,22 @@ std::string Describe(const UpdateOp& op) {
   return "";
 }
 
-std::vector<std::vector<UpdateOp>> BuildUpdateOps(const records::Changes& changes, const std::string& zone) {
+std::vector<std::vector<UpdateOp>> BuildUpdateOps(const Changes& changes, const std::string& zone) {
   using K = UpdateOp::Kind;
   // Per owner name: deletes first, then adds; registry ops for the same name travel in the same group.
   std::map<std::string, std::vector<UpdateOp>> dels, adds;
   auto registry_add = [&](const std::string& name, const std::string& type) {
-    adds[name].push_back({K::kAdd, records::RegistryName(name), "TXT", kRegistryTtl,
-                          records::RegistryValue(changes.owner, type)});
+    adds[name].push_back({K::kAdd, RegistryName(name), "TXT", kRegistryTtl,
+                          RegistryValue(changes.owner, type)});
   };
-  for (const records::ObservedRRset& d : changes.deletes) {
+  for (const ObservedRRset& d : changes.deletes) {
     dels[d.rrset.name].push_back({K::kDeleteRRset, d.rrset.name, d.rrset.type, 0, ""});
     if (!d.owner.empty()) {
       dels[d.rrset.name].push_back(
-          {K::kDeleteRR, records::RegistryName(d.rrset.name), "TXT", 0, records::RegistryValue(d.owner, d.rrset.type)});
+          {K::kDeleteRR, RegistryName(d.rrset.name), "TXT", 0, RegistryValue(d.owner, d.rrset.type)});
     }
   }
-  for (const records::Update& u : changes.updates) {
+  for (const Update& u : changes.updates) {
     const zone::RRset& a = u.after;
     if (a.type == "NS" && a.name == zone) {
       for (const std::string& v : a.values) adds[a.name].push_back({K::kAdd, a.name, a.type, a.ttl, v});
@@ -65,8 +96,8 @@ std::vector<std::vector<UpdateOp>> BuildUpdateOps(const records::Changes& change
   return out;
 }
 
-records::ObservedZone AssembleZone(const std::string& zone, const std::vector<WireRecord>& recs) {
-  records::ObservedZone out;
+ObservedZone AssembleZone(const std::string& zone, const std::vector<WireRecord>& recs) {
+  ObservedZone out;
   out.zone = zone;
   std::map<std::pair<std::string, std::string>, zone::RRset> sets;
   std::map<std::pair<std::string, std::string>, std::string> owners;
@@ -81,9 +112,9 @@ records::ObservedZone AssembleZone(const std::string& zone, const std::vector<Wi
       if (in >> mname >> rname >> serial) out.version.serial = static_cast<uint32_t>(serial);
       continue;
     }
-    if (std::optional<std::string> owned = records::RegistryOwnerName(r.name)) {
+    if (std::optional<std::string> owned = RegistryOwnerName(r.name)) {
       if (r.type == "TXT") {
-        if (std::optional<records::RegistryEntry> e = records::ParseRegistryValue(r.rdata)) {
+        if (std::optional<RegistryEntry> e = ParseRegistryValue(r.rdata)) {
           owners.emplace(std::make_pair(*owned, e->type), e->owner);  // first mark wins
         }
       }

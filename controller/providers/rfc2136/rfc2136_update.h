@@ -13,14 +13,31 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "controller/records/changes.h"
+#include "controller/providers/changes.h"
 
 namespace domainguard::providers::rfc2136 {
 
 inline constexpr uint32_t kRegistryTtl = 300;
+
+// Ownership (records/ownership.h) at an RFC 2136 server: a TXT registry record per owner name, like external-dns's
+// TXT registry, one value per owned type, added and removed in the same UPDATE message as the data:
+//   _dg-owner.<name> TXT "heritage=domainguard,owner=<namespace>/<name>,type=<TYPE>"
+std::string RegistryName(std::string_view name);  // "_dg-owner.www.example.com."
+// The owner name a registry name stands for, or nullopt when `name` is not a registry name.
+std::optional<std::string> RegistryOwnerName(std::string_view name);
+// The TXT rdata (quoted, canonical as ldns prints it) marking `type` at a name as `owner`'s.
+std::string RegistryValue(std::string_view owner, std::string_view type);
+struct RegistryEntry {
+  std::string owner;
+  std::string type;
+};
+// Parses a TXT rdata written by RegistryValue; nullopt for anything else.
+std::optional<RegistryEntry> ParseRegistryValue(std::string_view txt_rdata);
 
 struct UpdateOp {
   enum class Kind { kDeleteRRset, kDeleteRR, kAdd };
@@ -38,7 +55,7 @@ std::string Describe(const UpdateOp& op);
 
 // The operations for `changes` in `zone`, grouped by owner name (each group must travel in one message), groups
 // in name order.
-std::vector<std::vector<UpdateOp>> BuildUpdateOps(const records::Changes& changes, const std::string& zone);
+std::vector<std::vector<UpdateOp>> BuildUpdateOps(const Changes& changes, const std::string& zone);
 
 // One record as AXFR returned it, in canonical presentation form.
 struct WireRecord {
@@ -50,6 +67,6 @@ struct WireRecord {
 
 // Groups AXFR records into rrsets, takes the SOA into `version`, folds the _dg-owner registry into owners and
 // hides it. The serial is read from the SOA rdata (0 when unreadable).
-records::ObservedZone AssembleZone(const std::string& zone, const std::vector<WireRecord>& records);
+ObservedZone AssembleZone(const std::string& zone, const std::vector<WireRecord>& records);
 
 }  // namespace domainguard::providers::rfc2136

@@ -20,7 +20,7 @@ std::vector<std::string> Flat(const std::vector<std::vector<UpdateOp>>& groups) 
 }
 
 TEST(BuildUpdateOps, CnameSwitchDeletesBeforeAddingInOneGroup) {
-  records::Changes c;
+  Changes c;
   c.owner = kMe;
   c.deletes.push_back({{"www.example.com.", "A", 300, {"192.0.2.1"}}, kMe});
   c.creates.push_back({"www.example.com.", "CNAME", 300, {"web.example.net."}});
@@ -34,7 +34,7 @@ TEST(BuildUpdateOps, CnameSwitchDeletesBeforeAddingInOneGroup) {
 }
 
 TEST(BuildUpdateOps, UpdateReplacesTheRrsetAndKeepsTheMark) {
-  records::Changes c;
+  Changes c;
   c.owner = kMe;
   c.updates.push_back({{{"a.example.com.", "A", 300, {"192.0.2.1"}}, kMe}, {"a.example.com.", "A", 60, {"192.0.2.1", "192.0.2.2"}}});
   EXPECT_THAT(Flat(BuildUpdateOps(c, "example.com.")),
@@ -43,7 +43,7 @@ TEST(BuildUpdateOps, UpdateReplacesTheRrsetAndKeepsTheMark) {
 }
 
 TEST(BuildUpdateOps, ClaimAddsOnlyTheMarkAfterRewrite) {
-  records::Changes c;
+  Changes c;
   c.owner = kMe;
   c.updates.push_back({{{"a.example.com.", "A", 300, {"192.0.2.1"}}, ""}, {"a.example.com.", "A", 300, {"192.0.2.1"}}});
   std::vector<std::string> ops = Flat(BuildUpdateOps(c, "example.com."));
@@ -53,7 +53,7 @@ TEST(BuildUpdateOps, ClaimAddsOnlyTheMarkAfterRewrite) {
 }
 
 TEST(BuildUpdateOps, ApexNsAddsFirstThenDeletesValues) {
-  records::Changes c;
+  Changes c;
   c.owner = kMe;
   c.updates.push_back({{{"example.com.", "NS", 3600, {"ns1.old.net."}}, ""},
                        {"example.com.", "NS", 3600, {"ns1.a.net.", "ns1.b.net."}}});
@@ -65,7 +65,7 @@ TEST(BuildUpdateOps, ApexNsAddsFirstThenDeletesValues) {
 }
 
 TEST(BuildUpdateOps, GroupsAreNamesInOrder) {
-  records::Changes c;
+  Changes c;
   c.owner = kMe;
   c.creates.push_back({"b.example.com.", "A", 300, {"192.0.2.2"}});
   c.creates.push_back({"a.example.com.", "A", 300, {"192.0.2.1"}});
@@ -73,6 +73,20 @@ TEST(BuildUpdateOps, GroupsAreNamesInOrder) {
   ASSERT_EQ(g.size(), 2u);
   EXPECT_EQ(g[0][0].name, "a.example.com.");
   EXPECT_EQ(g[1][0].name, "b.example.com.");
+}
+
+TEST(Registry, RoundTrip) {
+  EXPECT_EQ(RegistryName("www.example.com."), "_dg-owner.www.example.com.");
+  EXPECT_EQ(RegistryOwnerName("_dg-owner.www.example.com."), "www.example.com.");
+  EXPECT_EQ(RegistryOwnerName("www.example.com."), std::nullopt);
+  std::string v = RegistryValue("web/example-com", "AAAA");
+  EXPECT_EQ(v, "\"heritage=domainguard,owner=web/example-com,type=AAAA\"");
+  std::optional<RegistryEntry> e = ParseRegistryValue(v);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->owner, "web/example-com");
+  EXPECT_EQ(e->type, "AAAA");
+  EXPECT_FALSE(ParseRegistryValue("\"v=spf1 -all\""));
+  EXPECT_FALSE(ParseRegistryValue("\"heritage=domainguard,owner=x\""));
 }
 
 TEST(AssembleZone, FoldsRegistryAndSoa) {
@@ -86,7 +100,7 @@ TEST(AssembleZone, FoldsRegistryAndSoa) {
       {"ftp.example.com.", "A", 300, "192.0.2.9"},
       {"example.com.", "SOA", 3600, "ns.example.com. host.example.com. 42 1 1 1 1"},
   };
-  records::ObservedZone z = AssembleZone("example.com.", recs);
+  ObservedZone z = AssembleZone("example.com.", recs);
   EXPECT_EQ(z.version.serial, 42u);
   EXPECT_EQ(z.version.soa, "ns.example.com. host.example.com. 42 1 1 1 1");
   std::vector<std::string> got;
@@ -131,13 +145,13 @@ TEST(Rfc2136Provider, UnreachableServerIsUnavailable) {
            .timeout = std::chrono::milliseconds(500)};
   Result<std::unique_ptr<Provider>> p = NewRfc2136Provider(c);
   ASSERT_TRUE(p.ok());
-  Result<records::ObservedZone> z = (*p)->ReadZone("example.com.");
+  Result<ObservedZone> z = (*p)->ReadZone("example.com.");
   ASSERT_FALSE(z.ok());
   EXPECT_EQ(z.error().code, ErrorCode::kUnavailable) << z.error().ToString();
-  Result<records::ObservedZone> e = (*p)->CreateZone("example.com.", {});
+  Result<ObservedZone> e = (*p)->CreateZone("example.com.", {});
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.error().code, ErrorCode::kUnavailable) << e.error().ToString();
-  records::Changes ch;
+  Changes ch;
   ch.owner = "a/b";
   ch.creates.push_back({"www.example.com.", "A", 300, {"192.0.2.1"}});
   Result<uint32_t> a = (*p)->Apply("example.com.", ch, {1, "ns. h. 1 1 1 1 1"});
@@ -152,7 +166,7 @@ TEST(Rfc2136Provider, OversizedRrsetRefusedBeforeSending) {
   c.server = "127.0.0.1:9";
   Result<std::unique_ptr<Provider>> p = NewRfc2136Provider(c);
   ASSERT_TRUE(p.ok());
-  records::Changes ch;
+  Changes ch;
   ch.owner = "a/b";
   zone::RRset big{"www.example.com.", "A", 300, {}};
   for (int i = 0; i < 101; ++i) big.values.push_back("192.0." + std::to_string(i / 250) + "." + std::to_string(i % 250));
