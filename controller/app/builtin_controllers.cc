@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -200,6 +201,15 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   kube::ListOptions probe_list;
   probe_list.limit = 1;
   Result<kube::ListPage> routes_probe = client.List(failover::kHttpRoutes, options.namespace_, probe_list);
+  // A transient answer is not "no Gateway API": an apiserver that has just started answers 503 until every CRD's
+  // path is installed, and a replica that decided on it would run without HTTPRoute failover for its whole life
+  // (tests/chaos seed 203). Asked again for up to 60 s; NotFound or Forbidden decide at once.
+  for (int attempt = 1; !routes_probe.ok() && routes_probe.error().IsTransient() && attempt <= 60; ++attempt) {
+    spdlog::warn("manager decision=failover-resources-retry attempt={} error=\"{}\"", attempt,
+                 routes_probe.error().ToString());
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    routes_probe = client.List(failover::kHttpRoutes, options.namespace_, probe_list);
+  }
   const bool gateway_api = routes_probe.ok();
   if (gateway_api) {
     rt->failover_stores->routes = &manager.informers().For(routes_type).store();

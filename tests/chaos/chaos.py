@@ -69,16 +69,16 @@ class Round:
         when it lost the Lease (by design); any other exit (a signal we did not send, an abort) is a crash."""
         while not self.stopping:
             for c in self.controllers:
-                if c.held_down or c.alive() or c.proc is None or self.stopping:
-                    continue
-                code = c.exit_code()
-                c.exits.append(code)
-                if code != 1:
-                    self.violations.append(f"controller {c.identity} crashed: exit {code} (log {c.log_path()})")
-                self.log(f"controller {c.identity} exited {code}; started again (as kubelet would)")
-                time.sleep(1)
-                if not self.stopping:
-                    c.start()
+                with c.lock:  # a fault's kill9/start holds it: what is seen here is one consistent state
+                    if c.held_down or c.alive() or c.proc is None or self.stopping:
+                        continue
+                    code = c.exit_code()
+                    c.exits.append(code)
+                    if code != 1:
+                        self.violations.append(f"controller {c.identity} crashed: exit {code} (log {c.log_path()})")
+                    self.log(f"controller {c.identity} exited {code}; started again (as kubelet would)")
+                    c.held_down = True  # restarted below, after a second, as kubelet's back-off would
+                threading.Timer(1.0, lambda c=c: None if self.stopping else c.start()).start()
             time.sleep(0.5)
 
     # --- setup -------------------------------------------------------------------------------------------------

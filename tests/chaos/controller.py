@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 
@@ -38,6 +39,7 @@ class Controller:
         self.probe_port = 0
         self.rss_samples: list[int] = []
         self.held_down = False  # a fault killed it and restarts it itself; the supervisor leaves it alone
+        self.lock = threading.RLock()  # start/kill against the supervisor's look at the process
         self.exits: list[int] = []  # exit codes seen by the supervisor (1: lost the Lease, by design)
 
     def clock_file(self) -> str:
@@ -54,7 +56,11 @@ class Controller:
         return os.path.join(self.logdir, f"controller-{self.slot}.log")
 
     def start(self) -> None:
-        self.held_down = False
+        with self.lock:
+            self._start()
+            self.held_down = False  # only now: the supervisor must never see the old, killed process as ours
+
+    def _start(self) -> None:
         if self.proc and self.proc.poll() is None:
             return
         self.starts += 1
@@ -95,10 +101,11 @@ class Controller:
         return self.proc.poll() if self.proc else None
 
     def kill9(self) -> None:
-        self.held_down = True
-        if self.alive():
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
+        with self.lock:
+            self.held_down = True
+            if self.alive():
+                self.proc.send_signal(signal.SIGKILL)
+                self.proc.wait(10)
 
     def stop(self) -> int | None:
         """SIGTERM and wait (graceful shutdown); returns the exit code."""
