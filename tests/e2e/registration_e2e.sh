@@ -188,5 +188,5 @@ m="$(expiry_metric flip)"
 wait_cond hold RegistrationHealthy True/Registered 30
 retry 10 event Normal Registered hold || fail "no Normal Event Registered for Domain hold after the hold was lifted"
 [ -z "$(findings hold)" ] || fail "Domain hold: findings $(findings hold) after the hold was lifted"
-note "flip: garbage at the re-lookup after $((SECONDS - t))s; last known expiry $exp_flip and check time kept"
+note "flip: garbage at the re-lookup after $((SECONDS - t))s; last known expiry $exp_flip, lastChangeTime and freshness kept"
 note "all cases passed in $((SECONDS - T0))s"
