@@ -78,7 +78,9 @@ class Controller:
         env = dict(os.environ)
         # A sanitizer report must not look like exit 1 (how the controller leaves when it lost the Lease).
         env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"), "exitcode=66"]))
-        env["UBSAN_OPTIONS"] = ":".join(filter(None, [env.get("UBSAN_OPTIONS"), "print_stacktrace=1"]))
+        supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ubsan_suppressions.txt")
+        env["UBSAN_OPTIONS"] = ":".join(filter(None, [env.get("UBSAN_OPTIONS"), "print_stacktrace=1", "exitcode=67",
+                                                      f"suppressions={supp}"]))
         if os.path.exists(FAKETIME_LIB):
             self.step_clock("+0")
             env.update(LD_PRELOAD=FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE=self.clock_file(), FAKETIME_CACHE_DURATION="1",
