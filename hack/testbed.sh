@@ -485,10 +485,13 @@ bed_is_up() {
   done
 }
 
-# The addresses are global to the host while bed dirs are not: the owner file names the bed dir that added
-# them, so `down` (or the clean-up in `up`) of another bed dir never takes them from a running bed.
-ADDRS_OWNER=/run/domainguard-bed.addrs
-[ -d /run ] && [ -w /run ] || ADDRS_OWNER=/tmp/domainguard-bed.addrs
+# The addresses belong to the network namespace while bed dirs do not: the owner file, one per network
+# namespace, names the bed dir that added them, so `down` (or the clean-up in `up`) of another bed dir never
+# takes them from a running bed, and a bed in another namespace (a second bed beside a developer's, CI's own)
+# is no conflict.
+NETNS_ID=$(readlink /proc/self/ns/net 2>/dev/null | tr -dc 0-9)
+ADDRS_OWNER=/run/domainguard-bed${NETNS_ID:+-$NETNS_ID}.addrs
+[ -d /run ] && [ -w /run ] || ADDRS_OWNER=/tmp/domainguard-bed${NETNS_ID:+-$NETNS_ID}.addrs
 addrs_add() {
   local a have
   if [ -s "$ADDRS_OWNER" ] && [ "$(cat "$ADDRS_OWNER")" != "$B" ] && [ -f "$(cat "$ADDRS_OWNER")/up.done" ]; then
