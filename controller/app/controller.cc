@@ -70,10 +70,9 @@ MapFunc OwnerReferenceMap(std::string kind) {
 }
 
 Controller::Controller(ControllerSpec spec, InformerSet& informers, const Clock& clock,
-                       metrics::WorkqueueMetrics* queue_metrics, metrics::ControllerMetrics* controller_metrics)
+                       kube::QueueMetricsProvider* queue_metrics, kube::ReconcileMetricsProvider* controller_metrics)
     : spec_(std::move(spec)),
       clock_(clock),
-      controller_metrics_(controller_metrics),
       primary_store_(informers.For(spec_.resource).store()),
       queue_(spec_.name, clock, queue_metrics, spec_.backoff) {
   workers_ = std::make_unique<kube::Workers>(queue_, spec_.name, spec_.reconcile, clock, controller_metrics);
@@ -128,7 +127,6 @@ void Controller::Start(int workers) {
   int n = spec_.workers > 0 ? spec_.workers : std::max(1, workers);
   spdlog::info("controller={} resource={} decision=start workers={} resync={}ms watches={}", spec_.name,
                spec_.resource.Id(), n, spec_.resync.count(), spec_.watches.size());
-  if (controller_metrics_ != nullptr) controller_metrics_->max_concurrent_reconciles.WithLabels({spec_.name})->Set(n);
   workers_->Start(n);
   if (spec_.resync.count() > 0) resync_thread_ = std::thread([this] { ResyncLoop(); });
 }

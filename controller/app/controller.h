@@ -29,7 +29,7 @@
 #include "controller/kube/client.h"
 #include "controller/kube/informer.h"
 #include "controller/kube/workqueue.h"
-#include "controller/metrics/domain_metrics.h"
+#include "controller/kube/runtime_metrics.h"
 
 namespace domainguard::app {
 
@@ -126,7 +126,7 @@ class Controller {
   // Adds handlers to the informers of the primary and watched resources. REQUIRES: informers not started;
   // informers, clock and metrics (when non-null) outlive the controller.
   Controller(ControllerSpec spec, InformerSet& informers, const Clock& clock,
-             metrics::WorkqueueMetrics* queue_metrics, metrics::ControllerMetrics* controller_metrics);
+             kube::QueueMetricsProvider* queue_metrics, kube::ReconcileMetricsProvider* controller_metrics);
   // Shuts the queue down and joins workers and the resync thread.
   ~Controller();
   Controller(const Controller&) = delete;
@@ -149,7 +149,6 @@ class Controller {
 
   const ControllerSpec spec_;
   const Clock& clock_;
-  metrics::ControllerMetrics* const controller_metrics_;
   kube::Store& primary_store_;
   kube::WorkQueue queue_;
   std::unique_ptr<kube::Workers> workers_;

@@ -29,6 +29,7 @@
 #include "controller/kube/client.h"
 #include "controller/metrics/domain_metrics.h"
 #include "controller/metrics/registry.h"
+#include "controller/metrics/runtime_metrics.h"
 
 namespace domainguard::app {
 

@@ -10,7 +10,7 @@ add_library(dg_kube_runtime
   ${_dg_rt}/conditions.cc
   ${_dg_rt}/leader_election.cc
   ${_dg_rt}/event_recorder.cc)
-target_link_libraries(dg_kube_runtime PUBLIC dg_kube dg_base dg_metrics nlohmann_json::nlohmann_json PRIVATE dg_warnings)
+target_link_libraries(dg_kube_runtime PUBLIC dg_kube dg_base nlohmann_json::nlohmann_json PRIVATE dg_warnings)
 
 dg_test(kube_runtime_test
   SOURCES ${_dg_rt}/workqueue_test.cc ${_dg_rt}/conditions_test.cc ${_dg_rt}/leader_election_test.cc

@@ -25,33 +25,24 @@ std::chrono::nanoseconds BackoffDelay(int failures, const BackoffConfig& config)
   return std::min<std::chrono::nanoseconds>(delay, config.max);
 }
 
-WorkQueue::WorkQueue(std::string name, const Clock& clock, metrics::WorkqueueMetrics* metrics, BackoffConfig backoff)
-    : name_(std::move(name)), clock_(clock), metrics_(metrics), backoff_(backoff) {
-  if (metrics_ != nullptr) {
-    depth_ = metrics_->depth.WithLabels({name_});
-    adds_ = metrics_->adds.WithLabels({name_});
-    retries_ = metrics_->retries.WithLabels({name_});
-    queue_latency_ = metrics_->queue_duration.WithLabels({name_});
-    work_duration_ = metrics_->work_duration.WithLabels({name_});
-    unfinished_ = metrics_->unfinished_work.WithLabels({name_});
-    longest_ = metrics_->longest_running.WithLabels({name_});
-    hook_id_ = metrics_->registry.AddCollectHook([this] { Collect(); });
-  }
+WorkQueue::WorkQueue(std::string name, const Clock& clock, QueueMetricsProvider* metrics, BackoffConfig backoff)
+    : name_(std::move(name)), clock_(clock), backoff_(backoff) {
+  if (metrics != nullptr) metrics_ = metrics->ForQueue(name_, [this] { return InFlight(); });
 }
 
 WorkQueue::~WorkQueue() {
-  if (metrics_ != nullptr) metrics_->registry.RemoveCollectHook(hook_id_);
+  metrics_.reset();  // no more InFlight() calls from a gatherer
   ShutDown();
 }
 
 void WorkQueue::UpdateDepthLocked() {
-  if (depth_) depth_->Set(static_cast<double>(queue_.size()));
+  if (metrics_) metrics_->SetDepth(queue_.size());
 }
 
 void WorkQueue::AddLocked(const std::string& key, MonotonicTime now) {
   if (shutting_down_) return;
   if (dirty_.count(key) > 0) return;  // already queued (or re-queued on Done): de-duplicated
-  if (adds_) adds_->Inc();
+  if (metrics_) metrics_->CountAdd();
   dirty_.insert(key);
   enqueued_at_.emplace(key, now);
   if (processing_.count(key) > 0) return;  // Done puts it back; never two workers on one key
@@ -95,7 +86,7 @@ void WorkQueue::AddRateLimited(const std::string& key) {
     int& failures = failures_[key];
     delay = BackoffDelay(failures, backoff_);
     ++failures;
-    if (retries_) retries_->Inc();
+    if (metrics_) metrics_->CountRetry();
   }
   AddAfter(key, delay);
 }
@@ -128,7 +119,7 @@ std::optional<std::string> WorkQueue::PopLocked(MonotonicTime now) {
   processing_[key] = now;
   auto it = enqueued_at_.find(key);
   if (it != enqueued_at_.end()) {
-    if (queue_latency_) queue_latency_->Observe(Seconds(now - it->second));
+    if (metrics_) metrics_->ObserveQueueLatency(Seconds(now - it->second));
     enqueued_at_.erase(it);
   }
   UpdateDepthLocked();
@@ -163,7 +154,7 @@ void WorkQueue::Done(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = processing_.find(key);
   if (it == processing_.end()) return;  // Done twice, or never handed out: nothing to do
-  if (work_duration_) work_duration_->Observe(Seconds(clock_.Monotonic() - it->second));
+  if (metrics_) metrics_->ObserveWorkDuration(Seconds(clock_.Monotonic() - it->second));
   processing_.erase(it);
   if (dirty_.count(key) > 0 && !shutting_down_) {
     queue_.push_back(key);
@@ -217,26 +208,25 @@ size_t WorkQueue::NumProcessing() const {
   return processing_.size();
 }
 
-void WorkQueue::Collect() {
+InFlightWork WorkQueue::InFlight() const {
   std::lock_guard<std::mutex> lock(mu_);
   MonotonicTime now = clock_.Monotonic();
-  double total = 0, longest = 0;
+  InFlightWork w;
   for (const auto& [key, since] : processing_) {
     double s = Seconds(now - since);
-    total += s;
-    longest = std::max(longest, s);
+    w.total_seconds += s;
+    w.longest_seconds = std::max(w.longest_seconds, s);
   }
-  unfinished_->Set(total);
-  longest_->Set(longest);
+  return w;
 }
 
 Workers::Workers(WorkQueue& queue, std::string controller, Reconcile reconcile, const Clock& clock,
-                 metrics::ControllerMetrics* metrics)
+                 ReconcileMetricsProvider* metrics)
     : queue_(queue),
       controller_(std::move(controller)),
       reconcile_(std::move(reconcile)),
       clock_(clock),
-      metrics_(metrics) {}
+      metrics_(metrics != nullptr ? metrics->ForController(controller_) : nullptr) {}
 
 Workers::~Workers() {
   queue_.ShutDown();
@@ -244,7 +234,7 @@ Workers::~Workers() {
 }
 
 void Workers::Start(int n) {
-  if (metrics_ != nullptr) metrics_->max_concurrent_reconciles.WithLabels({controller_})->Set(n);
+  if (metrics_) metrics_->SetMaxConcurrentReconciles(n);
   for (int i = 0; i < n; ++i) threads_.emplace_back([this] { Loop(); });
 }
 
@@ -255,10 +245,8 @@ void Workers::Wait() {
 }
 
 void Workers::Loop() {
-  std::shared_ptr<metrics::Gauge> active;
-  if (metrics_ != nullptr) active = metrics_->active_workers.WithLabels({controller_});
   while (std::optional<std::string> key = queue_.Get()) {
-    if (active) active->Inc();
+    if (metrics_) metrics_->AddActiveWorkers(1);
     MonotonicTime start = clock_.Monotonic();
     ReconcileResult r;
     try {
@@ -289,9 +277,9 @@ void Workers::Loop() {
         result = "success";
       }
     }
-    if (metrics_ != nullptr) {
-      metrics_->CountReconcile(controller_, result, Seconds(clock_.Monotonic() - start));
-      active->Dec();
+    if (metrics_) {
+      metrics_->CountReconcile(result, Seconds(clock_.Monotonic() - start));
+      metrics_->AddActiveWorkers(-1);
     }
     queue_.Done(*key);
   }

@@ -5,7 +5,8 @@
 //     never processed by two workers at once.
 //   - Delayed adds (AddAfter) for scheduled re-checks; an earlier time replaces a later one, never the reverse.
 //   - Per-key exponential backoff (AddRateLimited): base * 2^failures, 5 ms ... 1000 s by default; Forget resets.
-//   - Metrics named as client-go / controller-runtime export them (workqueue_depth{name}, ...).
+//   - Metrics through the hooks of runtime_metrics.h (exported as client-go / controller-runtime name them:
+//     workqueue_depth{name}, ...).
 //
 // Shutdown differs on purpose from client-go, where Get keeps handing out queued items after ShutDown: here
 // ShutDown discards queued and delayed keys and Get returns nullopt at once, because domainguard shuts a queue
@@ -37,7 +38,7 @@
 
 #include "controller/base/clock.h"
 #include "controller/base/result.h"
-#include "controller/metrics/domain_metrics.h"
+#include "controller/kube/runtime_metrics.h"
 
 namespace domainguard::kube {
 
@@ -53,7 +54,7 @@ class WorkQueue {
  public:
   // `name` labels the metrics. `metrics` may be null (no metrics); when given it must outlive the queue.
   // REQUIRES: clock outlives the queue.
-  WorkQueue(std::string name, const Clock& clock, metrics::WorkqueueMetrics* metrics = nullptr,
+  WorkQueue(std::string name, const Clock& clock, QueueMetricsProvider* metrics = nullptr,
             BackoffConfig backoff = {});
   ~WorkQueue();
   WorkQueue(const WorkQueue&) = delete;
@@ -98,17 +99,13 @@ class WorkQueue {
   void MoveDueLocked(MonotonicTime now);
   std::optional<std::string> PopLocked(MonotonicTime now);
   void UpdateDepthLocked();
-  void Collect();  // refreshes unfinished_work / longest_running (a registry collect hook)
+  InFlightWork InFlight() const;  // for the metrics' unfinished work / longest running, when gathered
 
   const std::string name_;
   const Clock& clock_;
-  metrics::WorkqueueMetrics* const metrics_;
   const BackoffConfig backoff_;
-  // Series of this queue, resolved once.
-  std::shared_ptr<metrics::Gauge> depth_, unfinished_, longest_;
-  std::shared_ptr<metrics::Counter> adds_, retries_;
-  std::shared_ptr<metrics::Histogram> queue_latency_, work_duration_;
-  int hook_id_ = 0;
+  // This queue's metrics (null: none). Reset first in the destructor: its gatherer calls InFlight().
+  std::unique_ptr<QueueMetrics> metrics_;
 
   mutable std::mutex mu_;
   std::condition_variable ready_cv_;  // a key became ready, or shutdown
@@ -131,7 +128,7 @@ struct ReconcileResult {
 
 // N worker threads taking keys from a WorkQueue and calling a reconcile function: the controller loop.
 // Failure → AddRateLimited (or AddAfter(retry_after) when the error carries one); success → Forget, then
-// AddAfter(requeue_after) if asked. Records controller_runtime_* metrics when `metrics` is given.
+// AddAfter(requeue_after) if asked. Reports reconciles (controller_runtime_* metrics) when `metrics` is given.
 //
 // Thread-safety: Start and Wait from one owning thread; the reconcile function runs on the worker threads,
 // never twice at once for one key.
@@ -141,7 +138,7 @@ class Workers {
 
   // REQUIRES: queue, clock (and metrics if given) outlive this object.
   Workers(WorkQueue& queue, std::string controller, Reconcile reconcile, const Clock& clock,
-          metrics::ControllerMetrics* metrics = nullptr);
+          ReconcileMetricsProvider* metrics = nullptr);
   // Shuts the queue down and joins the threads.
   ~Workers();
   Workers(const Workers&) = delete;
@@ -159,7 +156,7 @@ class Workers {
   const std::string controller_;
   const Reconcile reconcile_;
   const Clock& clock_;
-  metrics::ControllerMetrics* const metrics_;
+  const std::unique_ptr<ReconcileMetrics> metrics_;  // null: none
   std::vector<std::thread> threads_;
 };
 

@@ -1,8 +1,11 @@
 #include "controller/kube/workqueue.h"
 
 #include <atomic>
+#include <functional>
 #include <future>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -12,7 +15,63 @@ namespace domainguard::kube {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
+
+// What the queue and the workers reported through the metrics hooks (the Prometheus side is tested in
+// metrics/runtime_metrics_test.cc).
+struct Reported {
+  size_t depth = 0;
+  int adds = 0, retries = 0;
+  std::vector<double> queue_latencies, work_durations;
+  int max_concurrent = 0, active_workers = 0;
+  std::map<std::string, int> results;
+};
+
+class FakeMetrics : public QueueMetricsProvider, public ReconcileMetricsProvider {
+ public:
+  std::unique_ptr<QueueMetrics> ForQueue(const std::string& name, std::function<InFlightWork()> in_flight) override {
+    queue_name = name;
+    this->in_flight = std::move(in_flight);
+    return std::make_unique<Queue>(*this);
+  }
+  std::unique_ptr<ReconcileMetrics> ForController(const std::string& controller) override {
+    controller_name = controller;
+    return std::make_unique<Controller>(*this);
+  }
+  Reported Get() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return reported_;
+  }
+
+  std::string queue_name, controller_name;
+  std::function<InFlightWork()> in_flight;
+
+ private:
+  template <typename F>
+  void Update(F f) {
+    std::lock_guard<std::mutex> lock(mu_);
+    f(reported_);
+  }
+  struct Queue : QueueMetrics {
+    explicit Queue(FakeMetrics& m) : m(m) {}
+    void SetDepth(size_t n) override { m.Update([&](Reported& r) { r.depth = n; }); }
+    void CountAdd() override { m.Update([](Reported& r) { r.adds++; }); }
+    void CountRetry() override { m.Update([](Reported& r) { r.retries++; }); }
+    void ObserveQueueLatency(double s) override { m.Update([&](Reported& r) { r.queue_latencies.push_back(s); }); }
+    void ObserveWorkDuration(double s) override { m.Update([&](Reported& r) { r.work_durations.push_back(s); }); }
+    FakeMetrics& m;
+  };
+  struct Controller : ReconcileMetrics {
+    explicit Controller(FakeMetrics& m) : m(m) {}
+    void SetMaxConcurrentReconciles(int n) override { m.Update([&](Reported& r) { r.max_concurrent = n; }); }
+    void AddActiveWorkers(int d) override { m.Update([&](Reported& r) { r.active_workers += d; }); }
+    void CountReconcile(std::string_view result, double) override {
+      m.Update([&](Reported& r) { r.results[std::string(result)]++; });
+    }
+    FakeMetrics& m;
+  };
+  std::mutex mu_;
+  Reported reported_;
+};
 
 struct BackoffCase {
   std::string name;
@@ -216,36 +275,31 @@ TEST(WorkQueue, ShutDownWithDrainWaitsForInFlight) {
   EXPECT_EQ(q.Len(), 0u);
 }
 
-TEST(WorkQueue, MetricsTrackDepthAddsRetriesAndLatency) {
+TEST(WorkQueue, ReportsDepthAddsRetriesLatencyAndInFlightWork) {
   FakeClock clock;
-  metrics::Registry registry;
-  metrics::WorkqueueMetrics m(registry);
+  FakeMetrics m;
   WorkQueue q("domain", clock, &m);
+  EXPECT_EQ(m.queue_name, "domain");
   q.Add("a");
   q.Add("a");  // de-duplicated: not an add
   q.Add("b");
-  EXPECT_EQ(m.depth.WithLabels({"domain"})->Value(), 2);
-  EXPECT_EQ(m.adds.WithLabels({"domain"})->Value(), 2);
+  EXPECT_EQ(m.Get().depth, 2u);
+  EXPECT_EQ(m.Get().adds, 2);
   clock.Advance(2s);
   ASSERT_EQ(q.TryGet(), "a");
-  EXPECT_EQ(m.depth.WithLabels({"domain"})->Value(), 1);
-  auto latency = m.queue_duration.WithLabels({"domain"})->Read();
-  EXPECT_EQ(latency.count, 1u);
-  EXPECT_DOUBLE_EQ(latency.sum, 2.0);
+  EXPECT_EQ(m.Get().depth, 1u);
+  EXPECT_EQ(m.Get().queue_latencies, std::vector<double>{2.0});
 
   clock.Advance(3s);
-  std::string text = registry.Expose();
-  EXPECT_THAT(text, HasSubstr("workqueue_longest_running_processor_seconds{name=\"domain\"} 3\n"));
-  EXPECT_THAT(text, HasSubstr("workqueue_unfinished_work_seconds{name=\"domain\"} 3\n"));
+  InFlightWork w = m.in_flight();
+  EXPECT_DOUBLE_EQ(w.total_seconds, 3.0);
+  EXPECT_DOUBLE_EQ(w.longest_seconds, 3.0);
   q.AddRateLimited("a");
   q.Done("a");
-  auto work = m.work_duration.WithLabels({"domain"})->Read();
-  EXPECT_EQ(work.count, 1u);
-  EXPECT_DOUBLE_EQ(work.sum, 3.0);
-  EXPECT_EQ(m.retries.WithLabels({"domain"})->Value(), 1);
-  text = registry.Expose();
-  EXPECT_THAT(text, HasSubstr("workqueue_longest_running_processor_seconds{name=\"domain\"} 0\n"));
-  EXPECT_THAT(text, HasSubstr("workqueue_depth{name=\"domain\"} 1\n"));
+  EXPECT_EQ(m.Get().work_durations, std::vector<double>{3.0});
+  EXPECT_EQ(m.Get().retries, 1);
+  EXPECT_DOUBLE_EQ(m.in_flight().longest_seconds, 0.0);
+  EXPECT_EQ(m.Get().depth, 1u);
 }
 
 // Many workers, few keys, keys re-added constantly: no key may ever be processed by two workers at once, and
@@ -281,8 +335,7 @@ TEST(WorkQueue, NeverTwoWorkersOnOneKey) {
 
 TEST(Workers, ErrorsRetryWithBackoffSuccessForgetsAndRequeueAfterSchedules) {
   FakeClock clock;
-  metrics::Registry registry;
-  metrics::ControllerMetrics cm(registry);
+  FakeMetrics cm;
   WorkQueue q("records", clock);
   std::mutex mu;
   std::condition_variable cv;
@@ -335,11 +388,12 @@ TEST(Workers, ErrorsRetryWithBackoffSuccessForgetsAndRequeueAfterSchedules) {
   ASSERT_TRUE(wait_calls("periodic", 2));
   q.ShutDownWithDrain();
   workers.Wait();
-  std::string text = registry.Expose();
-  EXPECT_THAT(text, HasSubstr("controller_runtime_reconcile_errors_total{controller=\"records\"} 3\n"));
-  EXPECT_THAT(text, HasSubstr("controller_runtime_reconcile_total{controller=\"records\",result=\"requeue_after\"} 2\n"));
-  EXPECT_THAT(text, HasSubstr("controller_runtime_max_concurrent_reconciles{controller=\"records\"} 2\n"));
-  EXPECT_THAT(text, HasSubstr("controller_runtime_active_workers{controller=\"records\"} 0\n"));
+  Reported r = cm.Get();
+  EXPECT_EQ(cm.controller_name, "records");
+  EXPECT_EQ(r.results["error"], 3);
+  EXPECT_EQ(r.results["requeue_after"], 2);
+  EXPECT_EQ(r.max_concurrent, 2);
+  EXPECT_EQ(r.active_workers, 0);
 }
 
 TEST(Workers, ExceptionInReconcileIsAnErrorNotACrash) {

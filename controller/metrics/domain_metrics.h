@@ -1,9 +1,10 @@
-// The metrics catalogue of domainguard, declared in one place: every family's name, help and labels as api.md
-// and controller-runtime spell them, plus small setters that keep the per-Domain series consistent (one
+// The metrics catalogue of domainguard's own families (domainguard_*), declared in one place: every family's name,
+// help and labels as api.md spells them, plus small setters that keep the per-Domain series consistent (one
 // condition status at 1, the others at 0; findings replaced as a set; all series gone when a Domain is deleted).
+// The controller-runtime and client-go families are in runtime_metrics.h.
 //
-// Parts receive a DomainMetrics& / ControllerMetrics& from app/ (built on the manager's Registry) and never
-// register families themselves, so names cannot drift.
+// Parts receive a DomainMetrics& from app/ (built on the manager's Registry) and never register families
+// themselves, so names cannot drift.
 //
 // Thread-safety: as Registry — every method may be called from several threads at once. The setters that
 // replace a set of series (SetFindings) are not atomic with respect to a concurrent scrape: a scrape may see the
@@ -81,42 +82,6 @@ class DomainMetrics {
   int ForgetDomain(std::string_view namespace_, std::string_view name);
   // Removes the series of a deleted DNSProvider.
   int ForgetProvider(std::string_view namespace_, std::string_view provider);
-};
-
-// controller-runtime's own metrics, for dashboards made for controller-runtime operators.
-class ControllerMetrics {
- public:
-  explicit ControllerMetrics(Registry& registry);
-  ControllerMetrics(const ControllerMetrics&) = delete;
-  ControllerMetrics& operator=(const ControllerMetrics&) = delete;
-
-  CounterFamily& reconcile_total;         // controller_runtime_reconcile_total{controller,result}
-  CounterFamily& reconcile_errors;        // controller_runtime_reconcile_errors_total{controller}
-  HistogramFamily& reconcile_time;        // controller_runtime_reconcile_time_seconds{controller}
-  GaugeFamily& active_workers;            // controller_runtime_active_workers{controller}
-  GaugeFamily& max_concurrent_reconciles; // controller_runtime_max_concurrent_reconciles{controller}
-  GaugeFamily& leader_election_status;    // leader_election_master_status{name}
-
-  // result: "success", "error", "requeue", "requeue_after" (controller-runtime's values).
-  void CountReconcile(std::string_view controller, std::string_view result, double seconds);
-  void SetLeader(std::string_view lease_name, bool leading);
-};
-
-// client-go / controller-runtime work queue metrics, one series per queue `name`.
-class WorkqueueMetrics {
- public:
-  explicit WorkqueueMetrics(Registry& registry);
-  WorkqueueMetrics(const WorkqueueMetrics&) = delete;
-  WorkqueueMetrics& operator=(const WorkqueueMetrics&) = delete;
-
-  GaugeFamily& depth;                  // workqueue_depth{name}
-  CounterFamily& adds;                 // workqueue_adds_total{name}
-  CounterFamily& retries;              // workqueue_retries_total{name}
-  HistogramFamily& queue_duration;     // workqueue_queue_duration_seconds{name}
-  HistogramFamily& work_duration;      // workqueue_work_duration_seconds{name}
-  GaugeFamily& unfinished_work;        // workqueue_unfinished_work_seconds{name}
-  GaugeFamily& longest_running;        // workqueue_longest_running_processor_seconds{name}
-  Registry& registry;                  // for the queue's collect hook
 };
 
 }  // namespace domainguard::metrics

@@ -95,39 +95,5 @@ TEST(DomainMetrics, ProviderSeries) {
   EXPECT_EQ(m.ForgetProvider("web", "pdns-a"), 2);
 }
 
-TEST(ControllerMetrics, ReconcileCountsErrorsSeparately) {
-  Registry r;
-  ControllerMetrics m(r);
-  m.CountReconcile("records", "success", 0.02);
-  m.CountReconcile("records", "error", 0.3);
-  m.SetLeader("domainguard-leader", true);
-  std::string text = r.Expose();
-  EXPECT_THAT(text, HasSubstr("controller_runtime_reconcile_total{controller=\"records\",result=\"success\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr("controller_runtime_reconcile_total{controller=\"records\",result=\"error\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr("controller_runtime_reconcile_errors_total{controller=\"records\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr("controller_runtime_reconcile_time_seconds_bucket{controller=\"records\",le=\"0.025\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr("controller_runtime_reconcile_time_seconds_count{controller=\"records\"} 2\n"));
-  EXPECT_THAT(text, HasSubstr("leader_election_master_status{name=\"domainguard-leader\"} 1\n"));
-}
-
-TEST(WorkqueueMetrics, NamesMatchClientGo) {
-  Registry r;
-  WorkqueueMetrics m(r);
-  m.depth.WithLabels({"domain"})->Set(2);
-  m.adds.WithLabels({"domain"})->Inc();
-  m.retries.WithLabels({"domain"})->Inc();
-  m.queue_duration.WithLabels({"domain"})->Observe(0.001);
-  m.work_duration.WithLabels({"domain"})->Observe(0.001);
-  m.unfinished_work.WithLabels({"domain"})->Set(0);
-  m.longest_running.WithLabels({"domain"})->Set(0);
-  std::string text = r.Expose();
-  for (const char* name : {"workqueue_depth{", "workqueue_adds_total{", "workqueue_retries_total{",
-                           "workqueue_queue_duration_seconds_bucket{name=\"domain\",le=\"1e-08\"} 0",
-                           "workqueue_work_duration_seconds_count{", "workqueue_unfinished_work_seconds{",
-                           "workqueue_longest_running_processor_seconds{"}) {
-    EXPECT_THAT(text, HasSubstr(name));
-  }
-}
-
 }  // namespace
 }  // namespace domainguard::metrics

@@ -1,4 +1,4 @@
-// LIBS: dg_kube_runtime dg_metrics
+// LIBS: dg_kube_runtime dg_runtime_metrics
 // WorkQueue throughput: adds per second (distinct keys, duplicates, with metrics), and keys processed per second
 // end to end (Add -> Get -> reconcile -> Done) with 1, 2 and 4 workers.
 #include <atomic>
@@ -10,6 +10,7 @@
 #include <benchmark/benchmark.h>
 
 #include "controller/kube/workqueue.h"
+#include "controller/metrics/runtime_metrics.h"
 
 namespace domainguard::kube {
 namespace {
