@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "controller/api/conditions.h"
+#include "controller/api/resources.h"
 #include "controller/delegation/delegation_controller.h"
 #include "controller/delegation/prober.h"
 #include "controller/delegation/walker.h"
@@ -84,7 +86,7 @@ MapFunc ProviderToDomains(kube::Store& domains) {
 bool ProviderSpecOrReadyChanged(const json& old_obj, const json& new_obj) {
   if (GenerationChanged(old_obj, new_obj)) return true;
   auto ready = [](const json& p) {
-    std::optional<kube::Condition> c = kube::FindCondition(domain::StatusOf(p), kube::kReady);
+    std::optional<kube::Condition> c = kube::FindCondition(domain::StatusOf(p), api::kReady);
     return c ? c->status : std::string();
   };
   return ready(old_obj) != ready(new_obj);
@@ -178,8 +180,8 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   ev.reporting_instance = manager.identity();
   rt->events = std::make_unique<kube::EventRecorder>(client, ev, clock);
 
-  const ResourceType domains_type = ResourceType::From(kube::kDomains);
-  const ResourceType providers_type = ResourceType::From(kube::kDnsProviders);
+  const ResourceType domains_type = ResourceType::From(api::kDomains);
+  const ResourceType providers_type = ResourceType::From(api::kDnsProviders);
   kube::Store& domains = manager.informers().For(domains_type).store();
   domains.AddIndex(domain::kZoneIndex, domain::ZoneIndexValues);
   domains.AddIndex(domain::kProviderIndex, domain::ProviderIndexValues);

@@ -4,6 +4,7 @@
 #include <memory>
 #include <sstream>
 
+#include "controller/api/finding.h"
 #include "controller/base/time_format.h"
 #include "controller/http/transport.h"
 #include "controller/registration/bootstrap.h"
@@ -75,14 +76,10 @@ std::string ParseWhoisServers(const std::string& text, std::map<std::string, std
   return "";
 }
 
-registration::Severity Worst(const registration::Verdict& v) { return v.worst; }
-
-delegation::Severity ToDelegationSeverity(registration::Severity s) {
-  switch (s) {
-    case registration::Severity::kCritical: return delegation::Severity::kCritical;
-    case registration::Severity::kWarning: return delegation::Severity::kWarning;
-    default: return delegation::Severity::kInfo;
-  }
+// The check's report counts Critical and Warning findings only: a registration finding of severity Unknown is
+// listed as Info, and the part as a whole is marked unknown instead (CheckPart::unknown).
+api::Severity CheckReportSeverity(api::Severity s) {
+  return s == api::Severity::kUnknown ? api::Severity::kInfo : s;
 }
 
 }  // namespace
@@ -155,15 +152,15 @@ delegation::CheckPlugin MakeRegistrationCheckPlugin() {
       // A zone that is a public suffix or has no registrable domain: nothing to look up, said plainly.
       part.unknown = true;
       part.value = {{"error", report.error().message}};
-      part.findings.push_back({"RegistrationUnknown", delegation::Severity::kWarning, report.error().message});
+      part.findings.push_back({"RegistrationUnknown", api::Severity::kWarning, report.error().message});
       return part;
     }
     const auto json = report->ToJson();
     part.value = json.contains("registration") ? json["registration"] : nlohmann::json::object();
     for (const auto& f : report->verdict.findings) {
-      part.findings.push_back({f.reason, ToDelegationSeverity(f.severity), f.message});
+      part.findings.push_back({f.reason, CheckReportSeverity(f.severity), f.message});
     }
-    part.unknown = Worst(report->verdict) == registration::Severity::kUnknown;
+    part.unknown = report->verdict.worst == api::Severity::kUnknown;
     part.cells = TableCells(report->verdict);
     return part;
   };

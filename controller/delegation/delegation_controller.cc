@@ -7,6 +7,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "controller/api/conditions.h"
+#include "controller/api/dnsprovider_spec.h"
+#include "controller/api/domain_spec.h"
+#include "controller/api/resources.h"
 #include "controller/base/time_format.h"
 #include "controller/delegation/reasons.h"
 #include "controller/delegation/report.h"
@@ -43,11 +47,9 @@ bool IsFailure(const Finding& f) { return IsProblem(f) && f.reason != reasons::k
 // The DNSProvider (of those found) whose spec.nameservers lists `ns` (canonical); "" for none.
 std::string ProviderOf(const std::string& ns, const std::vector<domain::ProviderRef>& providers) {
   for (const domain::ProviderRef& p : providers) {
-    if (!p.object || !p.object->is_object()) continue;
-    const json spec = p.object->value("spec", json::object());
-    if (!spec.is_object() || !spec.contains("nameservers") || !spec["nameservers"].is_array()) continue;
-    for (const json& n : spec["nameservers"]) {
-      if (n.is_string() && dns::CanonicalName(n.get<std::string>()) == ns) return p.name;
+    if (!p.object) continue;
+    for (const std::string& n : api::DnsProviderNameservers(*p.object)) {
+      if (dns::CanonicalName(n) == ns) return p.name;
     }
   }
   return "";
@@ -133,19 +135,12 @@ ZoneSpec ZoneSpecFromDesired(const zone::DesiredZone& desired, const std::vector
 
 ZoneSpec ZoneSpecFromDomain(const json& domain, const std::vector<domain::ProviderRef>& providers) {
   ZoneSpec out;
-  out.zone = domain::CanonicalZone(domain);
-  if (!domain.is_object() || !domain.contains("spec") || !domain["spec"].is_object()) return out;
-  const json& spec = domain["spec"];
-  if (!spec.contains("nameservers") || !spec["nameservers"].is_array()) return out;
-  for (const json& n : spec["nameservers"]) {
-    if (!n.is_object() || !n.contains("name") || !n["name"].is_string()) continue;
+  const api::DomainSpec spec = api::ReadDomainSpec(domain);
+  out.zone = spec.zone;
+  for (const api::NameserverSpec& n : spec.nameservers) {
     NameserverSpec ns;
-    ns.name = dns::CanonicalName(n["name"].get<std::string>());
-    if (n.contains("addresses") && n["addresses"].is_array()) {
-      for (const json& a : n["addresses"]) {
-        if (a.is_string()) ns.addresses.push_back(a.get<std::string>());
-      }
-    }
+    ns.name = dns::CanonicalName(n.name);
+    ns.addresses = n.addresses;
     SortUnique(ns.addresses);
     ns.provider = ProviderOf(ns.name, providers);
     out.nameservers.push_back(std::move(ns));
@@ -155,7 +150,7 @@ ZoneSpec ZoneSpecFromDomain(const json& domain, const std::vector<domain::Provid
 
 kube::Condition DelegationCondition(const Verdict& v, int64_t generation) {
   kube::Condition c;
-  c.type = std::string(kube::kDelegationHealthy);
+  c.type = std::string(api::kDelegationHealthy);
   c.observed_generation = generation;
   const auto problem = std::find_if(v.findings.begin(), v.findings.end(), IsFailure);  // the worst: sorted
   if (problem == v.findings.end()) {
@@ -181,7 +176,7 @@ kube::Condition DelegationCondition(const Verdict& v, int64_t generation) {
   return c;
 }
 
-kube::ReadParts DelegationReads() { return kube::ReadParts{.conditions = {std::string(kube::kRecordsSynced)}}; }
+kube::ReadParts DelegationReads() { return kube::ReadParts{.conditions = {std::string(api::kRecordsSynced)}}; }
 
 bool IsDelegationReason(std::string_view reason) {
   return std::find(kReasons.begin(), kReasons.end(), reason) != kReasons.end();
@@ -205,14 +200,14 @@ std::vector<Finding> FindingsFromStatus(const json& status) {
   return out;
 }
 
-std::vector<DelegationEvent> VerdictChanges(const std::vector<Finding>& previous, const std::vector<Finding>& current,
+std::vector<PlannedEvent> VerdictChanges(const std::vector<Finding>& previous, const std::vector<Finding>& current,
                                             bool first_verdict) {
   std::map<std::string, Severity> before;
   for (const Finding& f : previous) {
     auto [it, added] = before.emplace(f.reason, f.severity);
     if (!added) it->second = std::max(it->second, f.severity);
   }
-  std::vector<DelegationEvent> out;
+  std::vector<PlannedEvent> out;
   for (const Finding& f : current) {
     if (!IsProblem(f)) continue;
     if (first_verdict && f.reason == reasons::kSinglePointOfFailure) continue;
@@ -250,7 +245,7 @@ void ConfirmDependencies(Verdict& v, const History& previous, int confirmations)
 }
 
 bool RecordsReported(const json& domain, int64_t generation) {
-  const std::optional<kube::Condition> c = kube::FindCondition(StatusOf(domain), kube::kRecordsSynced);
+  const std::optional<kube::Condition> c = kube::FindCondition(StatusOf(domain), api::kRecordsSynced);
   return c.has_value() && c->observed_generation >= generation;
 }
 
@@ -279,7 +274,7 @@ DelegationController::DelegationController(domain::Context ctx, kube::Store& pro
     : ctx_(ctx), providers_(providers), options_(options), prober_(prober) {}
 
 Result<bool> DelegationController::Write(const json& domain, const domain::StatusPart& part) {
-  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDomains, domain, part, ctx_.clock);
+  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, api::kDomains, domain, part, ctx_.clock);
   if (!wrote.ok() && wrote.error().code == ErrorCode::kNotFound) return false;  // deleted meanwhile
   return wrote;
 }
@@ -367,9 +362,9 @@ kube::ReconcileResult DelegationController::Finish(Pending& p, const Observation
   }
 
   // Events for what changed, then the status.
-  const std::vector<DelegationEvent> events = VerdictChanges(before, verdict.findings, first);
+  const std::vector<PlannedEvent> events = VerdictChanges(before, verdict.findings, first);
   const kube::ObjectRef ref = domain::DomainRef(p.domain);
-  for (const DelegationEvent& e : events) ctx_.events.Record(ref, e.type, e.reason, e.note);
+  for (const PlannedEvent& e : events) ctx_.events.Record(ref, e.type, e.reason, e.note);
 
   // The parents answered (anything but Unknown: ParentUnreachable and the like): a successful check, for
   // domainguard_check_last_success_timestamp_seconds{check="delegation"}.

@@ -184,14 +184,7 @@ kube::ReadParts DelegationReads();
 // "Critical"/"Warning", anything else reads as Info). Used when no verdict is in memory (after a restart).
 std::vector<Finding> FindingsFromStatus(const nlohmann::json& status);
 
-// One Event to record about the Domain.
-struct DelegationEvent {
-  std::string type;    // kube::kEventWarning or kube::kEventNormal
-  std::string reason;
-  std::string note;
-
-  bool operator==(const DelegationEvent&) const = default;
-};
+using api::PlannedEvent;
 
 // The Events for a change of verdict from `previous` to `current` findings:
 //   a Warning/Critical finding not in `previous`, or more severe than there -> Warning, its reason and message
@@ -200,7 +193,7 @@ struct DelegationEvent {
 // Nothing else: the same findings (or one getting milder, or an Info finding) raise no Event. `first_verdict`
 // (the zone's first probe, nothing known before): SinglePointOfFailure, a risk of the zone's shape and no change
 // of its health, is no Event either (issue #14: Events only for changes a person acts on); it stays a finding.
-std::vector<DelegationEvent> VerdictChanges(const std::vector<Finding>& previous, const std::vector<Finding>& current,
+std::vector<PlannedEvent> VerdictChanges(const std::vector<Finding>& previous, const std::vector<Finding>& current,
                                             bool first_verdict = false);
 
 // The confirmation rule for DependencyBroken. The prober judges the zones hosting our name servers on one probe

@@ -7,17 +7,22 @@
 
 #include <set>
 
+#include "controller/api/conditions.h"
 #include "controller/delegation/reasons.h"
 #include "controller/dns/fake_resolver.h"
 #include "controller/http/fake_transport.h"
 #include "controller/kube/event_recorder.h"
 #include "controller/metrics/registry.h"
 
-namespace domainguard::delegation {
+namespace domainguard::api {
 
-// Readable failures (found by argument-dependent lookup, so outside the unnamed namespace).
-void PrintTo(const DelegationEvent& e, std::ostream* os) { *os << e.type << " " << e.reason << " \"" << e.note << "\""; }
+// Readable failures (found by argument-dependent lookup: in the namespace of the types, outside an unnamed one).
+void PrintTo(const PlannedEvent& e, std::ostream* os) { *os << e.type << " " << e.reason << " \"" << e.note << "\""; }
 void PrintTo(const Finding& f, std::ostream* os) { *os << f.reason << ":" << SeverityName(f.severity) << " \"" << f.message << "\""; }
+
+}  // namespace domainguard::api
+
+namespace domainguard::delegation {
 
 namespace {
 
@@ -208,7 +213,7 @@ INSTANTIATE_TEST_SUITE_P(
 struct ChangeCase {
   std::string name;
   std::vector<Finding> previous, current;
-  std::vector<DelegationEvent> want;
+  std::vector<PlannedEvent> want;
 };
 
 void PrintTo(const ChangeCase& c, std::ostream* os) { *os << c.name; }
@@ -220,7 +225,7 @@ TEST_P(VerdictChangesTest, Events) {
   EXPECT_THAT(VerdictChanges(c.previous, c.current), ElementsAreArray(c.want));
 }
 
-const DelegationEvent kRecovered{"Normal", "DelegationHealthy", "delegation healthy again"};
+const PlannedEvent kRecovered{"Normal", "DelegationHealthy", "delegation healthy again"};
 
 INSTANTIATE_TEST_SUITE_P(
     Delegation, VerdictChangesTest,
@@ -276,9 +281,9 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(VerdictChanges, FirstVerdictRaisesNoEventForARisk) {
   const std::vector<Finding> spof = {F(reasons::kSinglePointOfFailure, Severity::kWarning, "one TLD")};
   EXPECT_THAT(VerdictChanges({}, spof, /*first_verdict=*/true), IsEmpty());
-  EXPECT_THAT(VerdictChanges({}, spof), ElementsAre(DelegationEvent{"Warning", "SinglePointOfFailure", "one TLD"}));
+  EXPECT_THAT(VerdictChanges({}, spof), ElementsAre(PlannedEvent{"Warning", "SinglePointOfFailure", "one TLD"}));
   const std::vector<Finding> lost = {F(reasons::kDelegationMissing, Severity::kCritical, "gone"), spof[0]};
-  EXPECT_THAT(VerdictChanges({}, lost, true), ElementsAre(DelegationEvent{"Warning", "DelegationMissing", "gone"}));
+  EXPECT_THAT(VerdictChanges({}, lost, true), ElementsAre(PlannedEvent{"Warning", "DelegationMissing", "gone"}));
 }
 
 // --- ConfirmDependencies ---
@@ -518,7 +523,7 @@ struct Bed {
   }
 
   json Status() { return domains.Get("web/z")->value("status", json::object()); }
-  std::optional<kube::Condition> Condition() { return kube::FindCondition(Status(), kube::kDelegationHealthy); }
+  std::optional<kube::Condition> Condition() { return kube::FindCondition(Status(), api::kDelegationHealthy); }
   std::vector<std::string> Findings() {
     std::vector<std::string> out;
     for (const json& f : Status().value("findings", json::array())) {
@@ -569,7 +574,7 @@ TEST(DelegationController, HealthyZoneWritesStatusAndWaitsForTheInterval) {
   EXPECT_EQ(status["delegation"]["servers"][0]["authoritative"], true);
   EXPECT_EQ(status["dependsOn"], json::array({"host.net."}));
   // Ready in the same apply (issue #14): RegistrationHealthy has not been reported yet.
-  std::optional<kube::Condition> ready = kube::FindCondition(status, kube::kReady);
+  std::optional<kube::Condition> ready = kube::FindCondition(status, api::kReady);
   ASSERT_TRUE(ready);
   EXPECT_EQ(ready->status, "Unknown");
   EXPECT_EQ(ready->message, "RegistrationHealthy has not been reported yet");

@@ -471,15 +471,6 @@ struct PslFree {
 
 }  // namespace
 
-std::string_view SeverityName(Severity s) {
-  switch (s) {
-    case Severity::kInfo: return "Info";
-    case Severity::kWarning: return "Warning";
-    case Severity::kCritical: return "Critical";
-  }
-  return "Info";
-}
-
 Severity Verdict::Worst() const {
   Severity worst = Severity::kInfo;
   for (const Finding& f : findings) worst = std::max(worst, f.severity);

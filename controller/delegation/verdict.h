@@ -13,22 +13,16 @@
 #include <string_view>
 #include <vector>
 
+#include "controller/api/finding.h"
 #include "controller/delegation/observation.h"
 
 namespace domainguard::delegation {
 
-enum class Severity { kInfo = 0, kWarning = 1, kCritical = 2 };
-
-// "Info", "Warning", "Critical".
-std::string_view SeverityName(Severity s);
-
-struct Finding {
-  std::string reason;   // one of reasons.h
-  Severity severity = Severity::kWarning;
-  std::string message;
-
-  bool operator==(const Finding&) const = default;
-};
+// The findings every check shares (api/finding.h). The delegation check reports Info, Warning and Critical; its
+// reasons are reasons.h.
+using api::Finding;
+using api::Severity;
+using api::SeverityName;
 
 // Per-zone memory between probes, kept by the caller (controller: in memory per Domain; check: empty).
 struct History {

@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "controller/api/finding.h"
+#include "controller/api/resources.h"
 #include "controller/base/clock.h"
 #include "controller/discovery/discovery_controller.h"
 #include "controller/discovery/unmonitored.h"
@@ -70,7 +72,7 @@ delegation::CheckPlugin MakeDiscoveryCheckPlugin() {
     kube::Client client(**transport, *config, clock);
     Result<kube::ListPage> ingresses = client.ListAll(kube::kIngresses, ns);
     if (!ingresses.ok()) return "listing Ingresses: " + ingresses.error().message;
-    Result<kube::ListPage> domains = client.ListAll(kube::kDomains, "");
+    Result<kube::ListPage> domains = client.ListAll(api::kDomains, "");
     std::vector<json> domain_items;
     if (domains.ok()) {
       domain_items = domains->items;
@@ -94,7 +96,7 @@ delegation::CheckPlugin MakeDiscoveryCheckPlugin() {
       std::string who;
       for (const std::string& u : users) who += (who.empty() ? "" : ", ") + u;
       part.value = {{"unmonitored", true}, {"usedBy", users}};
-      part.findings.push_back({std::string(kReasonUnmonitoredDomain), delegation::Severity::kWarning,
+      part.findings.push_back({std::string(kReasonUnmonitoredDomain), api::Severity::kWarning,
                                "served by " + who + ", and no Domain monitors it"});
       return part;
     }

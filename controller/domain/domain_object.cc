@@ -4,22 +4,15 @@
 #include <cctype>
 #include <tuple>
 
+#include "controller/api/domain_spec.h"
+#include "controller/api/resources.h"
 #include "controller/kube/event_recorder.h"
 
 namespace domainguard::domain {
 
 using nlohmann::json;
 
-std::string CanonicalZone(const json& domain) {
-  if (!domain.is_object() || !domain.contains("spec") || !domain["spec"].is_object()) return "";
-  const json& spec = domain["spec"];
-  if (!spec.contains("zone") || !spec["zone"].is_string()) return "";
-  std::string z = spec["zone"].get<std::string>();
-  std::transform(z.begin(), z.end(), z.begin(), [](unsigned char c) { return std::tolower(c); });
-  while (!z.empty() && z.back() == '.') z.pop_back();
-  if (z.empty()) return "";
-  return z + ".";
-}
+std::string CanonicalZone(const json& domain) { return api::CanonicalZoneOf(domain); }
 
 std::vector<std::string> ZoneIndexValues(const json& domain) {
   std::string z = CanonicalZone(domain);
@@ -70,6 +63,6 @@ kube::ObjectRef EventSubject(const json& obj, const kube::Resource& resource) {
   return ref;
 }
 
-kube::ObjectRef DomainRef(const json& domain) { return EventSubject(domain, kube::kDomains); }
+kube::ObjectRef DomainRef(const json& domain) { return EventSubject(domain, api::kDomains); }
 
 }  // namespace domainguard::domain

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "controller/api/dnsprovider_spec.h"
+#include "controller/api/domain_spec.h"
 #include "controller/kube/config.h"
 
 namespace domainguard::domain {
@@ -31,15 +33,7 @@ std::vector<ProviderRef> ResolveProviders(const json& domain, const kube::Store&
   return out;
 }
 
-std::vector<std::string> ProviderNames(const json& domain) {
-  std::vector<std::string> names;
-  const json spec = domain.value("spec", json::object());
-  if (!spec.is_object() || !spec.contains("providers") || !spec["providers"].is_array()) return names;
-  for (const json& p : spec["providers"]) {
-    if (p.is_object() && p.contains("name") && p["name"].is_string()) names.push_back(p["name"].get<std::string>());
-  }
-  return names;
-}
+std::vector<std::string> ProviderNames(const json& domain) { return api::ReadDomainSpec(domain).providers; }
 
 std::vector<std::string> ProviderIndexValues(const json& domain) {
   std::vector<std::string> values;
@@ -59,13 +53,7 @@ std::vector<std::string> ProviderNameservers(const std::vector<ProviderRef>& pro
   std::set<std::string> names;
   for (const ProviderRef& p : providers) {
     if (!p.object) continue;
-    const json spec = p.object->value("spec", json::object());
-    if (!spec.is_object()) continue;
-    const json list = spec.value("nameservers", json::array());
-    if (!list.is_array()) continue;
-    for (const json& n : list) {
-      if (n.is_string()) names.insert(n.get<std::string>());
-    }
+    for (std::string& n : api::DnsProviderNameservers(*p.object)) names.insert(std::move(n));
   }
   return {names.begin(), names.end()};
 }
@@ -90,10 +78,8 @@ providers::SecretLookup SecretLookupIn(kube::Client& client, std::string ns) {
 }
 
 std::string RecordsFromConfigMap(const json& domain) {
-  const json spec = domain.value("spec", json::object());
-  if (!spec.is_object() || !spec.contains("recordsFrom") || !spec["recordsFrom"].is_object()) return "";
-  const json ref = spec["recordsFrom"].value("configMapRef", json::object());
-  return ref.is_object() ? ref.value("name", "") : "";
+  std::optional<api::ConfigMapKeyRef> ref = api::ReadDomainSpec(domain).records_from;
+  return ref ? ref->name : "";
 }
 
 Result<zone::DesiredZone> BuildDomainZone(const json& domain, const std::vector<ProviderRef>& providers,

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "controller/api/conditions.h"
+#include "controller/api/resources.h"
 #include "controller/domain/domain_object.h"
 #include "controller/domain/status_part.h"
 
@@ -13,26 +15,26 @@ using nlohmann::json;
 
 kube::Condition ReadyCondition(const json& domain) {
   std::vector<kube::Condition> conditions = kube::GetConditions(StatusOf(domain));
-  return kube::SummarizeReady(conditions, kube::Generation(domain));
+  return api::SummarizeReady(conditions, kube::Generation(domain));
 }
 
 void AddReady(StatusPart& part, const json& domain) {
   std::vector<kube::Condition> conditions = kube::GetConditions(StatusOf(domain));
   for (const kube::Condition& mine : part.conditions) {
-    if (mine.type == kube::kReady) return;  // already there
+    if (mine.type == api::kReady) return;  // already there
     auto it = std::find_if(conditions.begin(), conditions.end(),
                            [&](const kube::Condition& c) { return c.type == mine.type; });
     if (it == conditions.end()) conditions.push_back(mine);
     else *it = mine;
   }
   const int64_t generation = kube::Generation(domain);
-  part.conditions.push_back(kube::SummarizeReady(conditions, generation));
+  part.conditions.push_back(api::SummarizeReady(conditions, generation));
   part.fields["observedGeneration"] = generation;
 }
 
 kube::ReadParts ReadyReads() {
   return kube::ReadParts{.conditions = {"*"},
-                         .ignored_conditions = {std::string(kube::kReady)},
+                         .ignored_conditions = {std::string(api::kReady)},
                          .status_fields = {"findings", "failover"}};
 }
 
@@ -59,7 +61,7 @@ kube::ReconcileResult ReadyController::Reconcile(const std::string& key) {
 
   // Metrics mirror the status as it stands in the cache.
   for (const kube::Condition& c : kube::GetConditions(status)) {
-    if (c.type != kube::kReady) ctx_.metrics.SetCondition(ref, c.type, c.status);
+    if (c.type != api::kReady) ctx_.metrics.SetCondition(ref, c.type, c.status);
   }
   std::vector<metrics::FindingSample> findings;
   if (status.contains("findings") && status["findings"].is_array()) {
@@ -80,12 +82,12 @@ kube::ReconcileResult ReadyController::Reconcile(const std::string& key) {
   ctx_.metrics.SetFailoverReady(ref, failover_ready);
 
   kube::Condition ready = ReadyCondition(*domain);
-  ctx_.metrics.SetCondition(ref, kube::kReady, ready.status);
+  ctx_.metrics.SetCondition(ref, api::kReady, ready.status);
   StatusPart part;
   part.field_manager = kReadyFieldManager;
   part.fields["observedGeneration"] = kube::Generation(*domain);
   part.conditions.push_back(ready);
-  Result<bool> wrote = WriteStatusPart(ctx_.client, kube::kDomains, *domain, part, ctx_.clock);
+  Result<bool> wrote = WriteStatusPart(ctx_.client, api::kDomains, *domain, part, ctx_.clock);
   if (!wrote.ok()) {
     if (wrote.error().code == ErrorCode::kNotFound) return {};
     spdlog::warn("ready domain={} zone={} decision=retry error=\"{}\"", key, zone, wrote.error().ToString());

@@ -1,5 +1,5 @@
 // The Ready controller: Ready is a pure summary of the conditions the other Domain controllers own
-// (kube::SummarizeReady), written under its own field manager together with status.observedGeneration. It also
+// (api::SummarizeReady), written under its own field manager together with status.observedGeneration. It also
 // exports what the status says as metrics (domainguard_domain_condition, domainguard_domain_finding,
 // domainguard_failover_active), so every series has one writer and follows the status users see.
 //
@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "controller/api/conditions.h"
 #include "controller/domain/context.h"
 #include "controller/domain/status_part.h"
 #include "controller/kube/conditions.h"

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "controller/api/conditions.h"
+#include "controller/api/domain_spec.h"
 #include "controller/domain/domain_object.h"
 #include "controller/failover/spec.h"
 #include "controller/kube/conditions.h"
@@ -36,12 +38,7 @@ std::set<std::string> NameserverHosts(const json& d) {
       if (n.is_string()) out.insert(CanonicalZoneName(n.get<std::string>()));
     }
   }
-  const json spec = d.is_object() ? d.value("spec", json::object()) : json::object();
-  if (spec.is_object() && spec.contains("nameservers") && spec["nameservers"].is_array()) {
-    for (const json& n : spec["nameservers"]) {
-      if (n.is_object() && n.contains("name") && n["name"].is_string()) out.insert(CanonicalZoneName(n["name"]));
-    }
-  }
+  for (const api::NameserverSpec& n : api::ReadDomainSpec(d).nameservers) out.insert(CanonicalZoneName(n.name));
   return out;
 }
 
@@ -62,12 +59,7 @@ bool Under(const std::string& name, const std::string& zone) {
 }
 
 std::vector<std::string> Providers(const json& d) {
-  std::vector<std::string> out;
-  const json spec = d.is_object() ? d.value("spec", json::object()) : json::object();
-  if (!spec.is_object() || !spec.contains("providers") || !spec["providers"].is_array()) return out;
-  for (const json& p : spec["providers"]) {
-    if (p.is_object() && p.contains("name") && p["name"].is_string()) out.push_back(p["name"].get<std::string>());
-  }
+  std::vector<std::string> out = api::ReadDomainSpec(d).providers;
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -110,7 +102,7 @@ BackupHealth AssessBackup(const std::optional<json>& backup, const std::string& 
       }
     }
   }
-  for (std::string_view type : {kube::kRegistrationHealthy, kube::kDelegationHealthy}) {
+  for (std::string_view type : {api::kRegistrationHealthy, api::kDelegationHealthy}) {
     std::optional<kube::Condition> c = kube::FindCondition(status, type);
     if (!c) return {false, who + ": " + std::string(type) + " not reported yet"};
     if (c->status == kube::kConditionFalse) {

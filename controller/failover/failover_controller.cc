@@ -8,6 +8,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "controller/api/conditions.h"
+#include "controller/api/resources.h"
 #include "controller/base/time_format.h"
 #include "controller/delegation/delegation_controller.h"
 #include "controller/domain/domain_object.h"
@@ -208,7 +210,7 @@ void FailoverController::DeleteSiblingsOf(const std::string& ns, const std::stri
 
 Status FailoverController::ClearStatus(const json& d) {
   const json& status = domain::StatusOf(d);
-  bool mine = status.contains("failover") || kube::FindCondition(status, kube::kFailoverActive).has_value();
+  bool mine = status.contains("failover") || kube::FindCondition(status, api::kFailoverActive).has_value();
   if (status.contains("findings") && status["findings"].is_array()) {
     for (const json& f : status["findings"]) {
       if (f.is_object() && f.value("reason", "") == reasons::kFailoverNotIndependent) mine = true;
@@ -216,11 +218,11 @@ Status FailoverController::ClearStatus(const json& d) {
   }
   if (!mine) return OkStatus();
   // Applying an empty status under this field manager removes every field it owned.
-  json body = {{"apiVersion", kube::kDomains.ApiVersion()},
-               {"kind", std::string(kube::kDomains.kind)},
+  json body = {{"apiVersion", api::kDomains.ApiVersion()},
+               {"kind", std::string(api::kDomains.kind)},
                {"metadata", {{"name", kube::Name(d)}, {"namespace", kube::Namespace(d)}}},
                {"status", json::object()}};
-  Result<json> r = ctx_.client.Apply(kube::kDomains, body, kFailoverFieldManager, true, "status");
+  Result<json> r = ctx_.client.Apply(api::kDomains, body, kFailoverFieldManager, true, "status");
   if (!r.ok() && r.error().code != ErrorCode::kNotFound) return r.error();
   return OkStatus();
 }
@@ -353,7 +355,7 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
   part.owns_findings = true;
   part.owns_reason = [](std::string_view r) { return r == reasons::kFailoverNotIndependent; };
   kube::Condition cond;
-  cond.type = std::string(kube::kFailoverActive);
+  cond.type = std::string(api::kFailoverActive);
   cond.observed_generation = kube::Generation(*d);
   if (!parsed.ok()) {
     cond.status = std::string(kube::kConditionFalse);
@@ -366,7 +368,7 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
     f["readyMessage"] = parsed.error().message;
     part.fields["failover"] = f;
     part.conditions.push_back(cond);
-    Result<bool> w = domain::WriteStatusPart(ctx_.client, kube::kDomains, *d, part, ctx_.clock);
+    Result<bool> w = domain::WriteStatusPart(ctx_.client, api::kDomains, *d, part, ctx_.clock);
     if (!w.ok()) return {w.error(), std::nullopt};
     if (*w) {
       ctx_.events.Record(ref, kube::kEventWarning, reasons::kFailoverInvalid, cond.message);
@@ -470,7 +472,7 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
     decision.fields["failover"] = failover_fields(step.state);
     decision.fields["failover"]["state"] = step.state.active ? "Active" : ModeName(spec.mode) + " (failing back)";
     decision.conditions.push_back(condition_for(step.state, "failing back"));
-    Result<bool> w = domain::WriteStatusPart(ctx_.client, kube::kDomains, *d, decision, ctx_.clock);
+    Result<bool> w = domain::WriteStatusPart(ctx_.client, api::kDomains, *d, decision, ctx_.clock);
     if (!w.ok()) {
       if (w.error().code == ErrorCode::kNotFound) return {};
       return {w.error(), std::nullopt};
@@ -510,11 +512,11 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
   if (!health.healthy) not_ready.push_back(health.problem);
   if (backup) {
     const json& bs = domain::StatusOf(*backup);
-    std::optional<kube::Condition> rec = kube::FindCondition(bs, kube::kRecordsSynced);
+    std::optional<kube::Condition> rec = kube::FindCondition(bs, api::kRecordsSynced);
     if (want && (!rec || rec->status != kube::kConditionTrue)) {
       not_ready.push_back("Domain " + kube::Name(*backup) + ": records not synced yet");
     }
-    std::optional<kube::Condition> del = kube::FindCondition(bs, kube::kDelegationHealthy);
+    std::optional<kube::Condition> del = kube::FindCondition(bs, api::kDelegationHealthy);
     if (want && health.healthy && (!del || del->status != kube::kConditionTrue)) {
       not_ready.push_back("Domain " + kube::Name(*backup) + ": backup hosts not verified at every name server yet");
     }
@@ -585,7 +587,7 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
   f["state"] = step.state.active ? "Active" : blocked ? "Blocked" : ModeName(spec.mode) + (ready ? " ready" : " not ready");
   part.fields["failover"] = std::move(f);
   part.conditions.push_back(condition_for(step.state, readiness));
-  Result<bool> w = domain::WriteStatusPart(ctx_.client, kube::kDomains, *d, part, ctx_.clock);
+  Result<bool> w = domain::WriteStatusPart(ctx_.client, api::kDomains, *d, part, ctx_.clock);
   if (!w.ok()) {
     if (w.error().code == ErrorCode::kNotFound) return {};
     return {w.error(), std::nullopt};

@@ -1,7 +1,7 @@
 // Client: a small Kubernetes REST client over http::Transport. Objects are nlohmann::json; every call returns a
 // Result whose Error code says what to do next:
 //   404 kNotFound, 409 kAborted (conflict) / kAlreadyExists (create), 410 kGone, 401 kUnauthenticated,
-//   403 kPermissionDenied ("forbidden: cannot update domains/status in namespace \"web\": <server message>"),
+//   403 kPermissionDenied ("forbidden: cannot update deployments/status in namespace \"web\": <server message>"),
 //   422/400 kInvalidArgument (with the server's causes: field names), 429/5xx kUnavailable (+ Retry-After).
 //
 // Thread-safety: a Client may be used from several threads at once. The Transport and Clock must outlive it.
@@ -57,7 +57,7 @@ Result<WatchEvent> ParseWatchEvent(std::string_view line);
 // What a request was for, so errors can say it in the user's words.
 struct RequestInfo {
   std::string verb;       // get list watch create update patch delete
-  std::string resource;   // "domains" or "domains/status"
+  std::string resource;   // "deployments" or "deployments/status"
   std::string ns;         // "" for cluster scope
   std::string name;
 };

@@ -9,6 +9,9 @@ namespace {
 
 using http::FakeTransport;
 
+// A custom resource as test data (the descriptor of a CRD; kube/ itself knows no custom resources).
+constexpr Resource kDomains{"domainguard.io", "v1alpha1", "domains", "Domain", true};
+
 RestConfig TestConfig() {
   RestConfig c;
   c.server = "https://127.0.0.1:16443";

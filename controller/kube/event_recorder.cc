@@ -125,7 +125,7 @@ std::vector<EventWrite> EventAggregator::Flush(SystemTime now) {
       ++it;
     }
   }
-  // Buckets that have refilled completely carry no information: drop them so deleted Domains do not pile up.
+  // Buckets that have refilled completely carry no information: drop them so deleted objects do not pile up.
   for (auto it = buckets_.begin(); it != buckets_.end();) {
     double refilled = std::chrono::duration<double>(now - it->second.updated) / config_.refill;
     if (it->second.tokens + refilled >= config_.burst) {

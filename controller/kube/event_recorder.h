@@ -1,7 +1,7 @@
-// Kubernetes Events (events.k8s.io/v1) about Domains, aggregated the way client-go's events library does it: the
+// Kubernetes Events (events.k8s.io/v1) about any object, aggregated the way client-go's events library does it: the
 // same occurrence repeated (same regarding object, type, reason and note) within 6 minutes does not create a new
 // Event but updates series.count / series.lastObservedTime of the first one; and each regarded object has a token
-// bucket (burst 25, one token per 5 minutes, client-go's spam filter) so a flapping Domain cannot flood etcd.
+// bucket (burst 25, one token per 5 minutes, client-go's spam filter) so a flapping object cannot flood etcd.
 //
 // EventAggregator is the pure part: occurrences in, writes out (create this Event / patch that series), no I/O.
 // EventRecorder (below) sends those writes with the Kubernetes client from a background thread, so recording an
@@ -38,8 +38,8 @@ inline constexpr std::string_view kReportingController = "domainguard.io/domaing
 
 // The object an Event is about.
 struct ObjectRef {
-  std::string api_version;  // "domainguard.io/v1alpha1"
-  std::string kind;         // "Domain"
+  std::string api_version;  // "apps/v1"
+  std::string kind;         // "Deployment"
   std::string ns;
   std::string name;
   std::string uid;
@@ -52,7 +52,7 @@ struct ObjectRef {
 struct EventSpec {
   ObjectRef regarding;
   std::string type;    // "Normal" or "Warning"
-  std::string reason;  // CamelCase, from api.md (e.g. "GlueMissing")
+  std::string reason;  // CamelCase (e.g. "FailedScheduling")
   std::string note;    // human text; truncated to 1024 bytes (the API's limit)
   std::string action = "Reconcile";  // what domainguard was doing ("Reconcile", "Failover", ...)
 };

@@ -10,6 +10,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// A custom resource as test data (the descriptor of a CRD; kube/ itself knows no custom resources).
+constexpr Resource kDomains{"domainguard.io", "v1alpha1", "domains", "Domain", true};
+
 json Obj(const std::string& name, const std::string& rv) {
   return {{"metadata",
            {{"namespace", "web"},

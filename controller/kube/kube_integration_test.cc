@@ -25,6 +25,8 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr Resource kWidgets{"kubetest.domainguard.io", "v1", "widgets", "Widget", true};
+// A custom resource as test data (the descriptor of a CRD; kube/ itself knows no custom resources).
+constexpr Resource kDomains{"domainguard.io", "v1alpha1", "domains", "Domain", true};
 
 json WidgetCrd() {
   return json::parse(R"({

@@ -1,5 +1,5 @@
-// Kubernetes objects as nlohmann::json, and the resource descriptors domainguard talks to: small accessors so
-// callers never spell metadata paths by hand. Pure functions; thread-safe on const objects.
+// Kubernetes objects as nlohmann::json, and the descriptors of the built-in resources: small accessors so callers
+// never spell metadata paths by hand. Pure functions; thread-safe on const objects.
 #pragma once
 
 #include <string>
@@ -14,21 +14,19 @@ using json = nlohmann::json;
 // One REST resource: where it lives and what it is called.
 struct Resource {
   std::string_view group;    // "" for the core group
-  std::string_view version;  // "v1alpha1"
-  std::string_view plural;   // "domains"
-  std::string_view kind;     // "Domain"
+  std::string_view version;  // "v1"
+  std::string_view plural;   // "ingresses"
+  std::string_view kind;     // "Ingress"
   bool namespaced = true;
 
-  // "domainguard.io/v1alpha1", or "v1" for the core group.
+  // "networking.k8s.io/v1", or "v1" for the core group.
   std::string ApiVersion() const;
-  // "/apis/domainguard.io/v1alpha1" or "/api/v1".
+  // "/apis/networking.k8s.io/v1" or "/api/v1".
   std::string BasePath() const;
   // The collection or object path: ns empty lists across all namespaces; name and subresource optional.
   std::string Path(std::string_view ns, std::string_view name = "", std::string_view subresource = "") const;
 };
 
-inline constexpr Resource kDomains{"domainguard.io", "v1alpha1", "domains", "Domain", true};
-inline constexpr Resource kDnsProviders{"domainguard.io", "v1alpha1", "dnsproviders", "DNSProvider", true};
 inline constexpr Resource kIngresses{"networking.k8s.io", "v1", "ingresses", "Ingress", true};
 inline constexpr Resource kLeases{"coordination.k8s.io", "v1", "leases", "Lease", true};
 inline constexpr Resource kEvents{"events.k8s.io", "v1", "events", "Event", true};

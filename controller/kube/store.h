@@ -2,7 +2,8 @@
 //
 // Objects are kept compactly: each as MessagePack bytes (about 0.8x its JSON text) plus its resourceVersion
 // and index values, and parsed on demand. A parsed nlohmann::json costs roughly 8-10x the JSON text, which for
-// 10,000 Domains is the difference between a few MB and ~100 MB (bench_kube_informer measures it).
+// 10,000 custom resources of a few KB each is the difference between a few MB and ~100 MB (bench_kube_informer
+// measures it).
 //
 // A relist is bracketed: BeginReplace, ReplaceAdd per object, CommitReplace swaps the whole content at once
 // and returns what changed, including deletes for objects that vanished while the watch was down.

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "controller/api/conditions.h"
 #include "controller/base/time_format.h"
 #include "controller/domain/domain_object.h"
 #include "controller/domain/inputs.h"
@@ -109,7 +110,7 @@ kube::ReconcileResult ChannelController::Reconcile(const std::string& key) {
   std::vector<Notice> outbox = OutboxFromStatus(status);
 
   kube::Condition ready;
-  ready.type = std::string(kube::kReady);
+  ready.type = std::string(api::kReady);
   ready.observed_generation = generation;
   std::optional<std::chrono::milliseconds> requeue;
   std::string type_name;
@@ -247,7 +248,7 @@ kube::ReconcileResult ChannelController::Reconcile(const std::string& key) {
   }
 
   // 6. Status, once, if it changed.
-  std::optional<kube::Condition> before = kube::FindCondition(status, kube::kReady);
+  std::optional<kube::Condition> before = kube::FindCondition(status, api::kReady);
   domain::StatusPart part;
   part.field_manager = kAlertChannelFieldManager;
   part.fields["type"] = type_name;

@@ -22,6 +22,7 @@
 #include <mutex>
 #include <string>
 
+#include "controller/api/resources.h"
 #include "controller/domain/context.h"
 #include "controller/kube/store.h"
 #include "controller/kube/workqueue.h"
@@ -29,7 +30,7 @@
 
 namespace domainguard::notify {
 
-inline constexpr kube::Resource kAlertChannels{"domainguard.io", "v1alpha1", "alertchannels", "AlertChannel", true};
+using api::kAlertChannels;
 
 struct ChannelControllerOptions {
   std::chrono::milliseconds first_backoff{std::chrono::seconds(5)};

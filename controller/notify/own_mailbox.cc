@@ -1,5 +1,6 @@
 #include "controller/notify/own_mailbox.h"
 
+#include "controller/api/conditions.h"
 #include "controller/domain/domain_object.h"
 #include "controller/kube/conditions.h"
 #include "controller/kube/object.h"
@@ -31,7 +32,7 @@ std::optional<domain::FindingEntry> OwnMailboxFinding(const json& d, const Domai
       continue;
     }
     for (const json& other : domains_of_zone(*at + ".")) {
-      std::optional<kube::Condition> ready = kube::FindCondition(domain::StatusOf(other), kube::kReady);
+      std::optional<kube::Condition> ready = kube::FindCondition(domain::StatusOf(other), api::kReady);
       if (ready && ready->status == kube::kConditionFalse) {
         problems.push_back(address + " is on " + *at + ", whose Domain " + kube::ObjectKey(other) + " is not Ready (" +
                            ready->reason + ")");

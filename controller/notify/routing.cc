@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "controller/api/conditions.h"
 #include "controller/kube/conditions.h"
 #include "controller/kube/object.h"
 #include "controller/notify/reasons.h"
@@ -29,7 +30,7 @@ bool RoutesTo(const json& domain, const json& channel, const ChannelSpec& spec) 
 
 std::string FailingReason(const json& channel) {
   const json status = channel.value("status", json::object());
-  std::optional<kube::Condition> ready = kube::FindCondition(status, kube::kReady);
+  std::optional<kube::Condition> ready = kube::FindCondition(status, api::kReady);
   if (ready && ready->reason == kReasonInvalidSpec) return ready->message;
   const int64_t failures = status.is_object() ? status.value("consecutiveFailures", int64_t{0}) : 0;
   if (failures >= kFailingAfter) {

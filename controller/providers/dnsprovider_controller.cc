@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "controller/api/conditions.h"
+#include "controller/api/resources.h"
 #include "controller/domain/domain_object.h"
 #include "controller/domain/inputs.h"
 #include "controller/domain/status_part.h"
@@ -29,7 +31,7 @@ kube::Condition DnsProviderController::ProbeReady(const json& obj) {
   const std::string ns = kube::Namespace(obj);
   const std::string name = kube::Name(obj);
   kube::Condition ready;
-  ready.type = std::string(kube::kReady);
+  ready.type = std::string(api::kReady);
   ready.observed_generation = generation;
   ProviderRegistry::Entry built = registry_.Get(obj);
   std::optional<SerialPoller::Round> round = built.poller ? built.poller->LastRound() : std::nullopt;
@@ -75,20 +77,20 @@ kube::ReconcileResult DnsProviderController::Reconcile(const std::string& key) {
   const kube::Condition ready = ProbeReady(*obj);
 
   const json status = obj->value("status", json::object());
-  std::optional<kube::Condition> before = kube::FindCondition(status, kube::kReady);
+  std::optional<kube::Condition> before = kube::FindCondition(status, api::kReady);
   domain::StatusPart part;
   part.field_manager = kDnsProviderFieldManager;
   part.fields["type"] = type;
   part.fields["zones"] = domain::DomainsUsingProvider(ctx_.domains, ns, name).size();
   part.fields["observedGeneration"] = kube::Generation(*obj);
   part.conditions.push_back(ready);
-  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDnsProviders, *obj, part, ctx_.clock);
+  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, api::kDnsProviders, *obj, part, ctx_.clock);
   if (!wrote.ok()) {
     if (wrote.error().code == ErrorCode::kNotFound) return {};
     return {wrote.error(), std::nullopt};
   }
   if (!before || before->reason != ready.reason) {
-    ctx_.events.Record(domain::EventSubject(*obj, kube::kDnsProviders), ready.status == kube::kConditionTrue ? kube::kEventNormal : kube::kEventWarning,
+    ctx_.events.Record(domain::EventSubject(*obj, api::kDnsProviders), ready.status == kube::kConditionTrue ? kube::kEventNormal : kube::kEventWarning,
                        ready.reason, ready.message);
     spdlog::info("dnsprovider provider={} decision=ready status={} reason={} message=\"{}\"", key, ready.status,
                  ready.reason, ready.message);

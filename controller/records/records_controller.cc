@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "controller/api/conditions.h"
+#include "controller/api/resources.h"
 #include "controller/base/time_format.h"
 #include "controller/domain/domain_object.h"
 #include "controller/domain/inputs.h"
@@ -25,7 +27,7 @@ std::string SpecOwnership(const json& spec) {
 
 // What of a DNSProvider starts a records pass when it changes: its generation and its Ready status.
 std::string ProviderTrigger(const json& provider) {
-  std::optional<kube::Condition> ready = kube::FindCondition(domain::StatusOf(provider), kube::kReady);
+  std::optional<kube::Condition> ready = kube::FindCondition(domain::StatusOf(provider), api::kReady);
   return std::to_string(kube::Generation(provider)) + ":" + (ready ? ready->status : "");
 }
 
@@ -147,7 +149,7 @@ kube::ReconcileResult RecordsController::WriteConflict(const json& domain, const
   const std::string key = kube::ObjectKey(domain);
   const std::string zone = domain::CanonicalZone(domain);
   kube::Condition c;
-  c.type = std::string(kube::kRecordsSynced);
+  c.type = std::string(api::kRecordsSynced);
   c.status = std::string(kube::kConditionFalse);
   c.reason = std::string(reasons::kZoneConflict);
   // A Domain of another namespace is not named: namespaces are the isolation boundary.
@@ -160,7 +162,7 @@ kube::ReconcileResult RecordsController::WriteConflict(const json& domain, const
   part.field_manager = kRecordsFieldManager;
   part.fields["providers"] = json::array();
   part.conditions.push_back(c);
-  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDomains, domain, part, ctx_.clock);
+  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, api::kDomains, domain, part, ctx_.clock);
   if (!wrote.ok() && wrote.error().code != ErrorCode::kNotFound) return {wrote.error(), std::nullopt};
   if (wrote.ok() && *wrote) {
     ctx_.events.Record(domain::DomainRef(domain), kube::kEventWarning, reasons::kZoneConflict, c.message);
@@ -256,7 +258,7 @@ Result<RecordsController::Desired> RecordsController::DesiredOf(const std::strin
 void RecordsController::Sync(const Desired& desired, const json& domain, std::vector<Slot>& slots) {
   const json& status = domain::StatusOf(domain);
   const std::vector<ProviderStatus> previous = ProviderStatusesFromJson(status);
-  std::optional<kube::Condition> prev_cond = kube::FindCondition(status, kube::kRecordsSynced);
+  std::optional<kube::Condition> prev_cond = kube::FindCondition(status, api::kRecordsSynced);
   const int64_t previous_generation = prev_cond ? prev_cond->observed_generation : 0;
   std::vector<Slot*> usable;
   std::vector<providers::Provider*> raw;
@@ -380,7 +382,7 @@ Result<RecordsCondition> RecordsController::WriteStatus(const json& domain, cons
     summary.message += "; note: " + JoinSome(desired.zone->notes, 5);
   }
   kube::Condition cond;
-  cond.type = std::string(kube::kRecordsSynced);
+  cond.type = std::string(api::kRecordsSynced);
   cond.status = std::string(summary.synced ? kube::kConditionTrue : kube::kConditionFalse);
   cond.reason = summary.reason;
   cond.message = summary.message;
@@ -391,7 +393,7 @@ Result<RecordsCondition> RecordsController::WriteStatus(const json& domain, cons
   for (const Slot& s : slots) list.push_back(ProviderStatusJson(s.outcome.status));
   part.fields["providers"] = std::move(list);
   part.conditions.push_back(cond);
-  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDomains, domain, part, ctx_.clock);
+  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, api::kDomains, domain, part, ctx_.clock);
   if (!wrote.ok()) return wrote.error();
   return summary;
 }

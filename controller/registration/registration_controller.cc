@@ -6,6 +6,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "controller/api/conditions.h"
+#include "controller/api/domain_spec.h"
+#include "controller/api/resources.h"
 #include "controller/base/time_format.h"
 #include "controller/domain/domain_object.h"
 #include "controller/domain/inputs.h"
@@ -137,18 +140,9 @@ Result<DomainSpec> DomainSpecFromObject(const json& domain) {
     }
   }
 
-  if (const json* ns = Member(*s, "nameservers")) {
-    if (!ns->is_array()) return Error::InvalidArgument("spec.nameservers: must be a list");
-    for (size_t i = 0; i < ns->size(); ++i) {
-      const json& item = (*ns)[i];
-      const std::string path = "spec.nameservers[" + std::to_string(i) + "].name";
-      const json* name = Member(item, "name");
-      if (name == nullptr || !name->is_string() || name->get<std::string>().empty()) {
-        return Error::InvalidArgument(path + ": required");
-      }
-      spec.desired_nameservers.push_back(name->get<std::string>());
-    }
-  }
+  Result<std::vector<api::NameserverSpec>> nameservers = api::ParseNameservers(*s);
+  if (!nameservers.ok()) return nameservers.error();
+  for (api::NameserverSpec& n : *nameservers) spec.desired_nameservers.push_back(std::move(n.name));
   return spec;
 }
 
@@ -162,7 +156,7 @@ bool IsRegistrationReason(std::string_view reason) {
 
 kube::Condition RegistrationCondition(const Verdict& v, int64_t generation) {
   kube::Condition c;
-  c.type = std::string(kube::kRegistrationHealthy);
+  c.type = std::string(api::kRegistrationHealthy);
   c.observed_generation = generation;
   c.reason = v.reason.empty() ? std::string(v.healthy ? kRegistered : kRegistrationUnknown) : v.reason;
   if (v.healthy) {
@@ -211,13 +205,6 @@ domain::StatusPart RegistrationStatusPart(const Verdict& v, int64_t generation) 
 
 // --- Event diff -------------------------------------------------------------------------------------------------
 
-std::optional<Severity> SeverityFromName(std::string_view name) {
-  for (Severity s : {Severity::kInfo, Severity::kWarning, Severity::kCritical, Severity::kUnknown}) {
-    if (SeverityName(s) == name) return s;
-  }
-  return std::nullopt;
-}
-
 FindingSet FindingSetOf(const std::vector<Finding>& findings) {
   FindingSet set;
   for (const Finding& f : findings) {
@@ -236,7 +223,7 @@ FindingSet RegistrationFindingsOfStatus(const json& status) {
     if (reason == nullptr || !reason->is_string() || !IsRegistrationReason(reason->get<std::string>())) continue;
     const json* sev = Member(item, "severity");
     Severity s = Severity::kUnknown;
-    if (sev != nullptr && sev->is_string()) s = SeverityFromName(sev->get<std::string>()).value_or(Severity::kUnknown);
+    if (sev != nullptr && sev->is_string()) s = api::ParseSeverity(sev->get<std::string>()).value_or(Severity::kUnknown);
     auto [it, inserted] = set.emplace(reason->get<std::string>(), s);
     if (!inserted && SeverityRank(s) > SeverityRank(it->second)) it->second = s;
   }
@@ -356,7 +343,7 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
     // Keep the last known record as it is: it is still what the registry said.
     if (const json* reg = Member(status, "registration")) part.fields["registration"] = *reg;
     kube::Condition c;
-    c.type = std::string(kube::kRegistrationHealthy);
+    c.type = std::string(api::kRegistrationHealthy);
     c.status = std::string(kube::kConditionFalse);
     c.reason = std::string(kRegistrationUnknown);
     c.message = message;
@@ -377,7 +364,7 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
                        PlannedEvent{std::string(kube::kEventWarning), std::string(kRegistrationUnknown), message}});
     }
     ctx_.metrics.SetExpiry(metric_ref, status_record ? status_record->expires_at : std::nullopt);
-    Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDomains, domain, part, ctx_.clock);
+    Result<bool> wrote = domain::WriteStatusPart(ctx_.client, api::kDomains, domain, part, ctx_.clock);
     spdlog::warn("registration domain={}/{} zone={} decision=invalid-spec wrote={} error=\"{}\"", ns, name,
                  zone.empty() ? "?" : zone, wrote.ok() && *wrote, message);
     if (!wrote.ok()) return {wrote.error(), std::nullopt};
@@ -414,7 +401,7 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
   std::optional<json> fresh = ctx_.domains.Get(key);
   const json& latest = fresh && !Deleting(*fresh) ? *fresh : domain;
   domain::AddReady(part, latest);
-  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, kube::kDomains, latest, part, ctx_.clock);
+  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, api::kDomains, latest, part, ctx_.clock);
 
   const seconds requeue = std::max(seconds(1), obs.requeue_after);
   const std::string expires = v.record && v.record->expires_at ? FormatRfc3339(*v.record->expires_at) : "unknown";

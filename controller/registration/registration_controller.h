@@ -78,18 +78,9 @@ domain::StatusPart RegistrationStatusPart(const Verdict& v, int64_t generation);
 using FindingSet = std::map<std::string, Severity>;
 FindingSet FindingSetOf(const std::vector<Finding>& findings);
 // The registration findings of a Domain's status (status.findings filtered by IsRegistrationReason); an unknown
-// severity word reads as kUnknown. Empty for an absent or malformed list.
+// severity word (api::ParseSeverity) reads as kUnknown. Empty for an absent or malformed list.
 FindingSet RegistrationFindingsOfStatus(const nlohmann::json& status);
-// Reads a severity word ("Critical", ...); nullopt for anything else.
-std::optional<Severity> SeverityFromName(std::string_view name);
-
-struct PlannedEvent {
-  std::string type;    // kube::kEventWarning or kube::kEventNormal
-  std::string reason;
-  std::string note;
-
-  bool operator==(const PlannedEvent&) const = default;
-};
+using api::PlannedEvent;
 
 // The Events for a change from `previous` to `current` (a verdict's findings). Decision table:
 //   same (reason, severity) set as before                 -> none

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "controller/api/conditions.h"
 #include "controller/base/time_format.h"
 #include "controller/domain/domain_object.h"
 #include "controller/http/fake_transport.h"
@@ -160,7 +161,7 @@ class ConditionTest : public ::testing::TestWithParam<ConditionCase> {};
 TEST_P(ConditionTest, FromVerdict) {
   const ConditionCase& c = GetParam();
   kube::Condition got = RegistrationCondition(c.verdict, 7);
-  EXPECT_EQ(got.type, kube::kRegistrationHealthy);
+  EXPECT_EQ(got.type, api::kRegistrationHealthy);
   EXPECT_EQ(got.status, c.status);
   EXPECT_EQ(got.reason, c.reason);
   EXPECT_THAT(got.message, HasSubstr(c.message));
@@ -252,8 +253,6 @@ TEST(RegistrationFindingsOfStatus, FiltersToRegistrationReasons) {
   EXPECT_EQ(RegistrationFindingsOfStatus(status), want);
   EXPECT_THAT(RegistrationFindingsOfStatus(json::object()), IsEmpty());
   EXPECT_THAT(RegistrationFindingsOfStatus(json{{"findings", "x"}}), IsEmpty());
-  EXPECT_EQ(SeverityFromName("Critical"), Severity::kCritical);
-  EXPECT_EQ(SeverityFromName("critical"), std::nullopt);
 }
 
 // --- Event diff -------------------------------------------------------------------------------------------------

@@ -28,26 +28,6 @@ std::string Join(const std::vector<std::string>& v) {
 
 }  // namespace
 
-int SeverityRank(Severity s) {
-  switch (s) {
-    case Severity::kCritical: return 3;
-    case Severity::kUnknown: return 2;
-    case Severity::kWarning: return 1;
-    case Severity::kInfo: return 0;
-  }
-  return 0;
-}
-
-std::string_view SeverityName(Severity s) {
-  switch (s) {
-    case Severity::kInfo: return "Info";
-    case Severity::kWarning: return "Warning";
-    case Severity::kCritical: return "Critical";
-    case Severity::kUnknown: return "Unknown";
-  }
-  return "Unknown";
-}
-
 Verdict EvaluateRegistration(const VerdictInput& in) {
   Verdict v;
   v.record = in.record;

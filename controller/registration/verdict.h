@@ -10,23 +10,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "controller/api/finding.h"
 #include "controller/registration/record.h"
 
 namespace domainguard::registration {
 
-enum class Severity { kInfo, kWarning, kCritical, kUnknown };
-std::string_view SeverityName(Severity s);  // "Info" | "Warning" | "Critical" | "Unknown"
-// Order of severities: Info < Warning < Unknown < Critical (not knowing is worse than a warning, better than a
-// known emergency). Returns 0..3.
-int SeverityRank(Severity s);
-
-struct Finding {
-  std::string reason;   // a constant from reasons.h
-  Severity severity = Severity::kInfo;
-  std::string message;  // for people; names dates, statuses and the source
-
-  bool operator==(const Finding&) const = default;
-};
+// The findings every check shares (api/finding.h), severities ordered Info < Warning < Unknown < Critical
+// (SeverityRank). Reasons are reasons.h; messages name dates, statuses and the source.
+using api::Finding;
+using api::Severity;
+using api::SeverityName;
+using api::SeverityRank;
 
 struct Policy {  // spec.checks.registration
   std::chrono::seconds warn_before{std::chrono::hours(720)};

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "controller/api/resources.h"
 #include "controller/http/fake_transport.h"
 #include "controller/kube/informer.h"
 
@@ -123,7 +124,7 @@ void BM_WatchEventsThroughInformer(benchmark::State& state) {
     for (const auto& l : lines) stream->Push(l);
     std::mutex qmu;
     std::deque<std::string> queue;  // what a controller's workqueue would receive
-    Informer inf(client, kDomains, "web");
+    Informer inf(client, api::kDomains, "web");
     inf.AddHandlers({[&](const json& o) {
                        std::lock_guard<std::mutex> lock(qmu);
                        queue.push_back(ObjectKey(o));
@@ -166,7 +167,7 @@ void BM_ListAndCache10kDomains(benchmark::State& state) {
     t.ExpectStream("watch=1");
     InformerOptions o;
     o.watcher.page_size = kPage;
-    Informer inf(client, kDomains, "", o);
+    Informer inf(client, api::kDomains, "", o);
     state.ResumeTiming();
     inf.Start();
     if (!inf.WaitForSync(120s)) state.SkipWithError("never synced");

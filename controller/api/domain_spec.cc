@@ -1,0 +1,128 @@
+#include "controller/api/domain_spec.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace domainguard::api {
+
+namespace {
+
+using nlohmann::json;
+
+// obj[name]; null when absent or JSON null (an explicit null is no value, as the apiserver prunes it).
+const json* Member(const json& obj, const char* name) {
+  if (!obj.is_object()) return nullptr;
+  auto it = obj.find(name);
+  return it == obj.end() || it->is_null() ? nullptr : &*it;
+}
+
+const json& EmptyObject() {
+  static const json kEmpty = json::object();
+  return kEmpty;
+}
+
+const json& SpecOf(const json& domain) {
+  const json* spec = Member(domain, "spec");
+  return spec != nullptr && spec->is_object() ? *spec : EmptyObject();
+}
+
+std::string StringMember(const json& obj, const char* name) {
+  const json* m = Member(obj, name);
+  return m != nullptr && m->is_string() ? m->get<std::string>() : std::string();
+}
+
+// How a reading treats an entry that is not as the schema says.
+enum class Mode { kStrict, kLenient };
+
+// One reading of the fields for both modes, so the strict and the lenient reading cannot drift apart. In
+// kLenient mode every problem skips the entry and the result is always ok.
+Result<std::vector<std::string>> Providers(const json& spec, Mode mode) {
+  std::vector<std::string> out;
+  const json* list = Member(spec, "providers");
+  if (list == nullptr) return out;
+  if (!list->is_array()) {
+    if (mode == Mode::kLenient) return out;
+    return Error::InvalidArgument("spec.providers: must be a list");
+  }
+  for (size_t i = 0; i < list->size(); ++i) {
+    const json* name = Member((*list)[i], "name");
+    if (name == nullptr || !name->is_string()) {
+      if (mode == Mode::kLenient) continue;
+      return Error::InvalidArgument("spec.providers[" + std::to_string(i) + "].name: required");
+    }
+    out.push_back(name->get<std::string>());
+  }
+  return out;
+}
+
+Result<std::vector<NameserverSpec>> Nameservers(const json& spec, Mode mode) {
+  std::vector<NameserverSpec> out;
+  const json* list = Member(spec, "nameservers");
+  if (list == nullptr) return out;
+  if (!list->is_array()) {
+    if (mode == Mode::kLenient) return out;
+    return Error::InvalidArgument("spec.nameservers: must be a list");
+  }
+  for (size_t i = 0; i < list->size(); ++i) {
+    const json& item = (*list)[i];
+    const json* name = Member(item, "name");
+    // The lenient reading keeps an empty name as the controllers always have; the schema requires one.
+    if (name == nullptr || !name->is_string() || (mode == Mode::kStrict && name->get<std::string>().empty())) {
+      if (mode == Mode::kLenient) continue;
+      return Error::InvalidArgument("spec.nameservers[" + std::to_string(i) + "].name: required");
+    }
+    NameserverSpec ns;
+    ns.name = name->get<std::string>();
+    if (const json* addresses = Member(item, "addresses"); addresses != nullptr && addresses->is_array()) {
+      for (const json& a : *addresses) {
+        if (a.is_string()) ns.addresses.push_back(a.get<std::string>());
+      }
+    }
+    out.push_back(std::move(ns));
+  }
+  return out;
+}
+
+std::optional<ConfigMapKeyRef> RecordsFrom(const json& spec) {
+  const json* from = Member(spec, "recordsFrom");
+  if (from == nullptr || !from->is_object()) return std::nullopt;
+  const json* ref = Member(*from, "configMapRef");
+  ConfigMapKeyRef out;
+  if (ref != nullptr) {
+    out.name = StringMember(*ref, "name");
+    out.key = StringMember(*ref, "key");
+  }
+  return out;
+}
+
+Result<DomainSpec> Read(const json& domain, Mode mode) {
+  const json& spec = SpecOf(domain);
+  DomainSpec out;
+  out.zone = CanonicalZoneOf(domain);
+  Result<std::vector<std::string>> providers = Providers(spec, mode);
+  if (!providers.ok()) return providers.error();
+  out.providers = std::move(*providers);
+  Result<std::vector<NameserverSpec>> nameservers = Nameservers(spec, mode);
+  if (!nameservers.ok()) return nameservers.error();
+  out.nameservers = std::move(*nameservers);
+  out.records_from = RecordsFrom(spec);
+  return out;
+}
+
+}  // namespace
+
+std::string CanonicalZoneOf(const json& domain) {
+  std::string z = StringMember(SpecOf(domain), "zone");
+  std::transform(z.begin(), z.end(), z.begin(), [](unsigned char c) { return std::tolower(c); });
+  while (!z.empty() && z.back() == '.') z.pop_back();
+  if (z.empty()) return "";
+  return z + ".";
+}
+
+Result<DomainSpec> ParseDomainSpec(const json& domain) { return Read(domain, Mode::kStrict); }
+
+Result<std::vector<NameserverSpec>> ParseNameservers(const json& spec) { return Nameservers(spec, Mode::kStrict); }
+
+DomainSpec ReadDomainSpec(const json& domain) { return Read(domain, Mode::kLenient).value(); }
+
+}  // namespace domainguard::api

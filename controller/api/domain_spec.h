@@ -1,0 +1,63 @@
+// A Domain's spec as C++ values: the fields several controllers read (zone, providers, nameservers, recordsFrom),
+// read from the object's JSON in one place.
+//
+// Two readings of the same fields:
+//   - ParseDomainSpec / ParseNameservers: strict; an entry the CRD schema rejects is an error naming the field
+//     ("spec.nameservers[1].name: required"), for the controllers that report a bad spec in a condition;
+//   - ReadDomainSpec: never fails; malformed entries are skipped, for indexers and for readers of cached objects
+//     (which passed the schema; a hand-made object must not stop them).
+// Absent fields are empty in both: which fields a controller needs is its own rule.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/base/result.h"
+
+namespace domainguard::api {
+
+// spec.nameservers[i]: a name server the user runs the zone on, with optional glue addresses.
+struct NameserverSpec {
+  std::string name;                    // as written (callers canonicalise as they compare)
+  std::vector<std::string> addresses;  // as written, string entries only
+
+  bool operator==(const NameserverSpec&) const = default;
+};
+
+// spec.recordsFrom.configMapRef.
+struct ConfigMapKeyRef {
+  std::string name;
+  std::string key;
+
+  bool operator==(const ConfigMapKeyRef&) const = default;
+};
+
+struct DomainSpec {
+  std::string zone;                        // spec.zone canonical: lower case, one trailing dot; "" when absent
+  std::vector<std::string> providers;      // spec.providers[i].name, in spec order
+  std::vector<NameserverSpec> nameservers;  // spec.nameservers, in spec order
+  std::optional<ConfigMapKeyRef> records_from;  // spec.recordsFrom.configMapRef (fields "" when absent)
+
+  bool operator==(const DomainSpec&) const = default;
+};
+
+// spec.zone in canonical form ("Example.COM" -> "example.com."); "" when absent or empty.
+std::string CanonicalZoneOf(const nlohmann::json& domain);
+
+// The Domain's spec; kInvalidArgument naming the first field that is not as the CRD schema says (a list that is
+// not a list, an entry without its required name). `domain` is the whole object.
+Result<DomainSpec> ParseDomainSpec(const nlohmann::json& domain);
+
+// spec.nameservers of `spec` (the spec object) alone, strictly: "spec.nameservers: must be a list",
+// "spec.nameservers[i].name: required" (absent, not a string, or empty). Absent: empty.
+Result<std::vector<NameserverSpec>> ParseNameservers(const nlohmann::json& spec);
+
+// The Domain's spec, malformed entries skipped (a provider or name server without a string name). Never fails.
+DomainSpec ReadDomainSpec(const nlohmann::json& domain);
+
+}  // namespace domainguard::api

@@ -1,0 +1,81 @@
+#include "controller/api/domain_spec.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace domainguard::api {
+namespace {
+
+using nlohmann::json;
+
+json D(json spec) { return json{{"metadata", {{"name", "d"}, {"namespace", "web"}}}, {"spec", std::move(spec)}}; }
+
+TEST(ParseDomainSpec, ReadsTheSharedFields) {
+  auto s = ParseDomainSpec(D(json::parse(R"({
+      "zone": "Example.COM.",
+      "providers": [{"name": "pdns-a"}, {"name": "bind-b"}],
+      "nameservers": [{"name": "ns1.example.net.", "addresses": ["192.0.2.1", 7]}, {"name": "ns2.example.net"}],
+      "recordsFrom": {"configMapRef": {"name": "zone-cm", "key": "zone"}}})")));
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(s->zone, "example.com.");
+  EXPECT_EQ(s->providers, (std::vector<std::string>{"pdns-a", "bind-b"}));
+  EXPECT_EQ(s->nameservers, (std::vector<NameserverSpec>{{"ns1.example.net.", {"192.0.2.1"}}, {"ns2.example.net", {}}}));
+  EXPECT_EQ(s->records_from, (ConfigMapKeyRef{"zone-cm", "zone"}));
+}
+
+TEST(ParseDomainSpec, AbsentFieldsAreEmpty) {
+  auto s = ParseDomainSpec(json::object());
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(*s, DomainSpec{});
+  auto null_lists = ParseDomainSpec(D({{"providers", nullptr}, {"nameservers", nullptr}}));
+  ASSERT_TRUE(null_lists.ok()) << "null reads as absent";
+  EXPECT_EQ(*null_lists, DomainSpec{});
+}
+
+struct ErrorCase {
+  std::string name;
+  std::string spec;
+  std::string want;  // the error message
+};
+class ParseDomainSpecErrors : public ::testing::TestWithParam<ErrorCase> {};
+TEST_P(ParseDomainSpecErrors, NameTheField) {
+  auto s = ParseDomainSpec(D(json::parse(GetParam().spec)));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(s.error().message, GetParam().want);
+}
+INSTANTIATE_TEST_SUITE_P(
+    Spec, ParseDomainSpecErrors,
+    ::testing::ValuesIn(std::vector<ErrorCase>{
+        {"providers_not_a_list", R"({"providers": "pdns"})", "spec.providers: must be a list"},
+        {"provider_without_name", R"({"providers": [{"name": "a"}, {}]})", "spec.providers[1].name: required"},
+        {"provider_name_not_a_string", R"({"providers": [{"name": 3}]})", "spec.providers[0].name: required"},
+        {"nameservers_not_a_list", R"({"nameservers": {"name": "ns1"}})", "spec.nameservers: must be a list"},
+        {"nameserver_without_name", R"({"nameservers": [{"addresses": []}]})", "spec.nameservers[0].name: required"},
+        {"nameserver_empty_name", R"({"nameservers": [{"name": "a"}, {"name": ""}]})",
+         "spec.nameservers[1].name: required"},
+    }),
+    [](const auto& info) { return info.param.name; });
+
+TEST(ReadDomainSpec, SkipsMalformedEntriesAndNeverFails) {
+  DomainSpec s = ReadDomainSpec(D(json::parse(R"({
+      "zone": "example.com",
+      "providers": [{"name": "a"}, {}, "b", {"name": 3}, {"name": "c"}],
+      "nameservers": [{"name": ""}, {"addresses": ["192.0.2.1"]}, {"name": "ns1"}]})")));
+  EXPECT_EQ(s.zone, "example.com.");
+  EXPECT_EQ(s.providers, (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(s.nameservers, (std::vector<NameserverSpec>{{"", {}}, {"ns1", {}}}));
+  EXPECT_EQ(ReadDomainSpec(D(json::parse(R"({"providers": "x", "nameservers": 1})"))), (DomainSpec{}));
+  EXPECT_EQ(ReadDomainSpec(json("not an object")), DomainSpec{});
+}
+
+TEST(CanonicalZoneOf, LowerCaseOneTrailingDot) {
+  EXPECT_EQ(CanonicalZoneOf(D({{"zone", "Example.COM"}})), "example.com.");
+  EXPECT_EQ(CanonicalZoneOf(D({{"zone", "example.com.."}})), "example.com.");
+  EXPECT_EQ(CanonicalZoneOf(D({{"zone", "."}})), "");
+  EXPECT_EQ(CanonicalZoneOf(D({{"zone", 5}})), "");
+  EXPECT_EQ(CanonicalZoneOf(json::object()), "");
+}
+
+}  // namespace
+}  // namespace domainguard::api
