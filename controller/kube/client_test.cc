@@ -10,7 +10,7 @@ namespace {
 using http::FakeTransport;
 
 // A custom resource as test data (the descriptor of a CRD; kube/ itself knows no custom resources).
-constexpr Resource kDomains{"domainguard.io", "v1alpha1", "domains", "Domain", true};
+constexpr Resource kWidgets{"example.io", "v1", "widgets", "Widget", true};
 
 RestConfig TestConfig() {
   RestConfig c;
@@ -26,16 +26,16 @@ std::string StatusBody(int code, const std::string& reason, const std::string& m
   return s.dump();
 }
 
-json Domain(const std::string& ns, const std::string& name, const std::string& rv) {
-  return {{"apiVersion", "domainguard.io/v1alpha1"},
-          {"kind", "Domain"},
+json Widget(const std::string& ns, const std::string& name, const std::string& rv) {
+  return {{"apiVersion", "example.io/v1"},
+          {"kind", "Widget"},
           {"metadata", {{"namespace", ns}, {"name", name}, {"resourceVersion", rv}}},
           {"spec", {{"zone", name + ".test"}}}};
 }
 
 TEST(ResourcePath, CoreGroupAndNamedGroups) {
-  EXPECT_EQ(kDomains.Path("web", "a", "status"), "/apis/domainguard.io/v1alpha1/namespaces/web/domains/a/status");
-  EXPECT_EQ(kDomains.Path(""), "/apis/domainguard.io/v1alpha1/domains");
+  EXPECT_EQ(kWidgets.Path("web", "a", "status"), "/apis/example.io/v1/namespaces/web/widgets/a/status");
+  EXPECT_EQ(kWidgets.Path(""), "/apis/example.io/v1/widgets");
   EXPECT_EQ(kSecrets.Path("web", "s"), "/api/v1/namespaces/web/secrets/s");
   EXPECT_EQ(kNamespaces.Path("ignored", "web"), "/api/v1/namespaces/web");
   EXPECT_EQ(kEvents.ApiVersion(), "events.k8s.io/v1");
@@ -62,34 +62,34 @@ TEST_P(ApiErrorTest, Maps) {
 INSTANTIATE_TEST_SUITE_P(
     Codes, ApiErrorTest,
     ::testing::ValuesIn(std::vector<ErrorCase>{
-        {"not_found", 404, StatusBody(404, "NotFound", "domains \"a\" not found"), {"get", "domains", "web", "a"},
+        {"not_found", 404, StatusBody(404, "NotFound", "widgets \"a\" not found"), {"get", "widgets", "web", "a"},
          ErrorCode::kNotFound, {"not found"}},
-        {"conflict", 409, StatusBody(409, "Conflict", "the object has been modified"), {"update", "domains", "web", "a"},
+        {"conflict", 409, StatusBody(409, "Conflict", "the object has been modified"), {"update", "widgets", "web", "a"},
          ErrorCode::kAborted, {"modified"}},
-        {"already_exists", 409, StatusBody(409, "AlreadyExists", "domains \"a\" already exists"),
-         {"create", "domains", "web", "a"}, ErrorCode::kAlreadyExists, {"already exists"}},
-        {"gone", 410, StatusBody(410, "Expired", "too old resource version: 5 (90)"), {"list", "domains", "", ""},
+        {"already_exists", 409, StatusBody(409, "AlreadyExists", "widgets \"a\" already exists"),
+         {"create", "widgets", "web", "a"}, ErrorCode::kAlreadyExists, {"already exists"}},
+        {"gone", 410, StatusBody(410, "Expired", "too old resource version: 5 (90)"), {"list", "widgets", "", ""},
          ErrorCode::kGone, {"too old"}},
         {"forbidden_names_verb_resource_namespace", 403,
-         StatusBody(403, "Forbidden", "domains.domainguard.io \"a\" is forbidden: User \"u\" cannot update resource"),
-         {"update", "domains/status", "web", "a"}, ErrorCode::kPermissionDenied,
-         {"forbidden: cannot update domains/status in namespace \"web\""}},
-        {"unauthorized", 401, StatusBody(401, "Unauthorized", "Unauthorized"), {"get", "domains", "web", "a"},
+         StatusBody(403, "Forbidden", "widgets.example.io \"a\" is forbidden: User \"u\" cannot update resource"),
+         {"update", "widgets/status", "web", "a"}, ErrorCode::kPermissionDenied,
+         {"forbidden: cannot update widgets/status in namespace \"web\""}},
+        {"unauthorized", 401, StatusBody(401, "Unauthorized", "Unauthorized"), {"get", "widgets", "web", "a"},
          ErrorCode::kUnauthenticated, {"unauthorized"}},
         {"invalid_names_fields", 422,
-         StatusBody(422, "Invalid", "Domain.domainguard.io \"a\" is invalid",
+         StatusBody(422, "Invalid", "Widget.example.io \"a\" is invalid",
                     json::array({{{"reason", "FieldValueRequired"}, {"message", "Required value"},
-                                  {"field", "spec.zone"}}})),
-         {"create", "domains", "web", "a"}, ErrorCode::kInvalidArgument, {"spec.zone", "Required value"}},
-        {"throttled_retry_after", 429, StatusBody(429, "TooManyRequests", "slow down"), {"list", "domains", "", ""},
+                                  {"field", "spec.size"}}})),
+         {"create", "widgets", "web", "a"}, ErrorCode::kInvalidArgument, {"spec.size", "Required value"}},
+        {"throttled_retry_after", 429, StatusBody(429, "TooManyRequests", "slow down"), {"list", "widgets", "", ""},
          ErrorCode::kUnavailable, {"throttled"}},
-        {"server_error_non_json", 503, "<html>upstream</html>", {"get", "domains", "web", "a"},
+        {"server_error_non_json", 503, "<html>upstream</html>", {"get", "widgets", "web", "a"},
          ErrorCode::kUnavailable, {"503"}},
     }),
     [](const auto& info) { return info.param.name; });
 
 TEST(ApiError, RetryAfterIsKept) {
-  Error e = ApiError(429, "{}", std::string("7"), {"list", "domains", "", ""});
+  Error e = ApiError(429, "{}", std::string("7"), {"list", "widgets", "", ""});
   ASSERT_TRUE(e.retry_after.has_value());
   EXPECT_EQ(e.retry_after->count(), 7);
 }
@@ -97,14 +97,14 @@ TEST(ApiError, RetryAfterIsKept) {
 TEST(Client, GetSendsBearerTokenAndParses) {
   FakeTransport t;
   RealClock clock;
-  t.ExpectJson("GET", "/namespaces/web/domains/a", 200, Domain("web", "a", "5").dump());
+  t.ExpectJson("GET", "/namespaces/web/widgets/a", 200, Widget("web", "a", "5").dump());
   Client c(t, TestConfig(), clock);
-  auto d = c.Get(kDomains, "web", "a");
+  auto d = c.Get(kWidgets, "web", "a");
   ASSERT_TRUE(d.ok()) << d.error().ToString();
   EXPECT_EQ(ResourceVersion(*d), "5");
   auto reqs = t.requests();
   ASSERT_EQ(reqs.size(), 1u);
-  EXPECT_EQ(reqs[0].url, "https://127.0.0.1:16443/apis/domainguard.io/v1alpha1/namespaces/web/domains/a");
+  EXPECT_EQ(reqs[0].url, "https://127.0.0.1:16443/apis/example.io/v1/namespaces/web/widgets/a");
   bool auth = false;
   for (const auto& h : reqs[0].headers) auth |= (h.name == "Authorization" && h.value == "Bearer tkn");
   EXPECT_TRUE(auth);
@@ -115,20 +115,20 @@ TEST(Client, ListAllFollowsContinueTokens) {
   RealClock clock;
   t.ExpectJson("GET", "limit=2", 200,
                json{{"metadata", {{"resourceVersion", "10"}, {"continue", "c1"}}},
-                    {"items", {Domain("web", "a", "1"), Domain("web", "b", "2")}}}
+                    {"items", {Widget("web", "a", "1"), Widget("web", "b", "2")}}}
                    .dump());
   t.ExpectJson("GET", "continue=c1", 200,
-               json{{"metadata", {{"resourceVersion", "11"}}}, {"items", {Domain("web", "c", "3")}}}.dump());
+               json{{"metadata", {{"resourceVersion", "11"}}}, {"items", {Widget("web", "c", "3")}}}.dump());
   Client c(t, TestConfig(), clock);
   ListOptions o;
   o.limit = 2;
   o.label_selector = "app in (a,b)";
-  auto all = c.ListAll(kDomains, "web", o);
+  auto all = c.ListAll(kWidgets, "web", o);
   ASSERT_TRUE(all.ok()) << all.error().ToString();
   ASSERT_EQ(all->items.size(), 3u);
   EXPECT_EQ(all->resource_version, "11");
   EXPECT_EQ(Name(all->items[2]), "c");
-  EXPECT_EQ(all->items[0]["kind"], "Domain");
+  EXPECT_EQ(all->items[0]["kind"], "Widget");
   EXPECT_NE(t.requests()[0].url.find("labelSelector=app%20in%20%28a%2Cb%29"), std::string::npos)
       << t.requests()[0].url;
 }
@@ -136,31 +136,31 @@ TEST(Client, ListAllFollowsContinueTokens) {
 TEST(Client, RequestObserverSeesEveryRequestWithItsStatus) {
   FakeTransport t;
   RealClock clock;
-  t.ExpectJson("PATCH", "/domains/a/status", 200, Domain("web", "a", "2").dump());
-  t.ExpectJson("GET", "/domains/b", 404, StatusBody(404, "NotFound", "domains \"b\" not found"));
+  t.ExpectJson("PATCH", "/widgets/a/status", 200, Widget("web", "a", "2").dump());
+  t.ExpectJson("GET", "/widgets/b", 404, StatusBody(404, "NotFound", "widgets \"b\" not found"));
   Client c(t, TestConfig(), clock);
   std::vector<std::string> seen;
   c.set_request_observer([&](const RequestInfo& info, int status) {
     seen.push_back(info.verb + " " + info.resource + " " + std::to_string(status));
   });
-  ASSERT_TRUE(c.Apply(kDomains, Domain("web", "a", "1"), "m", true, "status").ok());
-  EXPECT_FALSE(c.Get(kDomains, "web", "b").ok());
-  EXPECT_EQ(seen, (std::vector<std::string>{"patch domains/status 200", "get domains 404"}));
+  ASSERT_TRUE(c.Apply(kWidgets, Widget("web", "a", "1"), "m", true, "status").ok());
+  EXPECT_FALSE(c.Get(kWidgets, "web", "b").ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"patch widgets/status 200", "get widgets 404"}));
 }
 
 TEST(Client, UpdateWithRetryRereadsOnConflict) {
   FakeTransport t;
   RealClock clock;
-  t.ExpectJson("GET", "/domains/a", 200, Domain("web", "a", "1").dump());
-  t.ExpectJson("PUT", "/domains/a/status", 409, StatusBody(409, "Conflict", "the object has been modified"));
-  t.ExpectJson("GET", "/domains/a", 200, Domain("web", "a", "2").dump());
-  auto written = Domain("web", "a", "3");
+  t.ExpectJson("GET", "/widgets/a", 200, Widget("web", "a", "1").dump());
+  t.ExpectJson("PUT", "/widgets/a/status", 409, StatusBody(409, "Conflict", "the object has been modified"));
+  t.ExpectJson("GET", "/widgets/a", 200, Widget("web", "a", "2").dump());
+  auto written = Widget("web", "a", "3");
   written["status"] = {{"observedGeneration", 1}};
-  t.ExpectJson("PUT", "/domains/a/status", 200, written.dump());
+  t.ExpectJson("PUT", "/widgets/a/status", 200, written.dump());
   Client c(t, TestConfig(), clock);
   int calls = 0;
   auto r = c.UpdateWithRetry(
-      kDomains, "web", "a",
+      kWidgets, "web", "a",
       [&](json& d) {
         ++calls;
         d["status"]["observedGeneration"] = 1;
@@ -179,9 +179,9 @@ TEST(Client, UpdateWithRetryRereadsOnConflict) {
 TEST(Client, UpdateWithRetryWritesNothingWhenUnchanged) {
   FakeTransport t;
   RealClock clock;
-  t.ExpectJson("GET", "/domains/a", 200, Domain("web", "a", "1").dump());
+  t.ExpectJson("GET", "/widgets/a", 200, Widget("web", "a", "1").dump());
   Client c(t, TestConfig(), clock);
-  auto r = c.UpdateWithRetry(kDomains, "web", "a", [](json&) { return OkStatus(); });
+  auto r = c.UpdateWithRetry(kWidgets, "web", "a", [](json&) { return OkStatus(); });
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(t.requests().size(), 1u);
 }
@@ -189,9 +189,9 @@ TEST(Client, UpdateWithRetryWritesNothingWhenUnchanged) {
 TEST(Client, ApplyUsesApplyPatchWithFieldManager) {
   FakeTransport t;
   RealClock clock;
-  t.ExpectJson("PATCH", "/domains/a", 200, Domain("web", "a", "4").dump());
+  t.ExpectJson("PATCH", "/widgets/a", 200, Widget("web", "a", "4").dump());
   Client c(t, TestConfig(), clock);
-  auto r = c.Apply(kDomains, Domain("web", "a", ""), "domainguard", true);
+  auto r = c.Apply(kWidgets, Widget("web", "a", ""), "domainguard", true);
   ASSERT_TRUE(r.ok()) << r.error().ToString();
   auto req = t.requests().at(0);
   EXPECT_NE(req.url.find("fieldManager=domainguard"), std::string::npos);
@@ -204,12 +204,12 @@ TEST(Client, ApplyUsesApplyPatchWithFieldManager) {
 TEST(Client, TransportFailureIsUnavailableAndNamesVerb) {
   FakeTransport t;
   RealClock clock;
-  t.Expect("DELETE", "/domains/a", Error::Unavailable("connection refused"));
+  t.Expect("DELETE", "/widgets/a", Error::Unavailable("connection refused"));
   Client c(t, TestConfig(), clock);
-  auto s = c.Delete(kDomains, "web", "a");
+  auto s = c.Delete(kWidgets, "web", "a");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, ErrorCode::kUnavailable);
-  EXPECT_NE(s.error().message.find("delete domains"), std::string::npos);
+  EXPECT_NE(s.error().message.find("delete widgets"), std::string::npos);
 }
 
 TEST(Client, WatchErrorStatusIsMapped) {
@@ -219,10 +219,10 @@ TEST(Client, WatchErrorStatusIsMapped) {
   s->Push(StatusBody(403, "Forbidden", "cannot watch"));
   s->End();
   Client c(t, TestConfig(), clock);
-  auto w = c.OpenWatch(kDomains, "web", {});
+  auto w = c.OpenWatch(kWidgets, "web", {});
   ASSERT_FALSE(w.ok());
   EXPECT_EQ(w.error().code, ErrorCode::kPermissionDenied);
-  EXPECT_NE(w.error().message.find("cannot watch domains in namespace \"web\""), std::string::npos);
+  EXPECT_NE(w.error().message.find("cannot watch widgets in namespace \"web\""), std::string::npos);
   auto url = t.requests()[0].url;
   EXPECT_NE(url.find("allowWatchBookmarks=true"), std::string::npos);
   EXPECT_NE(url.find("timeoutSeconds=300"), std::string::npos);

@@ -13,12 +13,12 @@ using json = nlohmann::json;
 
 const SystemTime kT0 = *ParseRfc3339("2026-11-23T17:00:00Z");
 
-ObjectRef Domain(std::string name = "example-com", std::string uid = "uid-1") {
-  return ObjectRef{"domainguard.io/v1alpha1", "Domain", "web", std::move(name), std::move(uid)};
+ObjectRef Widget(std::string name = "example-com", std::string uid = "uid-1") {
+  return ObjectRef{"example.io/v1", "Widget", "web", std::move(name), std::move(uid)};
 }
 
 EventSpec Spec(std::string reason = "GlueMissing", std::string note = "ns1.example.com has no glue at a.tld",
-               ObjectRef regarding = Domain()) {
+               ObjectRef regarding = Widget()) {
   return EventSpec{std::move(regarding), "Warning", std::move(reason), std::move(note)};
 }
 
@@ -42,7 +42,7 @@ TEST(EventAggregator, FirstOccurrenceCreatesAFullEvent) {
     "reportingInstance": "domainguard-7d9f-abcde",
     "action": "Reconcile", "reason": "GlueMissing", "type": "Warning",
     "note": "ns1.example.com has no glue at a.tld",
-    "regarding": {"apiVersion": "domainguard.io/v1alpha1", "kind": "Domain", "namespace": "web",
+    "regarding": {"apiVersion": "example.io/v1", "kind": "Widget", "namespace": "web",
                   "name": "example-com", "uid": "uid-1"}
   })");
   json got = w->body;
@@ -82,7 +82,7 @@ TEST(EventAggregator, DifferentNoteReasonOrObjectIsANewEvent) {
   auto a = agg.Observe(Spec(), kT0);
   auto b = agg.Observe(Spec("GlueMissing", "another note"), kT0 + 1s);
   auto c = agg.Observe(Spec("LameNameserver"), kT0 + 2s);
-  auto d = agg.Observe(Spec("GlueMissing", "ns1.example.com has no glue at a.tld", Domain("other", "uid-2")), kT0 + 3s);
+  auto d = agg.Observe(Spec("GlueMissing", "ns1.example.com has no glue at a.tld", Widget("other", "uid-2")), kT0 + 3s);
   for (const auto& w : {b, c, d}) {
     ASSERT_TRUE(w);
     EXPECT_EQ(w->kind, EventWrite::Kind::kCreate);
@@ -117,7 +117,7 @@ TEST(EventAggregator, RateLimitPerObjectBurst25ThenOnePerFiveMinutes) {
   }
   EXPECT_EQ(created, 25);
   EXPECT_EQ(agg.dropped(), 15);
-  EXPECT_TRUE(agg.Observe(Spec("Other", "x", Domain("b", "uid-b")), kT0)) << "another object has its own bucket";
+  EXPECT_TRUE(agg.Observe(Spec("Other", "x", Widget("b", "uid-b")), kT0)) << "another object has its own bucket";
   EXPECT_FALSE(agg.Observe(Spec("R100"), kT0 + 4min));
   EXPECT_TRUE(agg.Observe(Spec("R101"), kT0 + 5min));
   EXPECT_FALSE(agg.Observe(Spec("R102"), kT0 + 5min + 1s));
@@ -149,10 +149,10 @@ TEST(EventBody, LongNoteIsTruncatedOnACharacterBoundary) {
 }
 
 TEST(ObjectRef, FromObject) {
-  json domain = json::parse(R"({"apiVersion":"domainguard.io/v1alpha1","kind":"Domain",
+  json widget = json::parse(R"({"apiVersion":"example.io/v1","kind":"Widget",
                                "metadata":{"name":"a","namespace":"web","uid":"u"}})");
-  ObjectRef r = ObjectRef::FromObject(domain);
-  EXPECT_EQ(r.ToJson(), json::parse(R"({"apiVersion":"domainguard.io/v1alpha1","kind":"Domain","name":"a",
+  ObjectRef r = ObjectRef::FromObject(widget);
+  EXPECT_EQ(r.ToJson(), json::parse(R"({"apiVersion":"example.io/v1","kind":"Widget","name":"a",
                                        "namespace":"web","uid":"u"})"));
 }
 

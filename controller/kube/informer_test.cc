@@ -11,7 +11,7 @@ namespace {
 using namespace std::chrono_literals;
 
 // A custom resource as test data (the descriptor of a CRD; kube/ itself knows no custom resources).
-constexpr Resource kDomains{"domainguard.io", "v1alpha1", "domains", "Domain", true};
+constexpr Resource kWidgets{"example.io", "v1", "widgets", "Widget", true};
 
 json Obj(const std::string& name, const std::string& rv) {
   return {{"metadata",
@@ -66,7 +66,7 @@ TEST(Informer, RelistAfterGoneReportsDeletesThatHappenedMeanwhile) {
                json{{"metadata", {{"resourceVersion", "30"}}}, {"items", {Obj("a", "9"), Obj("c", "8")}}}.dump());
   t.ExpectStream("resourceVersion=30");
 
-  Informer inf(client, kDomains, "web");
+  Informer inf(client, kWidgets, "web");
   Recorder rec;
   inf.AddHandlers(rec.Handlers());
   inf.Start();
@@ -94,7 +94,7 @@ TEST(Informer, ResyncRedeliversCachedObjects) {
   t.ExpectStream("resourceVersion=5");
   InformerOptions o;
   o.resync = 30ms;
-  Informer inf(client, kDomains, "web", o);
+  Informer inf(client, kWidgets, "web", o);
   Recorder rec;
   inf.AddHandlers(rec.Handlers());
   inf.Start();

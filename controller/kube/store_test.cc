@@ -93,7 +93,7 @@ TEST(Store, CompactStorageStaysWithinThreeTimesJson) {
   Store s;
   size_t json_bytes = 0;
   for (int i = 0; i < 200; ++i) {
-    json d = D("web", "domain-" + std::to_string(i), std::to_string(1000 + i), "d" + std::to_string(i) + ".test");
+    json d = D("web", "widget-" + std::to_string(i), std::to_string(1000 + i), "d" + std::to_string(i) + ".test");
     d["spec"]["records"] = json::array();
     for (int r = 0; r < 5; ++r) {
       d["spec"]["records"].push_back({{"name", "www" + std::to_string(r)}, {"type", "A"}, {"ttl", 300},

@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)Step(s, std::move(in));
   }
   for (int status : {403, 409, 422, 429, 503}) {
-    (void)ApiError(status, text, std::string(text.substr(0, 8)), {"update", "domains/status", "web", "a"});
+    (void)ApiError(status, text, std::string(text.substr(0, 8)), {"update", "widgets/status", "web", "a"});
   }
   return 0;
 }

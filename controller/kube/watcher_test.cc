@@ -16,7 +16,7 @@ using SK = WatcherStateKind;
 using Action = StepResult::Action;
 
 // A custom resource as test data (the descriptor of a CRD; kube/ itself knows no custom resources).
-constexpr Resource kDomains{"domainguard.io", "v1alpha1", "domains", "Domain", true};
+constexpr Resource kWidgets{"example.io", "v1", "widgets", "Widget", true};
 
 json Obj(const std::string& name, const std::string& rv) {
   return {{"metadata", {{"namespace", "web"}, {"name", name}, {"resourceVersion", rv}}}};
@@ -185,7 +185,7 @@ TEST(Watcher, RunResumesFromLastResourceVersionAndRelistsOnGone) {
   std::vector<std::string> seen;
   WatcherOptions opts;
   opts.backoff_base = 1ms;
-  Watcher w(client, kDomains, "web", opts, [&](const WatcherEvent& e) {
+  Watcher w(client, kWidgets, "web", opts, [&](const WatcherEvent& e) {
     std::lock_guard<std::mutex> lock(mu);
     for (auto& d : Describe({e})) seen.push_back(d);
   });
@@ -210,7 +210,7 @@ TEST(Watcher, StalledStreamIsReconnected) {
   WatcherOptions opts;
   opts.idle_timeout = 50ms;
   opts.backoff_base = 1ms;
-  Watcher w(client, kDomains, "", opts, [](const WatcherEvent&) {});
+  Watcher w(client, kWidgets, "", opts, [](const WatcherEvent&) {});
   std::thread runner([&] { w.Run(); });
   EXPECT_TRUE(t.WaitForStreams(2, 5s));
   w.Stop();

@@ -278,8 +278,8 @@ TEST(WorkQueue, ShutDownWithDrainWaitsForInFlight) {
 TEST(WorkQueue, ReportsDepthAddsRetriesLatencyAndInFlightWork) {
   FakeClock clock;
   FakeMetrics m;
-  WorkQueue q("domain", clock, &m);
-  EXPECT_EQ(m.queue_name, "domain");
+  WorkQueue q("widgets", clock, &m);
+  EXPECT_EQ(m.queue_name, "widgets");
   q.Add("a");
   q.Add("a");  // de-duplicated: not an add
   q.Add("b");
