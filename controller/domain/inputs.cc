@@ -99,10 +99,9 @@ Result<zone::DesiredZone> BuildDomainZone(const json& domain, const std::vector<
   }
   zone::ZoneSources sources;
   sources.provider_nameservers = ProviderNameservers(providers);
-  if (spec.contains("recordsFrom") && spec["recordsFrom"].is_object()) {
-    const json ref = spec["recordsFrom"].value("configMapRef", json::object());
-    const std::string name = ref.is_object() ? ref.value("name", "") : "";
-    const std::string key = ref.is_object() ? ref.value("key", "") : "";
+  if (const std::optional<api::ConfigMapKeyRef> ref = api::ReadDomainSpec(domain).records_from) {
+    const std::string& name = ref->name;
+    const std::string& key = ref->key;
     if (name.empty() || key.empty()) {
       return Error::InvalidArgument("spec.recordsFrom.configMapRef: name and key are required");
     }

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "controller/api/domain_spec.h"
+#include "controller/api/resources.h"
+
 namespace domainguard::failover {
 
 using nlohmann::json;
@@ -39,19 +42,12 @@ json Metadata(const json& original, const json& domain, const std::string& backu
           {"labels", {{kManagedByLabel, kManagedByValue}, {kSiblingLabel, "true"}}},
           {"annotations", std::move(annotations)},
           {"ownerReferences",
-           json::array({{{"apiVersion", "domainguard.io/v1alpha1"},
-                         {"kind", "Domain"},
+           json::array({{{"apiVersion", api::kDomains.ApiVersion()},
+                         {"kind", std::string(api::kDomains.kind)},
                          {"name", dm.value("name", "")},
                          {"uid", dm.value("uid", "")},
                          {"controller", true},
                          {"blockOwnerDeletion", false}}})}};
-}
-
-std::string PrimaryZone(const json& domain) {
-  const json spec = domain.is_object() ? domain.value("spec", json::object()) : json::object();
-  std::string zone = spec.is_object() ? Lower(spec.value("zone", "")) : "";
-  if (!zone.empty() && zone.back() != '.') zone += '.';
-  return zone;
 }
 
 void AddUnique(std::vector<std::string>& v, const std::string& s) {
@@ -101,7 +97,7 @@ bool IsSibling(const json& obj) {
 }
 
 std::optional<Sibling> RenderIngressSibling(const json& original, const json& domain, const std::string& backup) {
-  const std::string zone = PrimaryZone(domain);
+  const std::string zone = api::CanonicalZoneOf(domain);
   const json spec = original.is_object() ? original.value("spec", json::object()) : json::object();
   if (!spec.is_object()) return std::nullopt;
   Sibling s;
@@ -149,7 +145,7 @@ std::optional<Sibling> RenderIngressSibling(const json& original, const json& do
 }
 
 std::optional<Sibling> RenderRouteSibling(const json& original, const json& domain, const std::string& backup) {
-  const std::string zone = PrimaryZone(domain);
+  const std::string zone = api::CanonicalZoneOf(domain);
   const json spec = original.is_object() ? original.value("spec", json::object()) : json::object();
   if (!spec.is_object() || !spec.contains("hostnames") || !spec["hostnames"].is_array()) return std::nullopt;
   Sibling s;
