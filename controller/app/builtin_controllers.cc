@@ -18,12 +18,15 @@
 #include "controller/domain/domain_object.h"
 #include "controller/domain/inputs.h"
 #include "controller/domain/ready_controller.h"
+#include "controller/domain/status_writer.h"
 #include "controller/failover/failover_controller.h"
 #include "controller/http/transport.h"
 #include "controller/kube/conditions.h"
 #include "controller/kube/event_recorder.h"
 #include "controller/notify/channel_controller.h"
 #include "controller/notify/domain_alerting_controller.h"
+#include "controller/notify/reasons.h"
+#include "controller/notify/routing.h"
 #include "controller/notify/mail_sender.h"
 #include "controller/providers/dnsprovider_controller.h"
 #include "controller/providers/provider_registry.h"
@@ -53,6 +56,7 @@ class Runtime final : public ControllerRuntime {
   std::unique_ptr<delegation::Walker> walker;
   std::unique_ptr<delegation::Prober> prober;
   std::unique_ptr<registration::RegistrationStack> registration_stack;
+  std::unique_ptr<domain::StatusWriter> status;  // every Domain controller's status part, one apply per pass
   std::unique_ptr<records::ZoneLedger> ledger;  // what the records pass knows, for the serving check
   std::unique_ptr<providers::ProviderRegistry> provider_registry;  // each DNSProvider built once, with its poller
   std::unique_ptr<records::RecordsController> records;
@@ -191,6 +195,24 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   const ResourceType configmaps_type = ResourceType::From(kube::kConfigMaps);
   kube::Store& configmaps = manager.informers().For(configmaps_type).store();
   domain::Context ctx{client, domains, *rt->events, manager.domain_metrics(), clock, &configmaps};
+  // The Domain controllers' status parts go through one writer (one field manager): a new Domain's first pass
+  // (records, delegation, registration, alerting) is one apply with Ready in it, later passes one apply each.
+  {
+    std::vector<domain::PartOwnership> owners = {
+        {records::kRecordsFieldManager, {"providers"}, {std::string(api::kRecordsSynced)}, nullptr},
+        {delegation::kDelegationFieldManager, {"delegation", "dependsOn"}, {std::string(api::kDelegationHealthy)},
+         delegation::IsDelegationReason},
+        {std::string(registration::kFieldManager), {"registration"}, {std::string(api::kRegistrationHealthy)},
+         registration::IsRegistrationReason},
+        {notify::kNotifyFieldManager, {}, {}, notify::IsNotifyReason},
+        {domain::kReadyFieldManager, {}, {}, nullptr},  // Ready and observedGeneration: the writer computes them
+    };
+    domain::StatusWriterOptions so;
+    so.first_pass_parts = {records::kRecordsFieldManager, delegation::kDelegationFieldManager,
+                           std::string(registration::kFieldManager), notify::kNotifyFieldManager};
+    rt->status = std::make_unique<domain::StatusWriter>(client, domains, clock, std::move(owners), so);
+    ctx.status = rt->status.get();
+  }
 
   // Failover reads Ingresses (and HTTPRoutes/Gateways when the Gateway API CRDs are installed: a list answering
   // 404 means they are not, and no informer is started that could never sync). The backup hosts' records join
@@ -310,7 +332,7 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   ds.update_filter = [reads = delegation::DelegationReads()](const json& o, const json& n) {
     return kube::ChangesReadParts(reads, o, n);
   };
-  manager.AddController(std::move(ds));
+  Controller& delegation_controller = manager.AddController(std::move(ds));
 
   ControllerSpec gs;
   gs.name = "domain-registration";
@@ -332,6 +354,22 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   // waiting 1 s turns their burst into one or two Ready writes instead of one per condition.
   ys.delay = std::chrono::seconds(1);
   manager.AddController(std::move(ys));
+
+  // The shared status writer's flushes: scheduled by its Write; woken by the Domain's changes only to forget what
+  // the cache now holds.
+  ControllerSpec ss;
+  ss.name = "domain-status";
+  ss.resource = domains_type;
+  ss.reconcile = [w = rt->status.get()](const std::string& key) { return w->Flush(key); };
+  ss.resync = std::chrono::milliseconds(0);
+  Controller& status_controller = manager.AddController(std::move(ss));
+  rt->status->SetScheduler([&status_controller](const std::string& key, std::chrono::nanoseconds delay) {
+    status_controller.queue().AddAfter(key, delay);
+  });
+  // The delegation controller probes a new generation once RecordsSynced is reported: pending is reported.
+  rt->status->SetPartHandler([&delegation_controller](const std::string& key, const std::string& part) {
+    if (part == records::kRecordsFieldManager) delegation_controller.queue().Add(key);
+  });
 
   ControllerSpec ps;
   ps.name = "dnsprovider";

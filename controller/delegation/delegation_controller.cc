@@ -18,6 +18,7 @@
 #include "controller/dns/zone_file.h"
 #include "controller/domain/domain_object.h"
 #include "controller/domain/ready_controller.h"
+#include "controller/domain/status_writer.h"
 #include "controller/kube/event_recorder.h"
 #include "controller/zone/rrset.h"
 
@@ -274,7 +275,7 @@ DelegationController::DelegationController(domain::Context ctx, kube::Store& pro
     : ctx_(ctx), providers_(providers), options_(options), prober_(prober) {}
 
 Result<bool> DelegationController::Write(const json& domain, const domain::StatusPart& part) {
-  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, api::kDomains, domain, part, ctx_.clock);
+  Result<bool> wrote = domain::WriteStatus(ctx_, domain, part);
   if (!wrote.ok() && wrote.error().code == ErrorCode::kNotFound) return false;  // deleted meanwhile
   return wrote;
 }
@@ -420,7 +421,9 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   const MonotonicTime now = ctx_.clock.Monotonic();
   ScheduleState schedule;
   schedule.generation = generation;
-  schedule.records_reported = RecordsReported(*domain, generation);
+  // RecordsSynced as it will be written: the shared status writer may still hold the records part, to write it
+  // together with this probe's.
+  schedule.records_reported = RecordsReported(domain::WithPendingStatus(ctx_, *domain), generation);
   schedule.records_wait = options_.records_wait;
   std::optional<domain::StatusPart> unwritten;
   {

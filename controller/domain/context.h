@@ -17,6 +17,8 @@
 
 namespace domainguard::domain {
 
+class StatusWriter;
+
 struct Context {
   kube::Client& client;
   kube::Store& domains;  // the Domain informer's cache, with the kZoneIndex index
@@ -29,6 +31,9 @@ struct Context {
   // siblings pointing at this Domain's zone); null: none. Derived from the informer caches on every call, so a
   // restart changes nothing. Must be safe to call from several threads.
   std::function<std::vector<nlohmann::json>(const nlohmann::json& domain)> extra_records = nullptr;
+  // The shared status writer (status_writer.h): the Domain's status parts are written through it, as one apply
+  // where they come together; null: each part is applied at once under its own field manager (WriteStatus).
+  StatusWriter* status = nullptr;
 };
 
 // ctx.extra_records(domain), or none when unset.

@@ -8,6 +8,7 @@
 #include "controller/api/resources.h"
 #include "controller/domain/domain_object.h"
 #include "controller/domain/status_part.h"
+#include "controller/domain/status_writer.h"
 
 namespace domainguard::domain {
 
@@ -87,7 +88,7 @@ kube::ReconcileResult ReadyController::Reconcile(const std::string& key) {
   part.field_manager = kReadyFieldManager;
   part.fields["observedGeneration"] = kube::Generation(*domain);
   part.conditions.push_back(ready);
-  Result<bool> wrote = WriteStatusPart(ctx_.client, api::kDomains, *domain, part, ctx_.clock);
+  Result<bool> wrote = WriteStatus(ctx_, *domain, part);
   if (!wrote.ok()) {
     if (wrote.error().code == ErrorCode::kNotFound) return {};
     spdlog::warn("ready domain={} zone={} decision=retry error=\"{}\"", key, zone, wrote.error().ToString());

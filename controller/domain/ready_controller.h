@@ -1,5 +1,7 @@
 // The Ready controller: Ready is a pure summary of the conditions the other Domain controllers own
-// (api::SummarizeReady), written under its own field manager together with status.observedGeneration. It also
+// (api::SummarizeReady), written with status.observedGeneration (through the shared status writer, which computes
+// Ready in every apply it makes: this controller's part only asks it to correct a Ready gone stale, e.g. after
+// failover's own apply of FailoverActive; without a writer, under its own field manager). It also
 // exports what the status says as metrics (domainguard_domain_condition, domainguard_domain_finding,
 // domainguard_failover_active), so every series has one writer and follows the status users see.
 //

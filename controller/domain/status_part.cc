@@ -44,6 +44,13 @@ void Stamp(json& want, const json* have, SystemTime now) {
 }  // namespace
 
 std::optional<json> PlanStatusPart(const json& current_status, const StatusPart& part, SystemTime now) {
+  bool differs = false;
+  json out = BuildStatusPart(current_status, part, now, &differs);
+  if (!differs) return std::nullopt;
+  return out;
+}
+
+json BuildStatusPart(const json& current_status, const StatusPart& part, SystemTime now, bool* differs_out) {
   const json current = current_status.is_object() ? current_status : json::object();
   json out = part.fields.is_object() ? part.fields : json::object();
   bool differs = false;
@@ -98,7 +105,7 @@ std::optional<json> PlanStatusPart(const json& current_status, const StatusPart&
     if (want != mine) differs = true;
     out["findings"] = std::move(findings);
   }
-  if (!differs) return std::nullopt;
+  if (differs_out) *differs_out = differs;
   return out;
 }
 

@@ -1,8 +1,9 @@
-// StatusPart: the share of a Domain's status that one controller owns, written with server-side apply under that
-// controller's own field manager. The records, delegation, registration and ready controllers each own their
-// fields (status.providers / status.delegation / status.registration ...), their condition (conditions are a
-// list-map keyed by type) and their findings (a list-map keyed by reason), so they never overwrite each other and
-// never conflict on resourceVersion, whatever order they run in.
+// StatusPart: the share of a Domain's status that one controller owns: its fields (status.providers /
+// status.delegation / status.registration ...), its condition (conditions are a list-map keyed by type) and its
+// findings (a list-map keyed by reason), so the controllers never overwrite each other and never conflict on
+// resourceVersion, whatever order they run in. In `domainguard run` the Domain controllers' parts go through the
+// shared status writer (status_writer.h: one field manager, the parts of one moment in one apply); without it
+// (DNSProvider and AlertChannel status, tests) a part is applied under its own `field_manager`.
 //
 // PlanStatusPart is the pure half (current status + part -> what to apply, or nothing when it is already there);
 // WriteStatusPart sends it. A controller writes only when something it owns changed, so a steady state costs no
@@ -51,6 +52,11 @@ struct StatusPart {
 // current status when the same reason was already there, else `now`.
 std::optional<nlohmann::json> PlanStatusPart(const nlohmann::json& current_status, const StatusPart& part,
                                              SystemTime now);
+
+// The same status object whether or not it differs from `current_status` (`differs`, when given, says whether it
+// does): what `part` makes of its keys, for a writer that applies every part's keys at once (status_merge.h).
+nlohmann::json BuildStatusPart(const nlohmann::json& current_status, const StatusPart& part, SystemTime now,
+                               bool* differs = nullptr);
 
 // Plans and, when needed, applies `part` to `obj` (the cached object of `resource`: apiVersion, kind, metadata,
 // status). Returns true when a write was made. Errors are the client's (kNotFound: the object is gone).

@@ -5,6 +5,7 @@
 #include "controller/api/resources.h"
 #include "controller/domain/domain_object.h"
 #include "controller/domain/status_part.h"
+#include "controller/domain/status_writer.h"
 #include "controller/notify/own_mailbox.h"
 #include "controller/notify/reasons.h"
 #include "controller/notify/routing.h"
@@ -31,7 +32,7 @@ kube::ReconcileResult DomainAlertingController::Reconcile(const std::string& key
   std::optional<domain::FindingEntry> mailbox = OwnMailboxFinding(
       *d, [this](const std::string& zone) { return ctx_.domains.ByIndex(domain::kZoneIndex, zone); });
   if (mailbox) part.findings.push_back(*mailbox);
-  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, api::kDomains, *d, part, ctx_.clock);
+  Result<bool> wrote = domain::WriteStatus(ctx_, *d, part);
   if (!wrote.ok()) {
     if (wrote.error().code == ErrorCode::kNotFound) return {};
     spdlog::warn("alerting domain={} decision=retry error=\"{}\"", key, wrote.error().ToString());

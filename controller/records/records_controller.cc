@@ -10,6 +10,7 @@
 #include "controller/domain/domain_object.h"
 #include "controller/domain/inputs.h"
 #include "controller/domain/status_part.h"
+#include "controller/domain/status_writer.h"
 #include "controller/kube/conditions.h"
 #include "controller/records/reasons.h"
 
@@ -162,7 +163,7 @@ kube::ReconcileResult RecordsController::WriteConflict(const json& domain, const
   part.field_manager = kRecordsFieldManager;
   part.fields["providers"] = json::array();
   part.conditions.push_back(c);
-  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, api::kDomains, domain, part, ctx_.clock);
+  Result<bool> wrote = domain::WriteStatus(ctx_, domain, part);
   if (!wrote.ok() && wrote.error().code != ErrorCode::kNotFound) return {wrote.error(), std::nullopt};
   if (wrote.ok() && *wrote) {
     ctx_.events.Record(domain::DomainRef(domain), kube::kEventWarning, reasons::kZoneConflict, c.message);
@@ -393,7 +394,7 @@ Result<RecordsCondition> RecordsController::WriteStatus(const json& domain, cons
   for (const Slot& s : slots) list.push_back(ProviderStatusJson(s.outcome.status));
   part.fields["providers"] = std::move(list);
   part.conditions.push_back(cond);
-  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, api::kDomains, domain, part, ctx_.clock);
+  Result<bool> wrote = domain::WriteStatus(ctx_, domain, part);
   if (!wrote.ok()) return wrote.error();
   return summary;
 }

@@ -1,0 +1,125 @@
+#include "controller/domain/status_merge.h"
+
+#include <algorithm>
+
+#include "controller/api/conditions.h"
+#include "controller/kube/conditions.h"
+
+namespace domainguard::domain {
+namespace {
+
+using nlohmann::json;
+
+inline constexpr const char* kObservedGeneration = "observedGeneration";
+
+const json* Member(const json& obj, const std::string& key) {
+  if (!obj.is_object()) return nullptr;
+  auto it = obj.find(key);
+  return it == obj.end() ? nullptr : &*it;
+}
+
+// The string `key` of an object item of a list, or "".
+std::string Key(const json& item, const char* key) {
+  if (!item.is_object()) return "";
+  auto it = item.find(key);
+  return it != item.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+bool Contains(const std::vector<std::string>& list, const std::string& s) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+bool OwnedCondition(const std::vector<PartOwnership>& owners, const std::string& type) {
+  if (type == api::kReady) return true;
+  return std::any_of(owners.begin(), owners.end(), [&](const PartOwnership& o) { return Contains(o.conditions, type); });
+}
+
+bool OwnedReason(const std::vector<PartOwnership>& owners, const std::string& reason) {
+  return std::any_of(owners.begin(), owners.end(),
+                     [&](const PartOwnership& o) { return o.owns_reason && o.owns_reason(reason); });
+}
+
+// Copies the items of list `key` of `from` that `keep` accepts (by their `id` member) to `to`.
+template <typename Keep>
+void CopyItems(const json& from, const char* key, const char* id, json& to, Keep keep) {
+  const json* list = Member(from, key);
+  if (!list || !list->is_array()) return;
+  for (const json& item : *list) {
+    const std::string k = Key(item, id);
+    if (!k.empty() && keep(k)) to.push_back(item);
+  }
+}
+
+// Sorts `list` by the `id` member of its items and stores it in `out[key]` unless empty.
+void Put(json& out, const char* key, json list, const char* id) {
+  if (list.empty()) return;
+  std::stable_sort(list.begin(), list.end(), [&](const json& a, const json& b) { return Key(a, id) < Key(b, id); });
+  out[key] = std::move(list);
+}
+
+}  // namespace
+
+json ManagedStatus(const json& status, const std::vector<PartOwnership>& owners) {
+  json out = json::object();
+  if (!status.is_object()) return out;
+  for (const PartOwnership& o : owners) {
+    for (const std::string& f : o.fields) {
+      if (const json* v = Member(status, f)) out[f] = *v;
+    }
+  }
+  if (const json* g = Member(status, kObservedGeneration)) out[kObservedGeneration] = *g;
+  json conditions = json::array();
+  json findings = json::array();
+  CopyItems(status, "conditions", "type", conditions, [&](const std::string& t) { return OwnedCondition(owners, t); });
+  CopyItems(status, "findings", "reason", findings, [&](const std::string& r) { return OwnedReason(owners, r); });
+  Put(out, "conditions", std::move(conditions), "type");
+  Put(out, "findings", std::move(findings), "reason");
+  return out;
+}
+
+json MergeStatus(const json& current, const std::vector<PartOwnership>& owners,
+                 const std::map<std::string, StatusPart>& pending, int64_t generation, SystemTime now) {
+  const json cur = current.is_object() ? current : json::object();
+  json out = json::object();
+  json conditions = json::array();
+  json findings = json::array();
+  for (const PartOwnership& o : owners) {
+    std::optional<json> planned;  // a pending part decides every key it owns, those it leaves out too
+    if (auto it = pending.find(o.part); it != pending.end()) planned = BuildStatusPart(cur, it->second, now);
+    const json& src = planned ? *planned : cur;
+    for (const std::string& f : o.fields) {
+      if (const json* v = Member(src, f)) out[f] = *v;
+    }
+    CopyItems(src, "conditions", "type", conditions, [&](const std::string& t) { return Contains(o.conditions, t); });
+    if (o.owns_reason) CopyItems(src, "findings", "reason", findings, o.owns_reason);
+  }
+
+  // Ready over the merged conditions and those the writer does not manage (FailoverActive, its own manager's).
+  std::vector<kube::Condition> all;
+  for (const json& c : conditions) all.push_back(kube::Condition::FromJson(c));
+  for (const kube::Condition& c : kube::GetConditions(cur)) {
+    if (!OwnedCondition(owners, c.type)) all.push_back(c);
+  }
+  const kube::Condition ready = api::SummarizeReady(all, generation);
+  json scratch = cur;
+  if (kube::SetCondition(scratch, ready, now)) {
+    conditions.push_back(kube::FindCondition(scratch, api::kReady)->ToJson());
+  } else {
+    CopyItems(cur, "conditions", "type", conditions, [](const std::string& t) { return t == api::kReady; });
+  }
+  out[kObservedGeneration] = generation;
+  Put(out, "conditions", std::move(conditions), "type");
+  Put(out, "findings", std::move(findings), "reason");
+  return out;
+}
+
+bool IsFirstPass(const json& status, const std::vector<PartOwnership>& owners) {
+  for (const kube::Condition& c : kube::GetConditions(status)) {
+    for (const PartOwnership& o : owners) {
+      if (Contains(o.conditions, c.type)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace domainguard::domain

@@ -1,0 +1,116 @@
+// StatusWriter: one writer of Domain status for all of a Domain's controllers, so that the parts one moment
+// produces reach the apiserver as one apply (issue #14: at most 3 writes per new Domain, status and Events).
+//
+// A controller hands its StatusPart to Write (through domain::WriteStatus) exactly as it used to apply it: Write
+// says whether the part changes what the Domain's status will be, keeps it pending and asks for a flush. Flush
+// applies everything the writer manages in one server-side apply under kStatusFieldManager (status_merge.h): the
+// pending parts planned on the current status, the other parts as they are, Ready and observedGeneration
+// computed from the result. So:
+//   - a new Domain's first pass (no condition of a part yet) is held until every part of `first_pass_parts` has
+//     reported (written, or found its part already there), at most `first_pass_wait` after the first report, and
+//     is one apply;
+//   - later changes wait `debounce`, so the parts of one pass (a probe and the Ready it moves) are one apply;
+//   - a change that nobody else's part needs costs one apply, as before, and a steady state none.
+// Status(key) is the status as it will be (cache or the writer's last apply, whichever is newer, with the pending
+// parts): a controller that waits for another's condition (delegation for RecordsSynced) reads it here, and the
+// part handler wakes it when a part becomes pending.
+//
+// Upgrades: Domains written by the per-controller field managers of earlier versions (PartOwnership::part) list
+// them in managedFields. After the writer's first apply of such a Domain (which co-owns everything still wanted)
+// each of them is released by an empty apply under its name, so what the writer leaves out is removed.
+//
+// Thread-safety: every method may be called from any thread; Flush is called by one worker per key at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/base/clock.h"
+#include "controller/base/result.h"
+#include "controller/domain/context.h"
+#include "controller/domain/status_merge.h"
+#include "controller/domain/status_part.h"
+#include "controller/kube/client.h"
+#include "controller/kube/store.h"
+#include "controller/kube/workqueue.h"
+
+namespace domainguard::domain {
+
+struct StatusWriterOptions {
+  std::chrono::milliseconds debounce{500};
+  std::chrono::milliseconds first_pass_wait{std::chrono::seconds(10)};
+  std::vector<std::string> first_pass_parts;  // PartOwnership::part names a new Domain's first apply waits for
+};
+
+class StatusWriter {
+ public:
+  // REQUIRES: client, domains (the Domain cache) and clock outlive the writer.
+  StatusWriter(kube::Client& client, kube::Store& domains, const Clock& clock, std::vector<PartOwnership> owners,
+               StatusWriterOptions options);
+  StatusWriter(const StatusWriter&) = delete;
+  StatusWriter& operator=(const StatusWriter&) = delete;
+
+  // How a flush of `key` is asked for, `delay` from now (the status controller's queue). Set before use.
+  void SetScheduler(std::function<void(const std::string& key, std::chrono::nanoseconds delay)> schedule);
+  // Called when `part` of `key` became pending with a change. Set before use; may be null.
+  void SetPartHandler(std::function<void(const std::string& key, const std::string& part)> on_part);
+
+  // Whether parts named `part` (a StatusPart's field_manager) are written here.
+  bool Owns(const std::string& part) const;
+
+  // Takes `part` of `domain` (REQUIRES: Owns(part.field_manager)); true when it changes the status to be written.
+  Result<bool> Write(const nlohmann::json& domain, const StatusPart& part);
+
+  // The status of `key` as it will be written; null when the Domain is not cached.
+  nlohmann::json Status(const std::string& key) const;
+
+  // Applies what is pending for `key` (the status controller's reconcile).
+  kube::ReconcileResult Flush(const std::string& key);
+
+ private:
+  struct Pending {
+    StatusPart part;
+    uint64_t seq = 0;
+  };
+  struct KeyState {
+    std::map<std::string, Pending> pending;  // by part
+    std::set<std::string> reported;          // parts that reported during the first pass
+    std::optional<MonotonicTime> first_report;
+    std::optional<std::pair<uint64_t, nlohmann::json>> applied;  // resourceVersion and status of the last apply,
+                                                                 // until the cache is as new
+  };
+
+  nlohmann::json BaseLocked(KeyState& st, const nlohmann::json& cached) const;
+  static std::map<std::string, StatusPart> Parts(const KeyState& st);
+  void ReleaseOldManagers(const nlohmann::json& applied);
+
+  kube::Client& client_;
+  kube::Store& domains_;
+  const Clock& clock_;
+  const std::vector<PartOwnership> owners_;
+  const StatusWriterOptions options_;
+  std::function<void(const std::string&, std::chrono::nanoseconds)> schedule_;
+  std::function<void(const std::string&, const std::string&)> on_part_;
+
+  mutable std::mutex mu_;
+  std::map<std::string, KeyState> states_;  // guarded by mu_
+  uint64_t seq_ = 0;                        // guarded by mu_
+};
+
+// Writes `part` of `domain`: through ctx.status when set and it owns the part, else applied at once under the
+// part's own field manager (WriteStatusPart). True when the status changes.
+Result<bool> WriteStatus(const Context& ctx, const nlohmann::json& domain, const StatusPart& part);
+
+// `domain` with the status the writer will give it (ctx.status unset: as it is).
+nlohmann::json WithPendingStatus(const Context& ctx, const nlohmann::json& domain);
+
+}  // namespace domainguard::domain

@@ -1,0 +1,136 @@
+#include "controller/domain/status_writer.h"
+
+#include <gtest/gtest.h>
+
+#include "controller/base/time_format.h"
+#include "controller/http/fake_transport.h"
+#include "controller/kube/fake_apiserver.h"
+
+namespace domainguard::domain {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+json NewDomain() {
+  return {{"apiVersion", "domainguard.io/v1alpha1"},
+          {"kind", "Domain"},
+          {"metadata", {{"name", "d"}, {"namespace", "web"}, {"generation", 1}, {"resourceVersion", "10"}}},
+          {"spec", {{"zone", "example.test"}}}};
+}
+
+StatusPart Part(const std::string& name, const std::string& type) {
+  StatusPart p;
+  p.field_manager = name;
+  kube::Condition c;
+  c.type = type;
+  c.status = "True";
+  c.reason = "Fine";
+  c.observed_generation = 1;
+  p.conditions.push_back(c);
+  return p;
+}
+
+class StatusWriterTest : public ::testing::Test {
+ protected:
+  StatusWriterTest() : clock_(*ParseRfc3339("2026-12-06T12:00:00Z")) {
+    transport_.SetSendHandler([this](const http::HttpRequest& r) { return api_.Handle(r); });
+    kube::RestConfig config;
+    config.server = "http://kube.test";
+    client_ = std::make_unique<kube::Client>(transport_, config, clock_);
+    StatusWriterOptions o;
+    o.first_pass_parts = {"records", "delegation"};
+    writer_ = std::make_unique<StatusWriter>(
+        *client_, store_, clock_,
+        std::vector<PartOwnership>{{"records", {"providers"}, {"RecordsSynced"}, nullptr},
+                                   {"delegation", {}, {"DelegationHealthy"}, nullptr},
+                                   {"domainguard-ready", {}, {}, nullptr}},
+        o);
+    writer_->SetScheduler([this](const std::string& key, std::chrono::nanoseconds) { scheduled_.push_back(key); });
+    store_.Upsert(NewDomain());
+  }
+  // The cache after the apiserver took the last apply (the writer's keys replaced as a whole).
+  void CacheLastApply() {
+    json d = *store_.Get("web/d");
+    d["status"] = api_.applies().back()["status"];
+    d["metadata"]["resourceVersion"] = "11";
+    store_.Upsert(d);
+  }
+
+  FakeClock clock_;
+  http::FakeTransport transport_;
+  kube::testing::FakeApiServer api_;
+  std::unique_ptr<kube::Client> client_;
+  kube::Store store_;
+  std::unique_ptr<StatusWriter> writer_;
+  std::vector<std::string> scheduled_;
+};
+
+TEST_F(StatusWriterTest, NewDomainsFirstPassIsOneApplyOnceEveryPartReported) {
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("records", "RecordsSynced")));
+  EXPECT_EQ(scheduled_.size(), 1u);
+  // The delegation part has not reported: the flush waits (at most first_pass_wait).
+  kube::ReconcileResult r = writer_->Flush("web/d");
+  ASSERT_TRUE(r.requeue_after);
+  EXPECT_EQ(*r.requeue_after, 10s);
+  EXPECT_TRUE(api_.applies().empty());
+  // What will be written is visible already (the delegation controller waits for RecordsSynced).
+  EXPECT_EQ(writer_->Status("web/d")["conditions"].size(), 2u);  // RecordsSynced and Ready
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")));
+  r = writer_->Flush("web/d");
+  EXPECT_FALSE(r.requeue_after);
+  ASSERT_EQ(api_.applies().size(), 1u);
+  EXPECT_NE(api_.urls()[0].find("/domains/d/status?fieldManager=domainguard&"), std::string::npos)
+      << api_.urls()[0];
+  const json status = api_.applies()[0]["status"];
+  EXPECT_EQ(status["conditions"].size(), 3u);
+  EXPECT_EQ(status["observedGeneration"], 1);
+  // The same parts again: nothing changes, nothing is written.
+  CacheLastApply();
+  EXPECT_FALSE(*writer_->Write(*store_.Get("web/d"), Part("records", "RecordsSynced")));
+  EXPECT_FALSE(writer_->Flush("web/d").requeue_after);
+  EXPECT_EQ(api_.applies().size(), 1u);
+}
+
+TEST_F(StatusWriterTest, FirstPassWaitsNoLongerThanItsBound) {
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("records", "RecordsSynced")));
+  clock_.Advance(4s);
+  EXPECT_EQ(*writer_->Flush("web/d").requeue_after, 6s);
+  clock_.Advance(6s);
+  writer_->Flush("web/d");
+  ASSERT_EQ(api_.applies().size(), 1u);
+  EXPECT_EQ(api_.applies()[0]["status"]["conditions"].size(), 2u);  // RecordsSynced and Ready (ChecksPending)
+}
+
+TEST_F(StatusWriterTest, LaterChangeIsOneApplyKeepingTheOtherParts) {
+  ASSERT_TRUE(writer_->Write(NewDomain(), Part("records", "RecordsSynced")).ok());
+  ASSERT_TRUE(writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")).ok());
+  writer_->Flush("web/d");
+  CacheLastApply();
+  StatusPart broken = Part("delegation", "DelegationHealthy");
+  broken.conditions[0].status = "False";
+  broken.conditions[0].reason = "GlueMissing";
+  ASSERT_TRUE(*writer_->Write(*store_.Get("web/d"), broken));
+  writer_->Flush("web/d");
+  ASSERT_EQ(api_.applies().size(), 2u);
+  const json status = api_.applies()[1]["status"];
+  ASSERT_EQ(status["conditions"].size(), 3u);
+  EXPECT_EQ(status["conditions"][0]["status"], "False");  // DelegationHealthy
+  EXPECT_EQ(status["conditions"][1]["type"], "Ready");
+  EXPECT_EQ(status["conditions"][1]["reason"], "GlueMissing");
+  EXPECT_EQ(status["conditions"][2]["type"], "RecordsSynced");  // not pending: kept as the cache has it
+}
+
+TEST_F(StatusWriterTest, FailedApplyKeepsThePartsForTheRetry) {
+  ASSERT_TRUE(writer_->Write(NewDomain(), Part("records", "RecordsSynced")).ok());
+  ASSERT_TRUE(writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")).ok());
+  api_.set_fail_applies(true);
+  EXPECT_FALSE(writer_->Flush("web/d").status.ok());
+  api_.set_fail_applies(false);
+  EXPECT_TRUE(writer_->Flush("web/d").status.ok());
+  ASSERT_EQ(api_.applies().size(), 2u);
+  EXPECT_EQ(api_.applies()[1]["status"]["conditions"].size(), 3u);
+}
+
+}  // namespace
+}  // namespace domainguard::domain
