@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "controller/base/time_format.h"
+
 namespace domainguard::api {
 
 namespace {
@@ -109,7 +111,56 @@ Result<DomainSpec> Read(const json& domain, Mode mode) {
   return out;
 }
 
+// Reads an optional Go duration at `obj[key]`; `path` names the field in errors.
+Result<std::optional<std::chrono::seconds>> OptionalDuration(const json& obj, const char* key,
+                                                             const std::string& path) {
+  const json* v = Member(obj, key);
+  if (v == nullptr) return std::optional<std::chrono::seconds>();
+  if (!v->is_string()) return Error::InvalidArgument(path + ": must be a duration string such as \"12h\"");
+  Result<std::chrono::nanoseconds> d = ParseDuration(v->get<std::string>());
+  if (!d.ok()) return Error::InvalidArgument(path + ": " + d.error().message);
+  return std::optional<std::chrono::seconds>(std::chrono::duration_cast<std::chrono::seconds>(*d));
+}
+
+std::string FormatSeconds(std::chrono::seconds s) { return FormatDuration(std::chrono::nanoseconds(s)); }
+
 }  // namespace
+
+Result<RegistrationChecksSpec> ParseRegistrationChecks(const json& spec) {
+  RegistrationChecksSpec out;
+  const json* checks = Member(spec, "checks");
+  if (checks == nullptr) return out;
+  if (!checks->is_object()) return Error::InvalidArgument("spec.checks: must be an object");
+  const json* reg = Member(*checks, "registration");
+  if (reg == nullptr) return out;
+  const std::string path = "spec.checks.registration";
+  if (!reg->is_object()) return Error::InvalidArgument(path + ": must be an object");
+
+  auto interval = OptionalDuration(*reg, "interval", path + ".interval");
+  if (!interval.ok()) return interval.error();
+  if (*interval && **interval < kMinRegistrationInterval) {
+    return Error::InvalidArgument(path + ".interval: must be at least 1m (registries rate-limit), got " +
+                                  (*reg)["interval"].get<std::string>());
+  }
+  out.interval = *interval;
+  auto warn = OptionalDuration(*reg, "warnBefore", path + ".warnBefore");
+  if (!warn.ok()) return warn.error();
+  out.warn_before = *warn;
+  auto critical = OptionalDuration(*reg, "criticalBefore", path + ".criticalBefore");
+  if (!critical.ok()) return critical.error();
+  out.critical_before = *critical;
+  // The CRD's rule, applied only when both are given (a lone criticalBefore is compared with nothing).
+  if (out.warn_before && out.critical_before && *out.critical_before >= *out.warn_before) {
+    return Error::InvalidArgument(path + ".criticalBefore: must be shorter than warnBefore (" +
+                                  FormatSeconds(*out.critical_before) + " >= " + FormatSeconds(*out.warn_before) +
+                                  ")");
+  }
+  if (const json* lock = Member(*reg, "expectTransferLock")) {
+    if (!lock->is_boolean()) return Error::InvalidArgument(path + ".expectTransferLock: must be true or false");
+    out.expect_transfer_lock = lock->get<bool>();
+  }
+  return out;
+}
 
 std::string CanonicalZoneOf(const json& domain) {
   std::string z = StringMember(SpecOf(domain), "zone");

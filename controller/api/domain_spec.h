@@ -1,5 +1,5 @@
-// A Domain's spec as C++ values: the fields several controllers read (zone, providers, nameservers, recordsFrom),
-// read from the object's JSON in one place.
+// A Domain's spec as C++ values: the fields several controllers read (zone, providers, nameservers, recordsFrom)
+// and spec.checks.registration with its validation, read from the object's JSON in one place.
 //
 // Two readings of the same fields:
 //   - ParseDomainSpec / ParseNameservers: strict; an entry the CRD schema rejects is an error naming the field
@@ -11,6 +11,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,28 @@ Result<DomainSpec> ParseDomainSpec(const nlohmann::json& domain);
 // spec.nameservers of `spec` (the spec object) alone, strictly: "spec.nameservers: must be a list",
 // "spec.nameservers[i].name: required" (absent, not a string, or empty). Absent: empty.
 Result<std::vector<NameserverSpec>> ParseNameservers(const nlohmann::json& spec);
+
+// spec.checks.registration as written; an absent field stays unset (its default is the registration part's).
+struct RegistrationChecksSpec {
+  std::optional<std::chrono::seconds> interval;
+  std::optional<std::chrono::seconds> warn_before;
+  std::optional<std::chrono::seconds> critical_before;
+  std::optional<bool> expect_transfer_lock;
+
+  bool operator==(const RegistrationChecksSpec&) const = default;
+};
+
+// The shortest spec.checks.registration.interval: registries rate-limit.
+inline constexpr std::chrono::seconds kMinRegistrationInterval{60};
+
+// spec.checks.registration of `spec` (the spec object), with the CRD's rules, so an object that slipped past
+// validation (an old CRD) is reported rather than misread. kInvalidArgument naming the field:
+//   "spec.checks: must be an object", "spec.checks.registration: must be an object",
+//   "<field>: must be a duration string such as \"12h\"", "<field>: <why the duration does not parse>",
+//   "spec.checks.registration.interval: must be at least 1m (registries rate-limit), got 30s",
+//   "spec.checks.registration.criticalBefore: must be shorter than warnBefore (720h0m0s >= 168h0m0s)" (only when
+//   both are given), "spec.checks.registration.expectTransferLock: must be true or false".
+Result<RegistrationChecksSpec> ParseRegistrationChecks(const nlohmann::json& spec);
 
 // The Domain's spec, malformed entries skipped (a provider or name server without a string name). Never fails.
 DomainSpec ReadDomainSpec(const nlohmann::json& domain);

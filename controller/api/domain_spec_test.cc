@@ -69,6 +69,45 @@ TEST(ReadDomainSpec, SkipsMalformedEntriesAndNeverFails) {
   EXPECT_EQ(ReadDomainSpec(json("not an object")), DomainSpec{});
 }
 
+TEST(ParseRegistrationChecks, ReadsTheFieldsAsWritten) {
+  auto c = ParseRegistrationChecks(json::parse(R"({"checks": {"registration": {
+      "interval": "6h", "warnBefore": "720h", "criticalBefore": "168h", "expectTransferLock": true}}})"));
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_EQ(c->interval, std::chrono::hours(6));
+  EXPECT_EQ(c->warn_before, std::chrono::hours(720));
+  EXPECT_EQ(c->critical_before, std::chrono::hours(168));
+  EXPECT_EQ(c->expect_transfer_lock, true);
+  auto absent = ParseRegistrationChecks(json::parse(R"({"checks": {"delegation": {"interval": "1m"}}})"));
+  ASSERT_TRUE(absent.ok());
+  EXPECT_EQ(*absent, RegistrationChecksSpec{});
+  auto lone_critical = ParseRegistrationChecks(json::parse(R"({"checks": {"registration": {"criticalBefore": "9000h"}}})"));
+  EXPECT_TRUE(lone_critical.ok()) << "compared with warnBefore only when both are given";
+}
+
+class ParseRegistrationChecksErrors : public ::testing::TestWithParam<ErrorCase> {};
+TEST_P(ParseRegistrationChecksErrors, NameTheField) {
+  auto c = ParseRegistrationChecks(json::parse(GetParam().spec));
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(c.error().message, GetParam().want);
+}
+INSTANTIATE_TEST_SUITE_P(
+    Spec, ParseRegistrationChecksErrors,
+    ::testing::ValuesIn(std::vector<ErrorCase>{
+        {"checks_not_an_object", R"({"checks": []})", "spec.checks: must be an object"},
+        {"registration_not_an_object", R"({"checks": {"registration": 1}})",
+         "spec.checks.registration: must be an object"},
+        {"interval_not_a_string", R"({"checks": {"registration": {"interval": 60}}})",
+         "spec.checks.registration.interval: must be a duration string such as \"12h\""},
+        {"interval_below_a_minute", R"({"checks": {"registration": {"interval": "30s"}}})",
+         "spec.checks.registration.interval: must be at least 1m (registries rate-limit), got 30s"},
+        {"critical_not_shorter", R"({"checks": {"registration": {"warnBefore": "168h", "criticalBefore": "720h"}}})",
+         "spec.checks.registration.criticalBefore: must be shorter than warnBefore (720h0m0s >= 168h0m0s)"},
+        {"lock_not_a_bool", R"({"checks": {"registration": {"expectTransferLock": "yes"}}})",
+         "spec.checks.registration.expectTransferLock: must be true or false"},
+    }),
+    [](const auto& info) { return info.param.name; });
+
 TEST(CanonicalZoneOf, LowerCaseOneTrailingDot) {
   EXPECT_EQ(CanonicalZoneOf(D({{"zone", "Example.COM"}})), "example.com.");
   EXPECT_EQ(CanonicalZoneOf(D({{"zone", "example.com.."}})), "example.com.");

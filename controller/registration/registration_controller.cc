@@ -13,7 +13,6 @@
 #include "controller/domain/domain_object.h"
 #include "controller/domain/inputs.h"
 #include "controller/domain/ready_controller.h"
-#include "controller/domain/status_writer.h"
 #include "controller/kube/event_recorder.h"
 #include "controller/kube/object.h"
 #include "controller/registration/reasons.h"
@@ -30,23 +29,10 @@ constexpr std::array<std::string_view, 12> kRegistrationReasons = {
     kExpired,          kRegistryHold,   kPendingDelete,    kRedemptionPeriod,
     kTransferLockMissing, kRegistryNameserversDiffer, kRegistrarChanged, kRegistrationUnknown};
 
-// The CRD's floor for spec.checks.registration.interval: registries rate-limit.
-constexpr seconds kMinInterval{60};
-
 const json* Member(const json& obj, std::string_view key) {
   if (!obj.is_object()) return nullptr;
   auto it = obj.find(std::string(key));
   return it == obj.end() || it->is_null() ? nullptr : &*it;
-}
-
-// Reads an optional Go duration at `obj[key]`; `path` names the field in errors.
-Result<std::optional<seconds>> OptionalDuration(const json& obj, std::string_view key, const std::string& path) {
-  const json* v = Member(obj, key);
-  if (v == nullptr) return std::optional<seconds>();
-  if (!v->is_string()) return Error::InvalidArgument(path + ": must be a duration string such as \"12h\"");
-  Result<std::chrono::nanoseconds> d = ParseDuration(v->get<std::string>());
-  if (!d.ok()) return Error::InvalidArgument(path + ": " + d.error().message);
-  return std::optional<seconds>(std::chrono::duration_cast<seconds>(*d));
 }
 
 std::string FormatSeconds(seconds s) { return FormatDuration(std::chrono::nanoseconds(s)); }
@@ -108,38 +94,12 @@ Result<DomainSpec> DomainSpecFromObject(const json& domain) {
   zone.pop_back();  // the registration part speaks of domains without the root dot ("example.com")
   spec.zone = zone;
 
-  if (const json* checks = Member(*s, "checks")) {
-    if (!checks->is_object()) return Error::InvalidArgument("spec.checks: must be an object");
-    if (const json* reg = Member(*checks, "registration")) {
-      const std::string path = "spec.checks.registration";
-      if (!reg->is_object()) return Error::InvalidArgument(path + ": must be an object");
-
-      auto interval = OptionalDuration(*reg, "interval", path + ".interval");
-      if (!interval.ok()) return interval.error();
-      if (*interval) {
-        if (**interval < kMinInterval) {
-          return Error::InvalidArgument(path + ".interval: must be at least 1m (registries rate-limit), got " +
-                                        (*reg)["interval"].get<std::string>());
-        }
-        spec.interval = **interval;
-      }
-      auto warn = OptionalDuration(*reg, "warnBefore", path + ".warnBefore");
-      if (!warn.ok()) return warn.error();
-      if (*warn) spec.policy.warn_before = **warn;
-      auto critical = OptionalDuration(*reg, "criticalBefore", path + ".criticalBefore");
-      if (!critical.ok()) return critical.error();
-      if (*critical) spec.policy.critical_before = **critical;
-      // The CRD's rule, applied only when both are given (a lone criticalBefore is compared with nothing).
-      if (*warn && *critical && **critical >= **warn) {
-        return Error::InvalidArgument(path + ".criticalBefore: must be shorter than warnBefore (" +
-                                      FormatSeconds(**critical) + " >= " + FormatSeconds(**warn) + ")");
-      }
-      if (const json* lock = Member(*reg, "expectTransferLock")) {
-        if (!lock->is_boolean()) return Error::InvalidArgument(path + ".expectTransferLock: must be true or false");
-        spec.policy.expect_transfer_lock = lock->get<bool>();
-      }
-    }
-  }
+  Result<api::RegistrationChecksSpec> checks = api::ParseRegistrationChecks(*s);
+  if (!checks.ok()) return checks.error();
+  if (checks->interval) spec.interval = *checks->interval;
+  if (checks->warn_before) spec.policy.warn_before = *checks->warn_before;
+  if (checks->critical_before) spec.policy.critical_before = *checks->critical_before;
+  if (checks->expect_transfer_lock) spec.policy.expect_transfer_lock = *checks->expect_transfer_lock;
 
   Result<std::vector<api::NameserverSpec>> nameservers = api::ParseNameservers(*s);
   if (!nameservers.ok()) return nameservers.error();
@@ -365,7 +325,7 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
                        PlannedEvent{std::string(kube::kEventWarning), std::string(kRegistrationUnknown), message}});
     }
     ctx_.metrics.SetExpiry(metric_ref, status_record ? status_record->expires_at : std::nullopt);
-    Result<bool> wrote = domain::WriteStatus(ctx_, domain, part);
+    Result<bool> wrote = domain::WriteStatusPart(ctx_.client, api::kDomains, domain, part, ctx_.clock);
     spdlog::warn("registration domain={}/{} zone={} decision=invalid-spec wrote={} error=\"{}\"", ns, name,
                  zone.empty() ? "?" : zone, wrote.ok() && *wrote, message);
     if (!wrote.ok()) return {wrote.error(), std::nullopt};
@@ -402,7 +362,7 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
   std::optional<json> fresh = ctx_.domains.Get(key);
   const json& latest = fresh && !Deleting(*fresh) ? *fresh : domain;
   domain::AddReady(part, latest);
-  Result<bool> wrote = domain::WriteStatus(ctx_, latest, part);
+  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, api::kDomains, latest, part, ctx_.clock);
 
   const seconds requeue = std::max(seconds(1), obs.requeue_after);
   const std::string expires = v.record && v.record->expires_at ? FormatRfc3339(*v.record->expires_at) : "unknown";
