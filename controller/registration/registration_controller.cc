@@ -13,6 +13,7 @@
 #include "controller/domain/domain_object.h"
 #include "controller/domain/inputs.h"
 #include "controller/domain/ready_controller.h"
+#include "controller/domain/status_writer.h"
 #include "controller/kube/event_recorder.h"
 #include "controller/kube/object.h"
 #include "controller/registration/reasons.h"
@@ -325,7 +326,7 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
                        PlannedEvent{std::string(kube::kEventWarning), std::string(kRegistrationUnknown), message}});
     }
     ctx_.metrics.SetExpiry(metric_ref, status_record ? status_record->expires_at : std::nullopt);
-    Result<bool> wrote = domain::WriteStatusPart(ctx_.client, api::kDomains, domain, part, ctx_.clock);
+    Result<bool> wrote = domain::WriteStatus(ctx_, domain, part);
     spdlog::warn("registration domain={}/{} zone={} decision=invalid-spec wrote={} error=\"{}\"", ns, name,
                  zone.empty() ? "?" : zone, wrote.ok() && *wrote, message);
     if (!wrote.ok()) return {wrote.error(), std::nullopt};
@@ -362,7 +363,7 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
   std::optional<json> fresh = ctx_.domains.Get(key);
   const json& latest = fresh && !Deleting(*fresh) ? *fresh : domain;
   domain::AddReady(part, latest);
-  Result<bool> wrote = domain::WriteStatusPart(ctx_.client, api::kDomains, latest, part, ctx_.clock);
+  Result<bool> wrote = domain::WriteStatus(ctx_, latest, part);
 
   const seconds requeue = std::max(seconds(1), obs.requeue_after);
   const std::string expires = v.record && v.record->expires_at ? FormatRfc3339(*v.record->expires_at) : "unknown";
