@@ -97,6 +97,28 @@ std::optional<ConfigMapKeyRef> RecordsFrom(const json& spec) {
   return out;
 }
 
+Result<std::optional<std::chrono::nanoseconds>> DelegationInterval(const json& spec, Mode mode) {
+  const std::string path = "spec.checks.delegation.interval";
+  const json* checks = Member(spec, "checks");
+  const json* delegation = checks != nullptr ? Member(*checks, "delegation") : nullptr;
+  const json* interval = delegation != nullptr ? Member(*delegation, "interval") : nullptr;
+  if (interval == nullptr) return std::optional<std::chrono::nanoseconds>();
+  Error problem = Error::InvalidArgument(path + ": must be a duration string such as \"1m\"");
+  if (interval->is_string()) {
+    Result<std::chrono::nanoseconds> d = ParseDuration(interval->get<std::string>());
+    if (!d.ok()) {
+      problem = Error::InvalidArgument(path + ": " + d.error().message);
+    } else if (d->count() <= 0) {
+      problem = Error::InvalidArgument(path + ": must be positive");
+    } else {
+      return std::optional<std::chrono::nanoseconds>(*d);
+    }
+  }
+  // The lenient reading leaves the interval unset: the controller's default applies, as it always has.
+  if (mode == Mode::kLenient) return std::optional<std::chrono::nanoseconds>();
+  return problem;
+}
+
 Result<DomainSpec> Read(const json& domain, Mode mode) {
   const json& spec = SpecOf(domain);
   DomainSpec out;
@@ -108,6 +130,9 @@ Result<DomainSpec> Read(const json& domain, Mode mode) {
   if (!nameservers.ok()) return nameservers.error();
   out.nameservers = std::move(*nameservers);
   out.records_from = RecordsFrom(spec);
+  Result<std::optional<std::chrono::nanoseconds>> interval = DelegationInterval(spec, mode);
+  if (!interval.ok()) return interval.error();
+  out.delegation_interval = *interval;
   return out;
 }
 

@@ -43,6 +43,8 @@ struct DomainSpec {
   std::vector<std::string> providers;      // spec.providers[i].name, in spec order
   std::vector<NameserverSpec> nameservers;  // spec.nameservers, in spec order
   std::optional<ConfigMapKeyRef> records_from;  // spec.recordsFrom.configMapRef (fields "" when absent)
+  // spec.checks.delegation.interval, a positive Go duration; unset when absent (the controller's default applies).
+  std::optional<std::chrono::nanoseconds> delegation_interval;
 
   bool operator==(const DomainSpec&) const = default;
 };
@@ -51,7 +53,8 @@ struct DomainSpec {
 std::string CanonicalZoneOf(const nlohmann::json& domain);
 
 // The Domain's spec; kInvalidArgument naming the first field that is not as the CRD schema says (a list that is
-// not a list, an entry without its required name). `domain` is the whole object.
+// not a list, an entry without its required name, spec.checks.delegation.interval not a positive duration).
+// `domain` is the whole object.
 Result<DomainSpec> ParseDomainSpec(const nlohmann::json& domain);
 
 // spec.nameservers of `spec` (the spec object) alone, strictly: "spec.nameservers: must be a list",
@@ -80,7 +83,8 @@ inline constexpr std::chrono::seconds kMinRegistrationInterval{60};
 //   both are given), "spec.checks.registration.expectTransferLock: must be true or false".
 Result<RegistrationChecksSpec> ParseRegistrationChecks(const nlohmann::json& spec);
 
-// The Domain's spec, malformed entries skipped (a provider or name server without a string name). Never fails.
+// The Domain's spec, malformed entries skipped (a provider or name server without a string name, a delegation
+// interval that is not a positive duration: unset). Never fails.
 DomainSpec ReadDomainSpec(const nlohmann::json& domain);
 
 }  // namespace domainguard::api

@@ -54,6 +54,10 @@ INSTANTIATE_TEST_SUITE_P(
         {"nameserver_without_name", R"({"nameservers": [{"addresses": []}]})", "spec.nameservers[0].name: required"},
         {"nameserver_empty_name", R"({"nameservers": [{"name": "a"}, {"name": ""}]})",
          "spec.nameservers[1].name: required"},
+        {"delegation_interval_not_a_string", R"({"checks": {"delegation": {"interval": 30}}})",
+         "spec.checks.delegation.interval: must be a duration string such as \"1m\""},
+        {"delegation_interval_zero", R"({"checks": {"delegation": {"interval": "0s"}}})",
+         "spec.checks.delegation.interval: must be positive"},
     }),
     [](const auto& info) { return info.param.name; });
 
@@ -107,6 +111,18 @@ INSTANTIATE_TEST_SUITE_P(
          "spec.checks.registration.expectTransferLock: must be true or false"},
     }),
     [](const auto& info) { return info.param.name; });
+
+TEST(ReadDomainSpec, DelegationIntervalWhenAPositiveDuration) {
+  auto with = [](json interval) { return D({{"checks", {{"delegation", {{"interval", interval}}}}}}); };
+  using std::chrono::seconds;
+  EXPECT_EQ(ReadDomainSpec(with("5m")).delegation_interval, std::chrono::minutes(5));
+  EXPECT_EQ(ReadDomainSpec(with("1m30s")).delegation_interval, seconds(90));
+  EXPECT_EQ(ReadDomainSpec(with("soon")).delegation_interval, std::nullopt);
+  EXPECT_EQ(ReadDomainSpec(with("0s")).delegation_interval, std::nullopt);
+  EXPECT_EQ(ReadDomainSpec(with(30)).delegation_interval, std::nullopt);
+  EXPECT_EQ(ReadDomainSpec(D({{"zone", "z.test"}})).delegation_interval, std::nullopt);
+  EXPECT_FALSE(ParseDomainSpec(with("soon")).ok());
+}
 
 TEST(CanonicalZoneOf, LowerCaseOneTrailingDot) {
   EXPECT_EQ(CanonicalZoneOf(D({{"zone", "Example.COM"}})), "example.com.");

@@ -259,15 +259,7 @@ std::vector<ProviderZone> ProviderZonesFrom(const std::vector<records::ProviderZ
 }
 
 std::chrono::nanoseconds DelegationInterval(const json& domain, std::chrono::nanoseconds fallback) {
-  const json* at = &domain;
-  for (const char* key : {"spec", "checks", "delegation", "interval"}) {
-    if (!at->is_object() || !at->contains(key)) return fallback;
-    at = &(*at)[key];
-  }
-  if (!at->is_string()) return fallback;
-  Result<std::chrono::nanoseconds> d = ParseDuration(at->get<std::string>());
-  if (!d.ok() || d->count() <= 0) return fallback;
-  return *d;
+  return api::ReadDomainSpec(domain).delegation_interval.value_or(fallback);
 }
 
 DelegationController::DelegationController(domain::Context ctx, kube::Store& providers, Prober& prober,
