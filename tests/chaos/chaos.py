@@ -444,7 +444,6 @@ def one_round(args, seed: int) -> dict:
             r.violations += hostile.run(r)
             r.metrics_seen += [c.metrics() for c in r.controllers]
         r.violations += r.scan_secrets()
-        r.violations += r.sanitizer_reports()
         result["faults"] = r.faults.injected
     except Exception as e:  # noqa: BLE001 - the round's own failure is reported as a violation, then cleaned up
         r.violations.append(f"the round could not run: {e}")
@@ -455,6 +454,7 @@ def one_round(args, seed: int) -> dict:
             r.violations += [f"teardown: {p}" for p in r.teardown()]
         except Exception as e:  # noqa: BLE001
             r.violations.append(f"teardown: {e}")
+        r.violations += r.sanitizer_reports()  # after the SIGTERM of teardown: LeakSanitizer reports at exit
     result["violations"] = r.violations
     for v in r.violations:
         r.log(f"VIOLATION: {v}")
