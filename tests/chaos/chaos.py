@@ -315,10 +315,14 @@ class Round:
     def quiesce(self, since: float) -> float | None:
         deadline = time.monotonic() + self.quiesce_bound
         last: list[str] = []
+        next_note = time.monotonic() + 15
         while time.monotonic() < deadline:
             last = self.invariants()
             if not last:
                 return time.monotonic() - since
+            if time.monotonic() >= next_note:  # what a long quiesce waits for (the p99's explanation)
+                self.log(f"quiesce: {len(last)} invariants still open, e.g. {last[0][:200]}")
+                next_note += 15
             time.sleep(3)
         self.violations += last
         return None
