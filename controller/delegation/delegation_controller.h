@@ -14,8 +14,9 @@
 //      Events that clear by themselves. Wait for that report (its status write re-triggers this), at most
 //      options.records_wait;
 //   3. build the desired zone (providers, records, apex NS); when that fails, probe the zone without
-//      expectations (only spec.nameservers, if any). The same for every other known Domain due within
-//      options.batch_window: they are probed in the same sweep (issue #14: due Domains probed together);
+//      expectations (only spec.nameservers, if any). The same for every other cached Domain due within
+//      options.batch_window, and every one never probed yet whose records are reported (a restart's first
+//      round): they are probed in the same sweep (issue #14: due Domains probed together);
 //   4. one sweep through the prober's concurrent path for the whole batch (the Prober is not thread-safe: one
 //      sweep at a time), then for each Domain: judge, keep the next History; a DependencyBroken finding is
 //      Critical only once seen on options.confirmations consecutive probes, like the parent-side findings
@@ -129,7 +130,9 @@ class DelegationController {
 
   // The Pending for `domain`; nullopt when it has no zone.
   std::optional<Pending> Prepare(const std::string& key, const nlohmann::json& domain);
-  // Appends every other known Domain (probed before, spec unchanged, not being probed) due within batch_window.
+  // Appends every other cached Domain not being probed that its own reconcile would probe within batch_window:
+  // probed before with the spec unchanged and due, or never probed (after a restart: all) and not waiting for
+  // the records controller's report. At most options.max_batch in all.
   void AddDueOthers(const std::string& key, std::vector<Pending>& batch);
   // Judges one observation of the batch, records Events, writes the status part; the Domain's reconcile result.
   kube::ReconcileResult Finish(Pending& p, const Observation& observation, size_t batch_size);
