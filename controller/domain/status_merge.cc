@@ -113,6 +113,36 @@ json MergeStatus(const json& current, const std::vector<PartOwnership>& owners,
   return out;
 }
 
+json OverlayManaged(const json& status, const json& managed, const std::vector<PartOwnership>& owners) {
+  json out = status.is_object() ? status : json::object();
+  const json before = ManagedStatus(out, owners);
+  for (auto m = before.begin(); m != before.end(); ++m) {
+    if (m.key() != "conditions" && m.key() != "findings") out.erase(m.key());
+  }
+  for (const auto& [list, id] : {std::pair<const char*, const char*>{"conditions", "type"}, {"findings", "reason"}}) {
+    json rest = json::array();
+    if (const json* items = Member(out, list); items && items->is_array()) {
+      for (const json& item : *items) {
+        const std::string k = Key(item, id);
+        const bool is_managed = std::string_view(list) == "conditions" ? OwnedCondition(owners, k) : OwnedReason(owners, k);
+        if (!is_managed) rest.push_back(item);
+      }
+    }
+    if (const json* items = Member(managed, list); items && items->is_array()) {
+      for (const json& item : *items) rest.push_back(item);
+    }
+    if (rest.empty()) {
+      out.erase(list);
+    } else {
+      out[list] = std::move(rest);
+    }
+  }
+  for (auto m = managed.begin(); m != managed.end(); ++m) {
+    if (m.key() != "conditions" && m.key() != "findings") out[m.key()] = m.value();
+  }
+  return out;
+}
+
 bool IsFirstPass(const json& status, const std::vector<PartOwnership>& owners) {
   for (const kube::Condition& c : kube::GetConditions(status)) {
     for (const PartOwnership& o : owners) {

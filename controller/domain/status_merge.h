@@ -49,6 +49,11 @@ nlohmann::json ManagedStatus(const nlohmann::json& status, const std::vector<Par
 nlohmann::json MergeStatus(const nlohmann::json& current, const std::vector<PartOwnership>& owners,
                            const std::map<std::string, StatusPart>& pending, int64_t generation, SystemTime now);
 
+// `status` with what the writer manages replaced by `managed` (a MergeStatus result): the whole status as it will
+// be once `managed` is applied (the unmanaged rest, e.g. failover's, as it is).
+nlohmann::json OverlayManaged(const nlohmann::json& status, const nlohmann::json& managed,
+                              const std::vector<PartOwnership>& owners);
+
 // Whether `status` holds none of the owners' conditions yet: a new Domain, whose first pass is written as one.
 bool IsFirstPass(const nlohmann::json& status, const std::vector<PartOwnership>& owners);
 

@@ -141,6 +141,22 @@ TEST(MergeStatus, AReadyOrGenerationInAPartIsTheWritersOwn) {
   EXPECT_EQ((*Cond(out, "Ready"))["observedGeneration"], 2);
 }
 
+TEST(OverlayManaged, ReplacesWhatTheWriterManagesKeepsTheRest) {
+  json status = {{"failover", {{"active", false}}},
+                 {"dependsOn", json::array({"old.test"})},
+                 {"conditions", json::array({{{"type", "FailoverActive"}}, {{"type", "DelegationHealthy"}}})},
+                 {"findings", json::array({{{"reason", "FailoverNotIndependent"}}, {{"reason", "GlueMissing"}}})}};
+  json managed = MergeStatus(json(), Owners(), FirstPass(), 1, kNow);
+  json out = OverlayManaged(status, managed, Owners());
+  EXPECT_EQ(out["failover"], status["failover"]);
+  EXPECT_EQ(out["dependsOn"], json::array());  // the delegation part's
+  ASSERT_EQ(out["conditions"].size(), 5u);     // FailoverActive, then the four of `managed`
+  EXPECT_EQ(out["conditions"][0]["type"], "FailoverActive");
+  ASSERT_EQ(out["findings"].size(), 2u);  // FailoverNotIndependent kept, GlueMissing gone, NoAlertChannel added
+  EXPECT_EQ(out["findings"][1]["reason"], "NoAlertChannel");
+  EXPECT_EQ(ManagedStatus(out, Owners()), managed);
+}
+
 TEST(ManagedStatus, OnlyOwnedKeysSorted) {
   json status = {{"providers", json::array()},
                  {"failover", {{"active", false}}},

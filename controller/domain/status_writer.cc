@@ -57,6 +57,7 @@ bool StatusWriter::Owns(const std::string& part) const {
 }
 
 json StatusWriter::BaseLocked(KeyState& st, const json& cached) const {
+  if (st.inflight) return *st.inflight;  // being applied: what a part is compared with is what it will be
   if (st.applied && st.applied->first > ResourceVersion(cached)) return st.applied->second;
   st.applied.reset();  // the cache has our last apply (or newer)
   return StatusOfObject(cached);
@@ -109,33 +110,8 @@ json StatusWriter::Status(const std::string& key) const {
   KeyState st = it->second;  // BaseLocked may drop `applied`: on a copy, Status is a read
   json base = BaseLocked(st, *cached);
   if (st.pending.empty()) return base;
-  json merged = MergeStatus(base, owners_, Parts(st), kube::Generation(*cached), clock_.Now());
-  // The unmanaged rest of the status (failover's), then what the writer manages.
-  json out = base.is_object() ? base : json::object();
-  const json managed_before = ManagedStatus(out, owners_);
-  for (auto m = managed_before.begin(); m != managed_before.end(); ++m) {
-    if (m.key() != "conditions" && m.key() != "findings") out.erase(m.key());
-  }
-  for (const char* list : {"conditions", "findings"}) {
-    const char* id = std::string_view(list) == "conditions" ? "type" : "reason";
-    json rest = json::array();
-    if (out.contains(list) && out[list].is_array()) {
-      for (const json& item : out[list]) {
-        const bool managed = managed_before.contains(list) &&
-                             std::any_of(managed_before[list].begin(), managed_before[list].end(),
-                                         [&](const json& m) { return m.value(id, "") == item.value(id, ""); });
-        if (!managed) rest.push_back(item);
-      }
-    }
-    if (merged.contains(list)) {
-      for (const json& item : merged[list]) rest.push_back(item);
-    }
-    out[list] = std::move(rest);
-  }
-  for (auto m = merged.begin(); m != merged.end(); ++m) {
-    if (m.key() != "conditions" && m.key() != "findings") out[m.key()] = m.value();
-  }
-  return out;
+  return OverlayManaged(base, MergeStatus(base, owners_, Parts(st), kube::Generation(*cached), clock_.Now()),
+                        owners_);
 }
 
 kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
@@ -175,16 +151,18 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
       taken[name] = p.seq;
       parts += (parts.empty() ? "" : ",") + name;
     }
+    st.inflight = OverlayManaged(base, merged, owners_);
   }
   json body = ApplyBody(*cached);
   body["status"] = merged;
   Result<json> applied = client_.Apply(api::kDomains, body, kStatusFieldManager, /*force=*/true, "status");
   if (!applied.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
     if (applied.error().code == ErrorCode::kNotFound) {
-      std::lock_guard<std::mutex> lock(mu_);
       states_.erase(key);
       return {};
     }
+    if (auto it = states_.find(key); it != states_.end()) it->second.inflight.reset();
     spdlog::warn("status domain={} decision=retry parts=[{}] error=\"{}\"", key, parts, applied.error().ToString());
     return {applied.error(), std::nullopt};
   }
@@ -196,6 +174,7 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
       auto p = st.pending.find(name);
       if (p != st.pending.end() && p->second.seq == seq) st.pending.erase(p);
     }
+    st.inflight.reset();
     st.applied = std::make_pair(ResourceVersion(*applied), StatusOfObject(*applied));
     st.reported.clear();
     st.first_report.reset();

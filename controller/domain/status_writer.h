@@ -87,6 +87,8 @@ class StatusWriter {
     std::optional<MonotonicTime> first_report;
     std::optional<std::pair<uint64_t, nlohmann::json>> applied;  // resourceVersion and status of the last apply,
                                                                  // until the cache is as new
+    std::optional<nlohmann::json> inflight;  // the status an apply under way will leave (a part reverted meanwhile
+                                             // is a change again, not "already there")
   };
 
   nlohmann::json BaseLocked(KeyState& st, const nlohmann::json& cached) const;

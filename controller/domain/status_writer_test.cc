@@ -53,7 +53,7 @@ class StatusWriterTest : public ::testing::Test {
   void CacheLastApply() {
     json d = *store_.Get("web/d");
     d["status"] = api_.applies().back()["status"];
-    d["metadata"]["resourceVersion"] = "11";
+    d["metadata"]["resourceVersion"] = std::to_string(++rv_);
     store_.Upsert(d);
   }
 
@@ -64,6 +64,7 @@ class StatusWriterTest : public ::testing::Test {
   kube::Store store_;
   std::unique_ptr<StatusWriter> writer_;
   std::vector<std::string> scheduled_;
+  int rv_ = 10;
 };
 
 TEST_F(StatusWriterTest, NewDomainsFirstPassIsOneApplyOnceEveryPartReported) {
@@ -130,6 +131,33 @@ TEST_F(StatusWriterTest, FailedApplyKeepsThePartsForTheRetry) {
   EXPECT_TRUE(writer_->Flush("web/d").status.ok());
   ASSERT_EQ(api_.applies().size(), 2u);
   EXPECT_EQ(api_.applies()[1]["status"]["conditions"].size(), 3u);
+}
+
+TEST_F(StatusWriterTest, APartRevertedWhileItsApplyIsUnderWayIsWrittenAgain) {
+  ASSERT_TRUE(writer_->Write(NewDomain(), Part("records", "RecordsSynced")).ok());
+  ASSERT_TRUE(writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")).ok());
+  writer_->Flush("web/d");
+  CacheLastApply();
+  StatusPart broken = Part("delegation", "DelegationHealthy");
+  broken.conditions[0].status = "False";
+  broken.conditions[0].reason = "GlueMissing";
+  ASSERT_TRUE(*writer_->Write(*store_.Get("web/d"), broken));
+  // The delegation controller finds it healthy again while the apply of "False" is under way.
+  bool reverted = false;
+  transport_.SetSendHandler([&](const http::HttpRequest& r) {
+    if (!reverted) {
+      reverted = true;
+      EXPECT_TRUE(*writer_->Write(*store_.Get("web/d"), Part("delegation", "DelegationHealthy")));
+    }
+    return api_.Handle(r);
+  });
+  writer_->Flush("web/d");
+  ASSERT_EQ(api_.applies().size(), 2u);
+  EXPECT_EQ(api_.applies()[1]["status"]["conditions"][0]["status"], "False");
+  CacheLastApply();
+  writer_->Flush("web/d");  // the revert is still pending, and written
+  ASSERT_EQ(api_.applies().size(), 3u);
+  EXPECT_EQ(api_.applies()[2]["status"]["conditions"][0]["status"], "True");
 }
 
 }  // namespace
