@@ -100,9 +100,11 @@ bool ProviderSpecOrReadyChanged(const json& old_obj, const json& new_obj) {
 MapFunc ConfigMapToDomains(kube::Store& domains) {
   return [&domains](const json& cm) {
     std::vector<std::string> keys;
-    for (const json& d : domains.ByIndex(kube::kNamespaceIndex, kube::Namespace(cm))) {
+    // One Domain parsed at a time: every namespace has a ConfigMap (kube-root-ca.crt), whose add at the start
+    // would otherwise hold all its Domains parsed at once.
+    domains.ForEachByIndex(kube::kNamespaceIndex, kube::Namespace(cm), [&](const json& d) {
       if (domain::RecordsFromConfigMap(d) == kube::Name(cm)) keys.push_back(kube::ObjectKey(d));
-    }
+    });
     return keys;
   };
 }

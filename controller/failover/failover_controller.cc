@@ -152,11 +152,11 @@ std::vector<json> ExtraRecords(const json& backup, const kube::Store& domains, c
 
 std::vector<std::string> BackupDomainsOfNamespace(const kube::Store& domains, const std::string& ns) {
   std::set<std::string> keys;
-  for (const json& d : domains.ByIndex(kube::kNamespaceIndex, ns)) {
+  domains.ForEachByIndex(kube::kNamespaceIndex, ns, [&](const json& d) {
     const std::string zone = FailoverZoneOf(d);
-    if (zone.empty()) continue;
+    if (zone.empty()) return;
     if (std::optional<json> b = DomainOfZone(domains, ns, zone)) keys.insert(kube::ObjectKey(*b));
-  }
+  });
   return {keys.begin(), keys.end()};
 }
 
@@ -167,9 +167,9 @@ std::vector<std::string> PrimaryDomainsOfNamespace(const kube::Store& domains, c
     return primary.empty() ? std::vector<std::string>{} : std::vector<std::string>{kube::ObjectKey(ns, primary)};
   }
   std::vector<std::string> keys;
-  for (const json& d : domains.ByIndex(kube::kNamespaceIndex, ns)) {
+  domains.ForEachByIndex(kube::kNamespaceIndex, ns, [&](const json& d) {
     if (!FailoverZoneOf(d).empty()) keys.push_back(kube::ObjectKey(d));
-  }
+  });
   return keys;
 }
 

@@ -56,7 +56,7 @@ void Informer::OnEvent(const WatcherEvent& ev) {
         synced_ = true;
         cv_.notify_all();
       }
-      DispatchChanges(changes);
+      changes.ForEach([this](const StoreChange& c) { Dispatch(c); });
       return;
     }
     case WatcherEvent::Type::kApply: {
@@ -84,20 +84,18 @@ void Informer::OnEvent(const WatcherEvent& ev) {
   }
 }
 
-void Informer::DispatchChanges(const std::vector<StoreChange>& changes) {
-  for (const auto& c : changes) {
-    for (const auto& h : handlers_) {
-      switch (c.type) {
-        case StoreChange::Type::kAdded:
-          if (h.on_add) h.on_add(*c.new_object);
-          break;
-        case StoreChange::Type::kUpdated:
-          if (h.on_update) h.on_update(*c.old_object, *c.new_object);
-          break;
-        case StoreChange::Type::kDeleted:
-          if (h.on_delete) h.on_delete(*c.old_object);
-          break;
-      }
+void Informer::Dispatch(const StoreChange& c) {
+  for (const auto& h : handlers_) {
+    switch (c.type) {
+      case StoreChange::Type::kAdded:
+        if (h.on_add) h.on_add(*c.new_object);
+        break;
+      case StoreChange::Type::kUpdated:
+        if (h.on_update) h.on_update(*c.old_object, *c.new_object);
+        break;
+      case StoreChange::Type::kDeleted:
+        if (h.on_delete) h.on_delete(*c.old_object);
+        break;
     }
   }
 }

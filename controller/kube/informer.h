@@ -60,7 +60,7 @@ class Informer {
 
  private:
   void OnEvent(const WatcherEvent& ev);
-  void DispatchChanges(const std::vector<StoreChange>& changes);
+  void Dispatch(const StoreChange& change);
   void ResyncLoop();
 
   const InformerOptions options_;

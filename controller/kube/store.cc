@@ -33,9 +33,9 @@ Store::Entry Store::Pack(const json& obj) const {
   return e;
 }
 
-json Store::Unpack(const Entry& e) {
-  return json::from_msgpack(e.packed.begin(), e.packed.end(), true, false);
-}
+json Store::Unpack(const Entry& e) { return Unpack(e.packed); }
+
+json Store::Unpack(const std::string& packed) { return json::from_msgpack(packed.begin(), packed.end(), true, false); }
 
 void Store::IndexInsert(const std::string& key, const Entry& e) {
   for (size_t i = 0; i < e.index_values.size() && i < index_maps_.size(); ++i) {
@@ -95,30 +95,45 @@ void Store::ReplaceAdd(const json& obj) {
   (*replacing_)[ObjectKey(obj)] = std::move(e);
 }
 
-std::vector<StoreChange> Store::CommitReplace() {
+StoreChanges Store::CommitReplace() {
   Map fresh;
   {
     std::lock_guard<std::mutex> lock(replace_mu_);
     if (replacing_) fresh = std::move(*replacing_);
     replacing_.reset();
   }
-  std::vector<StoreChange> changes;
+  StoreChanges changes;
+  changes.store_ = this;
   std::unique_lock lock(mu_);
-  for (const auto& [key, e] : items_) {
+  for (auto& [key, e] : items_) {
     auto it = fresh.find(key);
     if (it == fresh.end()) {
-      changes.push_back({StoreChange::Type::kDeleted, Unpack(e), std::nullopt});
+      changes.changes_.push_back({StoreChange::Type::kDeleted, key, std::move(e.packed)});
     } else if (it->second.resource_version != e.resource_version) {
-      changes.push_back({StoreChange::Type::kUpdated, Unpack(e), Unpack(it->second)});
+      changes.changes_.push_back({StoreChange::Type::kUpdated, key, std::move(e.packed)});
     }
   }
   for (const auto& [key, e] : fresh) {
-    if (!items_.count(key)) changes.push_back({StoreChange::Type::kAdded, std::nullopt, Unpack(e)});
+    if (!items_.count(key)) changes.changes_.push_back({StoreChange::Type::kAdded, key, {}});
   }
   items_ = std::move(fresh);
   for (auto& m : index_maps_) m.clear();
   for (const auto& [key, e] : items_) IndexInsert(key, e);
   return changes;
+}
+
+void StoreChanges::ForEach(const std::function<void(const StoreChange&)>& each) const {
+  for (const Change& c : changes_) {
+    StoreChange change{c.type, std::nullopt, std::nullopt};
+    if (c.type != StoreChange::Type::kAdded) change.old_object = Store::Unpack(c.old_packed);
+    if (c.type != StoreChange::Type::kDeleted) {
+      std::shared_lock lock(store_->mu_);
+      auto it = store_->items_.find(c.key);
+      if (it == store_->items_.end()) continue;
+      change.new_object = Store::Unpack(it->second);
+    }
+    each(change);
+  }
 }
 
 std::optional<json> Store::Get(const std::string& key) const {
@@ -153,6 +168,13 @@ std::vector<std::string> Store::KeysByIndex(const std::string& index, const std:
     return std::vector<std::string>(it->second.begin(), it->second.end());
   }
   return {};
+}
+
+void Store::ForEachByIndex(const std::string& index, const std::string& value,
+                           const std::function<void(const json&)>& each) const {
+  for (const std::string& key : KeysByIndex(index, value)) {
+    if (std::optional<json> obj = Get(key)) each(*obj);
+  }
 }
 
 std::vector<json> Store::ByIndex(const std::string& index, const std::string& value) const {

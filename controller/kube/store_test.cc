@@ -56,6 +56,13 @@ TEST(Store, IndexesFollowUpdatesAndDeletes) {
   s.Remove(D("shop", "b", "1", ""));
   EXPECT_TRUE(s.ByIndex("zone", "a.test").empty());
   EXPECT_TRUE(s.ByIndex("no-such-index", "x").empty());
+  // One object at a time, the same objects as ByIndex.
+  std::vector<std::string> each;
+  s.ForEachByIndex(kNamespaceIndex, "web", [&](const json& o) { each.push_back(Name(o)); });
+  EXPECT_THAT(each, UnorderedElementsAre("a", "c"));
+  each.clear();
+  s.ForEachByIndex("no-such-index", "x", [&](const json& o) { each.push_back(Name(o)); });
+  EXPECT_TRUE(each.empty());
 }
 
 TEST(Store, ReplaceSwapsAtOnceAndReportsDifferences) {
@@ -73,7 +80,8 @@ TEST(Store, ReplaceSwapsAtOnceAndReportsDifferences) {
   EXPECT_FALSE(s.Get("web/new").has_value());
   auto changes = s.CommitReplace();
   std::vector<std::string> got;
-  for (const auto& c : changes) {
+  EXPECT_EQ(changes.size(), 3u);
+  changes.ForEach([&](const StoreChange& c) {
     switch (c.type) {
       case StoreChange::Type::kAdded: got.push_back("add " + Name(*c.new_object)); break;
       case StoreChange::Type::kUpdated:
@@ -82,7 +90,7 @@ TEST(Store, ReplaceSwapsAtOnceAndReportsDifferences) {
         break;
       case StoreChange::Type::kDeleted: got.push_back("delete " + Name(*c.old_object)); break;
     }
-  }
+  });
   EXPECT_THAT(got, UnorderedElementsAre("add new", "update changed 1->7", "delete gone"));
   EXPECT_THAT(s.Keys(), UnorderedElementsAre("web/keep", "web/changed", "web/new"));
   EXPECT_TRUE(s.ByIndex("zone", "g.test").empty());
