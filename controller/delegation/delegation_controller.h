@@ -119,7 +119,6 @@ class DelegationController {
   // One Domain of a sweep: what it is probed for and what its verdict needs.
   struct Pending {
     std::string key, ns, name, zone;
-    nlohmann::json domain;
     int64_t generation = 0;
     std::chrono::nanoseconds interval{0};
     ZoneSpec spec;
