@@ -304,42 +304,43 @@ void DelegationController::AddDueOthers(const std::string& key, std::vector<Pend
   // Every cached Domain, as its own reconcile would find it by then: probed before and due, or never probed and
   // not waiting for the records controller's report. The never probed are every Domain after a restart: probed
   // one sweep each, a restart's first round of 10,000 took 47 s and every later round kept its spread (52.8 s);
-  // together they are a few sweeps of max_batch, and so is every round after.
-  std::vector<std::pair<std::string, ScheduleState>> candidates;
-  {
-    const std::vector<std::string> keys = ctx_.domains.Keys();
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const std::string& other : keys) {
+  // together they are a few sweeps of max_batch, and so is every round after. Each key is taken (probing_) before
+  // it is read, so two workers preparing sweeps at once never take the same Domain.
+  for (const std::string& other : ctx_.domains.Keys()) {
+    if (batch.size() >= options_.max_batch) break;
+    ScheduleState s;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
       if (other == key || probing_.count(other) > 0) continue;
-      ScheduleState s;
       if (auto it = states_.find(other); it != states_.end()) {
         if (it->second.unwritten) continue;  // its own reconcile writes that first
         s.last = ScheduleState::Probed{it->second.generation, it->second.due};
         s.generation = it->second.generation;
         if (NextDelegationCheck(s, horizon).action != NextCheck::Action::kProbe) continue;
       } else {
-        s.generation = -1;  // read from the cache below
         s.records_wait = options_.records_wait;
         if (auto w = records_waits_.find(other); w != records_waits_.end()) s.records_wait_since = w->second.since;
       }
-      candidates.emplace_back(other, s);
+      probing_.insert(other);
     }
-  }
-  for (auto& [other, s] : candidates) {
-    if (batch.size() >= options_.max_batch) break;
     // Only as the cache has it now: gone, deleting or edited Domains are left to their own reconcile.
-    std::optional<json> domain = ctx_.domains.Get(other);
-    if (!domain || IsDeleting(*domain)) continue;
-    const int64_t generation = kube::Generation(*domain);
-    if (s.last) {
-      if (generation != s.generation) continue;
-    } else {
-      s.generation = generation;
-      s.records_reported = RecordsReported(domain::WithPendingStatus(ctx_, *domain), generation);
-      if (NextDelegationCheck(s, horizon).action != NextCheck::Action::kProbe) continue;
+    std::optional<Pending> p;
+    if (std::optional<json> domain = ctx_.domains.Get(other); domain && !IsDeleting(*domain)) {
+      const int64_t generation = kube::Generation(*domain);
+      bool due = generation == s.generation;
+      if (!s.last) {
+        s.generation = generation;
+        s.records_reported = RecordsReported(domain::WithPendingStatus(ctx_, *domain), generation);
+        due = NextDelegationCheck(s, horizon).action == NextCheck::Action::kProbe;
+      }
+      if (due) p = Prepare(other, *domain);
     }
-    std::optional<Pending> p = Prepare(other, *domain);
-    if (p) batch.push_back(std::move(*p));
+    if (p) {
+      batch.push_back(std::move(*p));
+    } else {
+      std::lock_guard<std::mutex> lock(mu_);
+      probing_.erase(other);
+    }
   }
 }
 
@@ -491,13 +492,14 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   }
 
   // 3. What to expect, for this Domain and every other one due within options_.batch_window: probed together.
-  std::vector<Pending> batch;
-  batch.push_back(*Prepare(key, *domain));  // the zone is not empty: Prepare succeeds
-  AddDueOthers(key, batch);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const Pending& p : batch) probing_.insert(p.key);
+    // Taken by another worker's sweep meanwhile: its result lands in a moment.
+    if (!probing_.insert(key).second) return {OkStatus(), std::chrono::seconds(1)};
   }
+  std::vector<Pending> batch;
+  batch.push_back(*Prepare(key, *domain));  // the zone is not empty: Prepare succeeds
+  AddDueOthers(key, batch);                 // each one taken in probing_
   std::vector<ZoneSpec> specs;
   specs.reserve(batch.size());
   for (const Pending& p : batch) specs.push_back(p.spec);
