@@ -439,15 +439,12 @@ kube::ReconcileResult RecordsController::Remember(const std::string& key, const 
     for (Slot& s : slots) {
       if (s.outcome.observed) st.last_observed[s.name] = std::move(*s.outcome.observed);
     }
-    ScheduleState& sc = st.schedule;
-    sc.passed = true;
-    sc.last_full = now;
-    sc.changed = false;
-    sc.failures = summary.synced ? 0 : sc.failures + 1;
     // A held change (ChangeBlocked) or a bad spec waits for a person; the poll interval is soon enough.
-    sc.waits_for_person = summary.reason == reasons::kChangeBlocked || summary.reason == reasons::kInvalidRecord ||
-                          summary.reason == reasons::kZoneConflict || summary.reason == reasons::kForeignRecordKept;
-    next = NextCheck(sc, now, options_.schedule);
+    const bool waits_for_person =
+        summary.reason == reasons::kChangeBlocked || summary.reason == reasons::kInvalidRecord ||
+        summary.reason == reasons::kZoneConflict || summary.reason == reasons::kForeignRecordKept;
+    st.schedule = AfterPass(st.schedule, now, summary.synced, waits_for_person);
+    next = NextCheck(st.schedule, now, options_.schedule);
   }
   Disarm(disarm, zone);
   return {OkStatus(), std::chrono::duration_cast<std::chrono::nanoseconds>(next.at - now)};

@@ -10,6 +10,8 @@
 //   conflict, a foreign rrset kept)
 //   a provider not in sync otherwise (down, refused a write)                         -> again after a backoff
 //                                                                                       (min doubling to max)
+// The backoff doubles with consecutive passes that ended on an outage only: a pass in sync or waiting for a person
+// (the provider answered) starts it again, so the poll passes of a held change never grow it (AfterPass).
 // Between full compares nothing is read per Domain: each provider's serial poller (providers/serial_poller.h)
 // asks for every zone's serial in one request per interval and asks for a full pass of the zones that moved.
 #pragma once
@@ -30,7 +32,7 @@ struct ScheduleOptions {
 struct ScheduleState {
   bool passed = false;            // a full pass ran for this Domain since the controller started
   MonotonicTime last_full{};      // when it ran
-  int failures = 0;               // consecutive passes that left some provider not in sync
+  int failures = 0;               // consecutive passes that ended on an outage (not in sync, no person awaited)
   bool waits_for_person = false;  // the last pass ended on something only a person resolves
   bool changed = false;           // inputs changed since, or a full pass was asked for
 };
@@ -41,5 +43,10 @@ struct Check {
 };
 
 Check NextCheck(const ScheduleState& state, MonotonicTime now, const ScheduleOptions& options);
+
+// The state a full pass that ended at `now` leaves: in sync, waiting for a person, or one more outage. Counting a
+// held change's passes as failures gave the first outage after an hour on hold the 5-minute backoff at once (chaos
+// seed 222: BIND back after a freeze, the approved change written 2 minutes later).
+ScheduleState AfterPass(ScheduleState state, MonotonicTime now, bool synced, bool waits_for_person);
 
 }  // namespace domainguard::records
