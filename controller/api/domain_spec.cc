@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "controller/base/json_member.h"
 #include "controller/base/time_format.h"
 
 namespace domainguard::api {
@@ -11,12 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-// obj[name]; null when absent or JSON null (an explicit null is no value, as the apiserver prunes it).
-const json* Member(const json& obj, const char* name) {
-  if (!obj.is_object()) return nullptr;
-  auto it = obj.find(name);
-  return it == obj.end() || it->is_null() ? nullptr : &*it;
-}
 
 const json& EmptyObject() {
   static const json kEmpty = json::object();
@@ -24,12 +19,12 @@ const json& EmptyObject() {
 }
 
 const json& SpecOf(const json& domain) {
-  const json* spec = Member(domain, "spec");
+  const json* spec = NonNullMember(domain, "spec");
   return spec != nullptr && spec->is_object() ? *spec : EmptyObject();
 }
 
 std::string StringMember(const json& obj, const char* name) {
-  const json* m = Member(obj, name);
+  const json* m = NonNullMember(obj, name);
   return m != nullptr && m->is_string() ? m->get<std::string>() : std::string();
 }
 
@@ -40,14 +35,14 @@ enum class Mode { kStrict, kLenient };
 // kLenient mode every problem skips the entry and the result is always ok.
 Result<std::vector<std::string>> Providers(const json& spec, Mode mode) {
   std::vector<std::string> out;
-  const json* list = Member(spec, "providers");
+  const json* list = NonNullMember(spec, "providers");
   if (list == nullptr) return out;
   if (!list->is_array()) {
     if (mode == Mode::kLenient) return out;
     return Error::InvalidArgument("spec.providers: must be a list");
   }
   for (size_t i = 0; i < list->size(); ++i) {
-    const json* name = Member((*list)[i], "name");
+    const json* name = NonNullMember((*list)[i], "name");
     if (name == nullptr || !name->is_string()) {
       if (mode == Mode::kLenient) continue;
       return Error::InvalidArgument("spec.providers[" + std::to_string(i) + "].name: required");
@@ -59,7 +54,7 @@ Result<std::vector<std::string>> Providers(const json& spec, Mode mode) {
 
 Result<std::vector<NameserverSpec>> Nameservers(const json& spec, Mode mode) {
   std::vector<NameserverSpec> out;
-  const json* list = Member(spec, "nameservers");
+  const json* list = NonNullMember(spec, "nameservers");
   if (list == nullptr) return out;
   if (!list->is_array()) {
     if (mode == Mode::kLenient) return out;
@@ -67,7 +62,7 @@ Result<std::vector<NameserverSpec>> Nameservers(const json& spec, Mode mode) {
   }
   for (size_t i = 0; i < list->size(); ++i) {
     const json& item = (*list)[i];
-    const json* name = Member(item, "name");
+    const json* name = NonNullMember(item, "name");
     // The lenient reading keeps an empty name as the controllers always have; the schema requires one.
     if (name == nullptr || !name->is_string() || (mode == Mode::kStrict && name->get<std::string>().empty())) {
       if (mode == Mode::kLenient) continue;
@@ -75,7 +70,7 @@ Result<std::vector<NameserverSpec>> Nameservers(const json& spec, Mode mode) {
     }
     NameserverSpec ns;
     ns.name = name->get<std::string>();
-    if (const json* addresses = Member(item, "addresses"); addresses != nullptr && addresses->is_array()) {
+    if (const json* addresses = NonNullMember(item, "addresses"); addresses != nullptr && addresses->is_array()) {
       for (const json& a : *addresses) {
         if (a.is_string()) ns.addresses.push_back(a.get<std::string>());
       }
@@ -86,9 +81,9 @@ Result<std::vector<NameserverSpec>> Nameservers(const json& spec, Mode mode) {
 }
 
 std::optional<ConfigMapKeyRef> RecordsFrom(const json& spec) {
-  const json* from = Member(spec, "recordsFrom");
+  const json* from = NonNullMember(spec, "recordsFrom");
   if (from == nullptr || !from->is_object()) return std::nullopt;
-  const json* ref = Member(*from, "configMapRef");
+  const json* ref = NonNullMember(*from, "configMapRef");
   ConfigMapKeyRef out;
   if (ref != nullptr) {
     out.name = StringMember(*ref, "name");
@@ -99,9 +94,9 @@ std::optional<ConfigMapKeyRef> RecordsFrom(const json& spec) {
 
 Result<std::optional<std::chrono::nanoseconds>> DelegationInterval(const json& spec, Mode mode) {
   const std::string path = "spec.checks.delegation.interval";
-  const json* checks = Member(spec, "checks");
-  const json* delegation = checks != nullptr ? Member(*checks, "delegation") : nullptr;
-  const json* interval = delegation != nullptr ? Member(*delegation, "interval") : nullptr;
+  const json* checks = NonNullMember(spec, "checks");
+  const json* delegation = checks != nullptr ? NonNullMember(*checks, "delegation") : nullptr;
+  const json* interval = delegation != nullptr ? NonNullMember(*delegation, "interval") : nullptr;
   if (interval == nullptr) return std::optional<std::chrono::nanoseconds>();
   Error problem = Error::InvalidArgument(path + ": must be a duration string such as \"1m\"");
   if (interval->is_string()) {
@@ -139,7 +134,7 @@ Result<DomainSpec> Read(const json& domain, Mode mode) {
 // Reads an optional Go duration at `obj[key]`; `path` names the field in errors.
 Result<std::optional<std::chrono::seconds>> OptionalDuration(const json& obj, const char* key,
                                                              const std::string& path) {
-  const json* v = Member(obj, key);
+  const json* v = NonNullMember(obj, key);
   if (v == nullptr) return std::optional<std::chrono::seconds>();
   if (!v->is_string()) return Error::InvalidArgument(path + ": must be a duration string such as \"12h\"");
   Result<std::chrono::nanoseconds> d = ParseDuration(v->get<std::string>());
@@ -153,10 +148,10 @@ std::string FormatSeconds(std::chrono::seconds s) { return FormatDuration(std::c
 
 Result<RegistrationChecksSpec> ParseRegistrationChecks(const json& spec) {
   RegistrationChecksSpec out;
-  const json* checks = Member(spec, "checks");
+  const json* checks = NonNullMember(spec, "checks");
   if (checks == nullptr) return out;
   if (!checks->is_object()) return Error::InvalidArgument("spec.checks: must be an object");
-  const json* reg = Member(*checks, "registration");
+  const json* reg = NonNullMember(*checks, "registration");
   if (reg == nullptr) return out;
   const std::string path = "spec.checks.registration";
   if (!reg->is_object()) return Error::InvalidArgument(path + ": must be an object");
@@ -180,7 +175,7 @@ Result<RegistrationChecksSpec> ParseRegistrationChecks(const json& spec) {
                                   FormatSeconds(*out.critical_before) + " >= " + FormatSeconds(*out.warn_before) +
                                   ")");
   }
-  if (const json* lock = Member(*reg, "expectTransferLock")) {
+  if (const json* lock = NonNullMember(*reg, "expectTransferLock")) {
     if (!lock->is_boolean()) return Error::InvalidArgument(path + ".expectTransferLock: must be true or false");
     out.expect_transfer_lock = lock->get<bool>();
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "controller/api/conditions.h"
+#include "controller/base/json_member.h"
 #include "controller/kube/conditions.h"
 
 namespace domainguard::domain {
@@ -11,12 +12,6 @@ namespace {
 using nlohmann::json;
 
 inline constexpr const char* kObservedGeneration = "observedGeneration";
-
-const json* Member(const json& obj, const std::string& key) {
-  if (!obj.is_object()) return nullptr;
-  auto it = obj.find(key);
-  return it == obj.end() ? nullptr : &*it;
-}
 
 // The string `key` of an object item of a list, or "".
 std::string Key(const json& item, const char* key) {

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "controller/base/json_member.h"
 #include "controller/base/time_format.h"
 #include "controller/registration/date_parse.h"
 #include "controller/registration/epp_status.h"
@@ -15,11 +16,6 @@ namespace {
 using nlohmann::json;
 
 // Type-checked accessors: the answer is untrusted, and nlohmann's throwing accessors must not run on it.
-const json* Member(const json& j, const char* key) {
-  if (!j.is_object()) return nullptr;
-  auto it = j.find(key);
-  return it == j.end() ? nullptr : &*it;
-}
 std::string StringMember(const json& j, const char* key) {
   const json* m = Member(j, key);
   return m != nullptr && m->is_string() ? m->get<std::string>() : std::string();

@@ -9,6 +9,7 @@
 #include "controller/api/conditions.h"
 #include "controller/api/domain_spec.h"
 #include "controller/api/resources.h"
+#include "controller/base/json_member.h"
 #include "controller/base/time_format.h"
 #include "controller/domain/domain_object.h"
 #include "controller/domain/inputs.h"
@@ -30,11 +31,6 @@ constexpr std::array<std::string_view, 12> kRegistrationReasons = {
     kExpired,          kRegistryHold,   kPendingDelete,    kRedemptionPeriod,
     kTransferLockMissing, kRegistryNameserversDiffer, kRegistrarChanged, kRegistrationUnknown};
 
-const json* Member(const json& obj, std::string_view key) {
-  if (!obj.is_object()) return nullptr;
-  auto it = obj.find(std::string(key));
-  return it == obj.end() || it->is_null() ? nullptr : &*it;
-}
 
 std::string FormatSeconds(seconds s) { return FormatDuration(std::chrono::nanoseconds(s)); }
 
@@ -66,13 +62,13 @@ std::string DescribeSet(const FindingSet& set) {
 }
 
 bool Deleting(const json& obj) {
-  const json* meta = Member(obj, "metadata");
-  return meta != nullptr && Member(*meta, "deletionTimestamp") != nullptr;
+  const json* meta = NonNullMember(obj, "metadata");
+  return meta != nullptr && NonNullMember(*meta, "deletionTimestamp") != nullptr;
 }
 
 const json& StatusOf(const json& obj) {
   static const json kEmpty = json::object();
-  const json* s = Member(obj, "status");
+  const json* s = NonNullMember(obj, "status");
   return s != nullptr && s->is_object() ? *s : kEmpty;
 }
 
@@ -88,7 +84,7 @@ std::string RegistrableOf(const std::string& zone) {
 
 Result<DomainSpec> DomainSpecFromObject(const json& domain) {
   DomainSpec spec;
-  const json* s = Member(domain, "spec");
+  const json* s = NonNullMember(domain, "spec");
   if (s == nullptr || !s->is_object()) return Error::InvalidArgument("spec: required");
   std::string zone = domain::CanonicalZone(domain);
   if (zone.empty()) return Error::InvalidArgument("spec.zone: required");
@@ -178,12 +174,12 @@ FindingSet FindingSetOf(const std::vector<Finding>& findings) {
 
 FindingSet RegistrationFindingsOfStatus(const json& status) {
   FindingSet set;
-  const json* list = Member(status, "findings");
+  const json* list = NonNullMember(status, "findings");
   if (list == nullptr || !list->is_array()) return set;
   for (const json& item : *list) {
-    const json* reason = Member(item, "reason");
+    const json* reason = NonNullMember(item, "reason");
     if (reason == nullptr || !reason->is_string() || !IsRegistrationReason(reason->get<std::string>())) continue;
-    const json* sev = Member(item, "severity");
+    const json* sev = NonNullMember(item, "severity");
     Severity s = Severity::kUnknown;
     if (sev != nullptr && sev->is_string()) s = api::ParseSeverity(sev->get<std::string>()).value_or(Severity::kUnknown);
     auto [it, inserted] = set.emplace(reason->get<std::string>(), s);
@@ -286,7 +282,7 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
 
   // The last known good record, from status.registration (after a restart, the monitor starts from it).
   std::optional<RegistrationRecord> status_record;
-  if (const json* reg = Member(status, "registration")) {
+  if (const json* reg = NonNullMember(status, "registration")) {
     Result<RegistrationRecord> r = RecordFromJson(*reg);
     if (r.ok()) status_record = std::move(r).value();
   }
@@ -303,7 +299,7 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
     domain::StatusPart part;
     part.field_manager = std::string(kFieldManager);
     // Keep the last known record as it is: it is still what the registry said.
-    if (const json* reg = Member(status, "registration")) part.fields["registration"] = *reg;
+    if (const json* reg = NonNullMember(status, "registration")) part.fields["registration"] = *reg;
     kube::Condition c;
     c.type = std::string(api::kRegistrationHealthy);
     c.status = std::string(kube::kConditionFalse);
