@@ -153,8 +153,22 @@ class Family final : public FamilyBase {
       wanted.emplace_back(static_cast<size_t>(it - label_names().begin()), &value);
     }
     if (wanted.empty()) return 0;
+    std::sort(wanted.begin(), wanted.end());
     std::lock_guard<std::mutex> lock(mu_);
     int removed = 0;
+    // The leading labels (a Domain's namespace and name): series_ is sorted by its values, so the matching series
+    // are one range, found in O(log n). A scan of every series cost each Domain's Ready reconcile ~10,000 label
+    // comparisons at 10,000 Domains (issue #14).
+    if (IsLeading(wanted)) {
+      LabelValues prefix;
+      for (const auto& w : wanted) prefix.push_back(*w.second);
+      auto it = series_.lower_bound(prefix);
+      while (it != series_.end() && std::equal(prefix.begin(), prefix.end(), it->first.begin())) {
+        it = series_.erase(it);
+        ++removed;
+      }
+      return removed;
+    }
     for (auto it = series_.begin(); it != series_.end();) {
       bool all = std::all_of(wanted.begin(), wanted.end(), [&](const auto& w) { return it->first[w.first] == *w.second; });
       if (all) {
@@ -183,6 +197,14 @@ class Family final : public FamilyBase {
   }
 
  private:
+  // True when the label indexes of `wanted` (sorted) are 0, 1, ..., n-1: one value each for the leading labels.
+  static bool IsLeading(const std::vector<std::pair<size_t, const std::string*>>& wanted) {
+    for (size_t i = 0; i < wanted.size(); ++i) {
+      if (wanted[i].first != i) return false;
+    }
+    return true;
+  }
+
   const Factory factory_;
   mutable std::mutex mu_;
   std::map<LabelValues, std::shared_ptr<M>> series_;  // guarded by mu_

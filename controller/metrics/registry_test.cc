@@ -161,6 +161,44 @@ TEST(Registry, RemoveSeriesAcrossFamiliesMatchesAllLabels) {
   EXPECT_EQ(r.RemoveSeries({}), 0);
 }
 
+// Matches on the leading labels take the sorted range, others scan: both remove exactly the matching series.
+TEST(Registry, RemoveMatchingLeadingOrNotRemovesTheSame) {
+  struct Case {
+    std::string what;
+    LabelMatch match;
+    std::vector<LabelValues> kept;
+  };
+  const std::vector<Case> cases = {
+      {"namespace and domain", {{"namespace", "web"}, {"domain", "a"}},
+       {{"ops", "a", "R1"}, {"web", "", "R1"}, {"web", "ab", "R1"}, {"web", "b", "R1"}}},
+      {"the same, in another order", {{"domain", "a"}, {"namespace", "web"}},
+       {{"ops", "a", "R1"}, {"web", "", "R1"}, {"web", "ab", "R1"}, {"web", "b", "R1"}}},
+      {"namespace only", {{"namespace", "web"}}, {{"ops", "a", "R1"}}},
+      {"domain only (not leading)", {{"domain", "a"}},
+       {{"web", "", "R1"}, {"web", "ab", "R1"}, {"web", "b", "R1"}}},
+      {"every label", {{"namespace", "web"}, {"domain", "a"}, {"reason", "R2"}},
+       {{"ops", "a", "R1"}, {"web", "", "R1"}, {"web", "a", "R1"}, {"web", "ab", "R1"}, {"web", "b", "R1"}}},
+      {"no such value", {{"namespace", "dev"}},
+       {{"ops", "a", "R1"}, {"web", "", "R1"}, {"web", "a", "R1"}, {"web", "a", "R2"}, {"web", "ab", "R1"},
+        {"web", "b", "R1"}}},
+  };
+  for (const Case& c : cases) {
+    Registry r;
+    auto& f = r.AddGauge("f", "F.", {"namespace", "domain", "reason"});
+    for (const LabelValues& v : std::vector<LabelValues>{{"web", "a", "R1"}, {"web", "a", "R2"}, {"web", "ab", "R1"},
+                                                          {"web", "b", "R1"}, {"web", "", "R1"}, {"ops", "a", "R1"}}) {
+      f.WithLabels(v)->Set(1);
+    }
+    f.RemoveMatching(c.match);
+    std::vector<LabelValues> kept;
+    for (const LabelValues& v : std::vector<LabelValues>{{"ops", "a", "R1"}, {"web", "", "R1"}, {"web", "a", "R1"},
+                                                          {"web", "a", "R2"}, {"web", "ab", "R1"}, {"web", "b", "R1"}}) {
+      if (f.Remove(v)) kept.push_back(v);
+    }
+    EXPECT_EQ(kept, c.kept) << c.what;
+  }
+}
+
 TEST(Registry, CollectHooksRunBeforeExposeAndCanBeRemoved) {
   Registry r;
   auto& g = r.AddGauge("computed", "Computed at scrape.", {});
