@@ -143,6 +143,13 @@ std::optional<json> Store::Get(const std::string& key) const {
   return Unpack(it->second);
 }
 
+std::optional<std::string> Store::ResourceVersionOf(const std::string& key) const {
+  std::shared_lock lock(mu_);
+  auto it = items_.find(key);
+  if (it == items_.end()) return std::nullopt;
+  return it->second.resource_version;
+}
+
 std::vector<json> Store::List() const {
   std::shared_lock lock(mu_);
   std::vector<json> out;

@@ -84,6 +84,9 @@ class Store {
   StoreChanges CommitReplace();
 
   std::optional<json> Get(const std::string& key) const;
+  // The cached object's resourceVersion, without parsing it; nullopt when `key` is not cached. The same version is
+  // the same object: a caller that remembers what it read at a version need not parse it again.
+  std::optional<std::string> ResourceVersionOf(const std::string& key) const;
   std::vector<json> List() const;
   std::vector<std::string> Keys() const;
   // Objects whose index `index` holds `value`. Unknown index: none.

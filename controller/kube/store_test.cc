@@ -37,8 +37,11 @@ TEST(Store, UpsertGetRemoveRoundTripsExactly) {
   ASSERT_TRUE(old.has_value());
   EXPECT_EQ(*old, a);
   EXPECT_EQ(ResourceVersion(s.Get("web/a").value()), "2");
+  EXPECT_EQ(s.ResourceVersionOf("web/a"), "2");
+  EXPECT_EQ(s.ResourceVersionOf("web/b"), std::nullopt);
   EXPECT_TRUE(s.Remove(a).has_value());
   EXPECT_FALSE(s.Get("web/a").has_value());
+  EXPECT_EQ(s.ResourceVersionOf("web/a"), std::nullopt);
   EXPECT_EQ(s.size(), 0u);
 }
 
