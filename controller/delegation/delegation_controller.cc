@@ -280,7 +280,6 @@ std::optional<DelegationController::Pending> DelegationController::Prepare(const
   p.zone = domain::CanonicalZone(domain);
   if (p.zone.empty()) return std::nullopt;
   p.generation = kube::Generation(domain);
-  p.interval = DelegationInterval(domain, options_.default_interval);
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = states_.find(key);
@@ -289,14 +288,36 @@ std::optional<DelegationController::Pending> DelegationController::Prepare(const
       p.previous = it->second.findings;
     }
   }
-  // What to expect: the desired zone, or only the zone (and spec.nameservers) when it cannot be built.
-  const std::vector<domain::ProviderRef> providers = domain::ResolveProviders(domain, providers_);
-  Result<zone::DesiredZone> desired =
-      domain::BuildDomainZone(domain, providers, ctx_.client, ctx_.configmaps, domain::ExtraRecords(ctx_, domain));
-  p.spec = desired.ok() ? ZoneSpecFromDesired(*desired, providers) : ZoneSpecFromDomain(domain, providers);
-  p.expectations = desired.ok() ? "desired" : "none error=\"" + desired.error().message + "\"";
+  Expected expected = ExpectationsOf(key, domain);
+  p.interval = expected.interval;
+  p.spec = std::move(expected.spec);
+  p.expectations = std::move(expected.expectations);
   if (options_.ledger) p.spec.providers = ProviderZonesFrom(options_.ledger->Facts(key));
   return p;
+}
+
+DelegationController::Expected DelegationController::ExpectationsOf(const std::string& key, const json& domain) {
+  const std::vector<domain::ProviderRef> providers = domain::ResolveProviders(domain, providers_);
+  const std::vector<json> extra = domain::ExtraRecords(ctx_, domain);
+  const std::string version = domain::ZoneInputsVersion(domain, providers, ctx_.configmaps, extra);
+  if (!version.empty()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = expected_.find(key); it != expected_.end() && it->second.version == version) return it->second;
+  }
+  // What to expect: the desired zone, or only the zone (and spec.nameservers) when it cannot be built.
+  Expected e;
+  e.version = version;
+  e.interval = DelegationInterval(domain, options_.default_interval);
+  Result<zone::DesiredZone> desired =
+      domain::BuildDomainZone(domain, providers, ctx_.client, ctx_.configmaps, extra);
+  e.spec = desired.ok() ? ZoneSpecFromDesired(*desired, providers) : ZoneSpecFromDomain(domain, providers);
+  e.expectations = desired.ok() ? "desired" : "none error=\"" + desired.error().message + "\"";
+  // Kept only while nothing it was built from can change unseen: a failure to read (not a bad spec) is retried.
+  if (!version.empty() && (desired.ok() || desired.error().code == ErrorCode::kInvalidArgument)) {
+    std::lock_guard<std::mutex> lock(mu_);
+    expected_[key] = e;
+  }
+  return e;
 }
 
 void DelegationController::AddDueOthers(const std::string& key, std::vector<Pending>& batch) {
@@ -344,11 +365,12 @@ void DelegationController::AddDueOthers(const std::string& key, std::vector<Pend
   }
 }
 
-kube::ReconcileResult DelegationController::Finish(Pending& p, const Observation& observation, size_t batch_size) {
+kube::ReconcileResult DelegationController::Finish(Pending& p, const ZoneSpec& spec, const Observation& observation,
+                                                   size_t batch_size) {
   const std::string& ns = p.ns;
   const std::string& name = p.name;
   const std::string& zone = p.zone;
-  Verdict verdict = EvaluateDelegation(observation, p.spec, p.history, Policy{std::max(1, options_.confirmations)});
+  Verdict verdict = EvaluateDelegation(observation, spec, p.history, Policy{std::max(1, options_.confirmations)});
   ConfirmDependencies(verdict, p.history, std::max(1, options_.confirmations));
   // The Domain as the cache has it now, not as it was before the sweep: Ready and the plan compare with the other
   // controllers' latest writes. (A batch keeps no parsed copy: 2,000 of them were ~40 MB.) Gone meanwhile: its
@@ -376,8 +398,12 @@ kube::ReconcileResult DelegationController::Finish(Pending& p, const Observation
   domain::AddReady(part, *domain);  // Ready in the same apply as the condition that moves it
   {
     std::lock_guard<std::mutex> lock(mu_);
-    states_[p.key] = ZoneState{zone, p.generation, ctx_.clock.Monotonic() + p.interval, verdict.history,
-                               verdict.findings, std::nullopt};
+    ZoneState& st = states_[p.key] = ZoneState{zone, p.generation, ctx_.clock.Monotonic() + p.interval,
+                                               verdict.history, verdict.findings, std::nullopt, ""};
+    // Edited or being deleted since the sweep was prepared: its own reconcile reads it.
+    if (kube::Generation(*domain) == p.generation && domain::CanonicalZone(*domain) == zone && !IsDeleting(*domain)) {
+      st.resource_version = kube::ResourceVersion(*domain);
+    }
   }
 
   // Events for what changed, then the status.
@@ -416,11 +442,32 @@ kube::ReconcileResult DelegationController::Finish(Pending& p, const Observation
 }
 
 kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
+  // 0. Without parsing the Domain, what the steps below would decide for most reconciles of a round:
+  //    - being probed in another worker's sweep: its result lands in a moment. A Domain taken into a sweep before
+  //      it was due comes back here every second until the sweep is done (sweeps of 2,000 took ~5 s at 10,000
+  //      Domains), and each time parsed the Domain twice and copied it once to get here;
+  //    - probed, not yet due, and the cache still holds the version read then (same generation and zone, not
+  //      deleting): each batched Domain's own reconcile, come back after its sweep.
+  const std::optional<std::string> rv = ctx_.domains.ResourceVersionOf(key);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (probing_.count(key) > 0) return {OkStatus(), std::chrono::seconds(1)};
+    auto it = states_.find(key);
+    const MonotonicTime now = ctx_.clock.Monotonic();
+    if (rv && it != states_.end() && !it->second.resource_version.empty() && it->second.resource_version == *rv &&
+        !it->second.unwritten && now < it->second.due) {
+      spdlog::debug("delegation domain={} zone={} decision=wait next={}", key, it->second.zone,
+                    Seconds(it->second.due - now));
+      return {OkStatus(), it->second.due - now};
+    }
+  }
+
   // 1. The Domain, or forget it.
   std::optional<json> domain = ctx_.domains.Get(key);
   if (!domain || IsDeleting(*domain)) {
     std::lock_guard<std::mutex> lock(mu_);
     records_waits_.erase(key);
+    expected_.erase(key);
     if (states_.erase(key) > 0) spdlog::info("delegation domain={} decision=forget", key);
     return {};
   }
@@ -439,9 +486,6 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   const MonotonicTime now = ctx_.clock.Monotonic();
   ScheduleState schedule;
   schedule.generation = generation;
-  // RecordsSynced as it will be written: the shared status writer may still hold the records part, to write it
-  // together with this probe's.
-  schedule.records_reported = RecordsReported(domain::WithPendingStatus(ctx_, *domain), generation);
   schedule.records_wait = options_.records_wait;
   std::optional<domain::StatusPart> unwritten;
   {
@@ -453,6 +497,17 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
       schedule.last = ScheduleState::Probed{it->second.generation, it->second.due};
       unwritten = it->second.unwritten;
     }
+  }
+  // Probed at this generation and not yet due: waiting whatever RecordsSynced says (NextDelegationCheck's first
+  // rule), so it is not read. That is most reconciles of a round: each batched Domain's own comes back to find it
+  // probed already, and reading RecordsSynced as it will be written costs a copy of the whole Domain.
+  const bool not_due =
+      schedule.last && schedule.last->generation == generation && now < schedule.last->due;
+  if (!not_due) {
+    // RecordsSynced as it will be written: the shared status writer may still hold the records part, to write it
+    // together with this probe's.
+    schedule.records_reported = RecordsReported(domain::WithPendingStatus(ctx_, *domain), generation);
+    std::lock_guard<std::mutex> lock(mu_);
     if (schedule.records_reported) {
       records_waits_.erase(key);
     } else if (options_.records_wait.count() > 0) {
@@ -471,6 +526,13 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   }
   if (next.action == NextCheck::Action::kWait) {
     if (!unwritten) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto it = states_.find(key);
+        if (it != states_.end() && it->second.zone == zone && it->second.generation == generation) {
+          it->second.resource_version = kube::ResourceVersion(*domain);  // step 0 answers the next ones
+        }
+      }
       spdlog::debug("delegation domain={}/{} zone={} decision=wait next={}", ns, name, zone, Seconds(next.after));
       return {OkStatus(), next.after};
     }
@@ -500,9 +562,9 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   std::vector<Pending> batch;
   batch.push_back(*Prepare(key, *domain));  // the zone is not empty: Prepare succeeds
   AddDueOthers(key, batch);                 // each one taken in probing_
-  std::vector<ZoneSpec> specs;
+  std::vector<ZoneSpec> specs;  // moved out of the batch: the prober reads them, Finish judges against them
   specs.reserve(batch.size());
-  for (const Pending& p : batch) specs.push_back(p.spec);
+  for (Pending& p : batch) specs.push_back(std::move(p.spec));
 
   // 4. One sweep through the prober's concurrent path (queries of every zone in flight together).
   std::vector<Observation> observations;
@@ -522,13 +584,19 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   //    kept as `unwritten` and retried at their own next reconcile (already queued for their due time).
   kube::ReconcileResult mine;
   for (size_t i = 0; i < batch.size(); ++i) {
-    kube::ReconcileResult r = Finish(batch[i], observations[i], batch.size());
+    kube::ReconcileResult r = Finish(batch[i], specs[i], observations[i], batch.size());
     if (i == 0) mine = r;
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const Pending& p : batch) probing_.erase(p.key);
   }
+  const size_t swept = batch.size();
+  batch.clear();
+  batch.shrink_to_fit();
+  specs = {};
+  observations = {};
+  if (options_.after_sweep) options_.after_sweep(swept);
   return mine;
 }
 

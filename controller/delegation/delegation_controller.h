@@ -6,6 +6,8 @@
 // when the zone has recovered.
 //
 // Reconcile, as a story:
+//   0. being probed in another worker's sweep, or probed, not yet due and unchanged in the cache (the same
+//      resourceVersion): come back later, without parsing the Domain;
 //   1. read the Domain from the cache; gone or deleting: forget what was kept about it, done;
 //   2. the schedule, a pure function (schedule.h, NextDelegationCheck): not due yet and the spec unchanged: come
 //      back when due, writing only a status the last attempt failed to write; a generation the records
@@ -14,7 +16,9 @@
 //      Events that clear by themselves. Wait for that report (its status write re-triggers this), at most
 //      options.records_wait;
 //   3. build the desired zone (providers, records, apex NS); when that fails, probe the zone without
-//      expectations (only spec.nameservers, if any). The same for every other cached Domain due within
+//      expectations (only spec.nameservers, if any). What to expect is kept per version of its inputs
+//      (domain::ZoneInputsVersion: the Domain's generation, its DNSProviders, the recordsFrom ConfigMap, extra
+//      records) and built again only when one moves. The same for every other cached Domain due within
 //      options.batch_window, and every one never probed yet whose records are reported (a restart's first
 //      round): they are probed in the same sweep (issue #14: due Domains probed together);
 //   4. one sweep through the prober's concurrent path for the whole batch (the Prober is not thread-safe: one
@@ -83,6 +87,9 @@ struct DelegationControllerOptions {
   // Domains go through the prober together, at most max_batch in one sweep.
   std::chrono::seconds batch_window{5};
   size_t max_batch = 2000;
+  // Called after each sweep has been judged and written, with its size (app/: gives the memory the sweep freed back
+  // to the system); null: nothing.
+  std::function<void(size_t swept)> after_sweep = nullptr;
 };
 
 class DelegationController {
@@ -114,6 +121,18 @@ class DelegationController {
     History history;                                    // for the next EvaluateDelegation
     std::vector<Finding> findings;                      // of the last verdict, for Events
     std::optional<domain::StatusPart> unwritten;        // the last probe's status part, when writing it failed
+    // The cached Domain's resourceVersion when last read at this zone and generation, not deleting ("" unknown):
+    // while the cache holds the same version, a reconcile before `due` waits without parsing the Domain.
+    std::string resource_version;
+  };
+
+  // What a Domain is probed for, kept per version of its inputs (domain::ZoneInputsVersion): building the desired
+  // zone and normalising its records on every probe was most of a check's CPU (issue #14).
+  struct Expected {
+    std::string version;                   // domain::ZoneInputsVersion it was built from
+    ZoneSpec spec;                         // without `providers`: the ledger's facts are read at each sweep
+    std::string expectations;              // "desired", or why only the zone is expected (for the log)
+    std::chrono::nanoseconds interval{0};  // spec.checks.delegation.interval (the generation's)
   };
 
   // One Domain of a sweep: what it is probed for and what its verdict needs.
@@ -121,7 +140,7 @@ class DelegationController {
     std::string key, ns, name, zone;
     int64_t generation = 0;
     std::chrono::nanoseconds interval{0};
-    ZoneSpec spec;
+    ZoneSpec spec;             // moved to the sweep's list before the probe
     std::string expectations;  // "desired", or why only the zone is expected (for the log)
     History history;
     std::optional<std::vector<Finding>> previous;  // the last verdict's findings, when remembered
@@ -129,12 +148,14 @@ class DelegationController {
 
   // The Pending for `domain`; nullopt when it has no zone.
   std::optional<Pending> Prepare(const std::string& key, const nlohmann::json& domain);
+  // What `domain` is probed for: kept in expected_ while its inputs' version holds, else built.
+  Expected ExpectationsOf(const std::string& key, const nlohmann::json& domain);
   // Appends every other cached Domain not being probed that its own reconcile would probe within batch_window:
   // probed before with the spec unchanged and due, or never probed (after a restart: all) and not waiting for
   // the records controller's report. At most options.max_batch in all.
   void AddDueOthers(const std::string& key, std::vector<Pending>& batch);
   // Judges one observation of the batch, records Events, writes the status part; the Domain's reconcile result.
-  kube::ReconcileResult Finish(Pending& p, const Observation& observation, size_t batch_size);
+  kube::ReconcileResult Finish(Pending& p, const ZoneSpec& spec, const Observation& observation, size_t batch_size);
   // Writes `part` for `domain`. kNotFound (the Domain is gone) reads as success without a write.
   Result<bool> Write(const nlohmann::json& domain, const domain::StatusPart& part);
 
@@ -150,6 +171,7 @@ class DelegationController {
   std::map<std::string, ZoneState> states_;  // guarded by mu_; key -> state
   std::map<std::string, RecordsWait> records_waits_;  // guarded by mu_; key -> the generation waiting
   std::set<std::string> probing_;                     // guarded by mu_; keys in a sweep right now
+  std::map<std::string, Expected> expected_;          // guarded by mu_; key -> its probe expectations
 };
 
 // --- Pure helpers (table-tested) ---

@@ -487,11 +487,14 @@ json WithRecordsReport(json status, int64_t generation) {
   return status;
 }
 
+// Each one a new resourceVersion, as every write at the apiserver is: the controller takes an unchanged version for
+// an unchanged object.
 json Domain(int64_t generation = 1) {
+  static int written = 0;
   return {{"apiVersion", "domainguard.io/v1alpha1"},
           {"kind", "Domain"},
           {"metadata", {{"name", "z"}, {"namespace", "web"}, {"uid", "u-1"}, {"generation", generation},
-                        {"resourceVersion", "1"}}},
+                        {"resourceVersion", std::to_string(1000000 + ++written)}}},
           {"spec",
            {{"zone", "z.test"},
             {"nameservers", json::array({{{"name", "ns1.z.test"}, {"addresses", {"10.0.2.1"}}},
@@ -896,6 +899,34 @@ TEST(DelegationController, UnbuildableZoneIsStillProbedWithoutExpectations) {
   bool asked_glue_address = false;
   for (const dns::Probe& p : bed.resolver.probes()) asked_glue_address |= p.address == "10.0.2.1";
   EXPECT_TRUE(asked_glue_address) << "spec.nameservers still name the servers";
+}
+
+// The expectations are kept per version of the Domain's inputs (issue #14: not rebuilt on every probe), and a spec
+// edit is probed with the new ones at once.
+TEST(DelegationController, ExpectationsAreKeptUntilTheSpecChanges) {
+  Bed bed;
+  auto asked = [&](size_t from, const std::string& qname) {
+    const std::vector<dns::Probe> probes = bed.resolver.probes();
+    for (size_t i = from; i < probes.size(); ++i) {
+      if (probes[i].qname == qname) return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_TRUE(asked(0, "www.z.test."));
+  size_t from = bed.resolver.probes().size();
+  bed.clock.Advance(2min);
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_TRUE(asked(from, "www.z.test.")) << "the kept expectations";
+
+  json d = Domain(2);
+  d["spec"]["records"] = json::array({{{"name", "mail"}, {"type", "A"}, {"values", {"192.0.2.25"}}}});
+  d["status"] = WithRecordsReport(bed.Status(), 2);
+  bed.domains.Upsert(d);
+  from = bed.resolver.probes().size();
+  ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
+  EXPECT_TRUE(asked(from, "mail.z.test."));
+  EXPECT_FALSE(asked(from, "www.z.test.")) << "the edit's records, not the kept ones";
 }
 
 TEST(DelegationController, DeletedDomainIsForgotten) {

@@ -6,6 +6,7 @@
 #include "controller/api/dnsprovider_spec.h"
 #include "controller/api/domain_spec.h"
 #include "controller/kube/config.h"
+#include "controller/kube/object.h"
 
 namespace domainguard::domain {
 
@@ -80,6 +81,21 @@ providers::SecretLookup SecretLookupIn(kube::Client& client, std::string ns) {
 std::string RecordsFromConfigMap(const json& domain) {
   std::optional<api::ConfigMapKeyRef> ref = api::ReadDomainSpec(domain).records_from;
   return ref ? ref->name : "";
+}
+
+std::string ZoneInputsVersion(const json& domain, const std::vector<ProviderRef>& providers,
+                              const kube::Store* configmaps, const std::vector<json>& extra_records) {
+  std::string version = kube::Uid(domain) + "|" + std::to_string(kube::Generation(domain));
+  for (const ProviderRef& p : providers) {
+    version += "|" + p.name + "@" + (p.object ? kube::ResourceVersion(*p.object) : "-");
+  }
+  if (const std::string cm = RecordsFromConfigMap(domain); !cm.empty()) {
+    if (!configmaps) return "";
+    std::optional<json> obj = configmaps->Get(kube::ObjectKey(kube::Namespace(domain), cm));
+    version += "|cm:" + cm + "@" + (obj ? kube::ResourceVersion(*obj) : "-");
+  }
+  if (!extra_records.empty()) version += "|extra:" + json(extra_records).dump();
+  return version;
 }
 
 Result<zone::DesiredZone> BuildDomainZone(const json& domain, const std::vector<ProviderRef>& providers,

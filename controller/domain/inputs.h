@@ -67,4 +67,13 @@ Result<zone::DesiredZone> BuildDomainZone(const nlohmann::json& domain, const st
 // The recordsFrom ConfigMap's name, "" when the Domain has none.
 std::string RecordsFromConfigMap(const nlohmann::json& domain);
 
+// Everything BuildDomainZone reads, as one string: the Domain's uid and generation (its spec), each provider's
+// name and resourceVersion ("-" when not found), the recordsFrom ConfigMap's resourceVersion in `configmaps`, and
+// the extra records. Two equal strings mean BuildDomainZone builds the same zone, so a controller keeps the zone
+// (or what it derives from it) per version instead of building it on every pass (issue #14: ~2.6 ms of CPU per
+// delegation check at 10,000 Domains). "" when it cannot be known: recordsFrom without a ConfigMap cache (read
+// from the apiserver on every build).
+std::string ZoneInputsVersion(const nlohmann::json& domain, const std::vector<ProviderRef>& providers,
+                              const kube::Store* configmaps, const std::vector<nlohmann::json>& extra_records);
+
 }  // namespace domainguard::domain
