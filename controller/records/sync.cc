@@ -173,7 +173,10 @@ ProviderOutcome RunProvider(providers::Provider* p, const zone::DesiredZone& des
     if (absent && d.action == Action::kNone && d.status.synced) d.action = Action::kApply;  // an empty zone, still
     if (d.action != Action::kApply) {
       out.status = std::move(d.status);
-      if (out.status.synced) out.status.last_sync_time = clock.Now();
+      // Found in sync without a write: still in sync since it last came into sync (lastSyncTime kept), or in
+      // sync from now on.
+      const bool stayed = previous && previous->synced && out.status.last_sync_time.has_value();
+      if (out.status.synced && !stayed) out.status.last_sync_time = clock.Now();
       return out;
     }
     // 5. Write, then look at what the provider holds now.

@@ -29,7 +29,10 @@ struct ProviderStatus {
   bool synced = false;
   uint32_t serial = 0;
   size_t pending_changes = 0;
-  std::optional<SystemTime> last_sync_time;  // the last time this provider was seen in sync
+  // When this provider last came into sync: domainguard's last write there, or the pass that first found it in
+  // sync. Not when it was last looked at: a pass that finds it in sync again keeps it, so a restart or a full
+  // compare of a healthy zone changes no status (issue #14); freshness is a metric.
+  std::optional<SystemTime> last_sync_time;
   std::string message;
   std::string reason;  // one of reasons.h: why synced is what it is
   // Keys ("www.example.com. A") of rrsets this Domain adopted at the provider without a write (they already

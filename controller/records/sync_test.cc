@@ -156,6 +156,44 @@ TEST_F(SyncTest, DriftAtOneProviderIsRepairedAndTheOtherUntouched) {
   EXPECT_EQ(SummarizeRecords(out).reason, reasons::kDriftRepaired);
 }
 
+// lastSyncTime says when a provider came into sync, not when it was last looked at: a pass that finds it in sync
+// again (every Domain after a restart, the hourly full compare) keeps it, so a healthy Domain's status does not
+// change (issue #14: a restart re-applied every Domain's status). A write, or a return to sync, moves it.
+TEST_F(SyncTest, LastSyncTimeMovesOnlyWhenTheProviderComesIntoSync) {
+  (void)Pass(Spec(5));
+  const SystemTime created = clock_.Now();
+  for (const ProviderStatus& s : last_) EXPECT_EQ(s.last_sync_time, created) << s.name;
+
+  clock_.Advance(std::chrono::hours(1));
+  std::vector<ProviderOutcome> out = Pass(Spec(5));  // nothing to write at either
+  for (const ProviderOutcome& o : out) {
+    EXPECT_TRUE(o.status.synced) << o.status.name;
+    EXPECT_EQ(o.status.last_sync_time, created) << o.status.name << ": found in sync again, kept";
+  }
+
+  clock_.Advance(std::chrono::hours(1));
+  a_.Remove(kZone, "h1.example.com.", "A");
+  out = Pass(Spec(5));  // drift repaired at pdns-a: written now
+  EXPECT_EQ(out[0].status.last_sync_time, clock_.Now());
+  EXPECT_EQ(out[1].status.last_sync_time, created);
+
+  clock_.Advance(std::chrono::hours(1));
+  b_.SetDown(true);
+  out = Pass(Spec(5));
+  EXPECT_FALSE(out[1].status.synced);
+  EXPECT_EQ(out[1].status.last_sync_time, created) << "out of sync: when it last was in sync";
+  clock_.Advance(std::chrono::hours(1));
+  b_.SetDown(false);
+  out = Pass(Spec(5));  // back, nothing owed: in sync again from now
+  EXPECT_TRUE(out[1].status.synced);
+  EXPECT_EQ(out[1].status.last_sync_time, clock_.Now());
+
+  // A status written by an earlier version without the time: set once, then kept.
+  last_[0].last_sync_time.reset();
+  out = Pass(Spec(5));
+  EXPECT_EQ(out[0].status.last_sync_time, clock_.Now());
+}
+
 TEST_F(SyncTest, OutageKeepsChangesPendingAndOthersProceed) {
   (void)Pass(Spec(5));
   a_.SetDown(true);
