@@ -1,5 +1,6 @@
 #include "controller/app/manager.h"
 
+#include <chrono>
 #include <future>
 
 #include <spdlog/spdlog.h>
@@ -62,7 +63,7 @@ Controller& Manager::AddController(ControllerSpec spec) {
 ProbeState Manager::State() const {
   ProbeState s;
   s.leading = leading_.load();
-  s.controllers_started = controllers_started_.load();
+  s.controllers_started = informers_started_.load();
   s.stopping = stopping_.load();
   if (s.controllers_started) {
     s.unsynced = informers_.Unsynced();
@@ -75,9 +76,32 @@ void Manager::StartLeading() {
   leading_.store(true);
   controller_metrics_.SetLeader(options_.leader_election_id, true);
   informers_.Start();
+  informers_started_.store(true);
+  if (!WaitForCacheSync()) return;  // stopping, or the Lease was lost: Run's loop ends
   for (auto& c : controllers_) c->Start(options_.workers);
   controllers_started_.store(true);
   spdlog::info("manager identity={} decision=controllers_started controllers={}", identity_, controllers_.size());
+}
+
+bool Manager::WaitForCacheSync() {
+  const auto start = std::chrono::steady_clock::now();
+  auto next_log = start + std::chrono::seconds(10);
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!informers_.AllSynced()) {
+    if (stop_requested_ || lost_) return false;
+    cv_.wait_for(lock, std::chrono::milliseconds(20));
+    if (std::chrono::steady_clock::now() >= next_log) {
+      next_log += std::chrono::seconds(10);
+      std::vector<std::string> unsynced = informers_.Unsynced();
+      std::string names;
+      for (const std::string& n : unsynced) names += (names.empty() ? "" : ",") + n;
+      spdlog::warn("manager identity={} decision=wait-for-caches unsynced=[{}] waited={}s", identity_, names,
+                   std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count());
+    }
+  }
+  spdlog::info("manager identity={} decision=caches-synced took={}ms", identity_,
+               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
+  return true;
 }
 
 void Manager::RequestStop() {

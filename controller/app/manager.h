@@ -2,7 +2,10 @@
 // informers and the controllers, and runs them under leader election:
 //
 //   start   → serve /healthz, /readyz (probe address) and /metrics (metrics address); campaign for the Lease
-//   leading → start informers, then controllers' workers; /readyz turns 200 once every informer has synced
+//   leading → start informers; once every informer has synced (listed), the controllers' workers (as
+//             controller-runtime's WaitForCacheSync: a Domain reconciled before the DNSProviders were listed would
+//             be judged against providers "not found", written, and written again a moment later); /readyz turns
+//             200 then
 //   lost    → shut every queue down at once (no new reconcile starts) and return 1: the pod restarts, as with
 //             controller-runtime, because a replica that lost the Lease cannot know what it missed
 //   stop    → (SIGTERM/SIGINT via RequestStop) no new work, in-flight reconciles finish (bounded by the graceful
@@ -36,7 +39,7 @@ namespace domainguard::app {
 // What a probe endpoint answers, as a pure function of the manager's state (table-tested).
 struct ProbeState {
   bool leading = false;        // holds the Lease (or leader election is off)
-  bool controllers_started = false;
+  bool controllers_started = false;  // their informers started (the workers follow once these have synced)
   bool caches_synced = false;  // every informer of the started controllers has listed
   bool stopping = false;
   std::vector<std::string> unsynced;  // informer ids, for the explanation
@@ -72,6 +75,8 @@ class Manager {
  private:
   ProbeState State() const;
   void StartLeading();
+  // Waits until every informer has synced; false when stopped or the Lease was lost meanwhile.
+  bool WaitForCacheSync();
 
   const ManagerOptions options_;
   const std::string lease_namespace_;
@@ -90,6 +95,7 @@ class Manager {
   std::unique_ptr<http::Server> metrics_server_;
 
   std::atomic<bool> leading_{false};
+  std::atomic<bool> informers_started_{false};
   std::atomic<bool> controllers_started_{false};
   std::atomic<bool> stopping_{false};
 
