@@ -214,6 +214,11 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
     domain::StatusWriterOptions so;
     so.first_pass_parts = {records::kRecordsFieldManager, delegation::kDelegationFieldManager,
                            std::string(registration::kFieldManager), notify::kNotifyFieldManager};
+    // The others follow records (delegation probes once records reported): the first pass waits for its report
+    // however long the records controller's queue is (up to first_pass_limit, as long as delegation's
+    // records_wait), then at most first_pass_wait for the rest. A registration lookup queued behind the
+    // registry's rate limit is its own apply later.
+    so.first_pass_lead = records::kRecordsFieldManager;
     rt->status = std::make_unique<domain::StatusWriter>(client, domains, clock, std::move(owners), so);
     ctx.status = rt->status.get();
   }

@@ -73,8 +73,10 @@ struct DelegationControllerOptions {
   int confirmations = 2;                      // Policy.confirmations: consecutive confirmed probes before Critical
   std::chrono::seconds sweep_timeout{20};     // the deadline of one Domain's probes
   // How long a new generation waits for the records controller's report (RecordsSynced for that generation)
-  // before it is probed anyway; 0: never wait.
-  std::chrono::seconds records_wait{30};
+  // before it is probed anyway; 0: never wait. As long as the status writer's first_pass_limit: 1,000 Domains
+  // applied at once queue their records passes for up to a minute, and a probe before the report finds zones not
+  // yet created (a Warning Event, a status apply, and both again when it clears: issue #14).
+  std::chrono::seconds records_wait{120};
   // What the walker learned (zone cuts, name server addresses) is forgotten this often, so a changed TLD server
   // set or a name server address that moved (or vanished with its glue) is seen, as a resolver's TTL would.
   // Called under the prober's lock before a sweep; null: never forgotten.

@@ -63,6 +63,13 @@ json StatusWriter::BaseLocked(KeyState& st, const json& cached) const {
   return StatusOfObject(cached);
 }
 
+MonotonicTime StatusWriter::FirstPassDeadline(const KeyState& st) const {
+  if (options_.first_pass_lead.empty()) return *st.first_report + options_.first_pass_wait;
+  const MonotonicTime limit = *st.first_report + options_.first_pass_limit;
+  if (!st.lead_report) return limit;
+  return std::min(limit, *st.lead_report + options_.first_pass_wait);
+}
+
 std::map<std::string, StatusPart> StatusWriter::Parts(const KeyState& st) {
   std::map<std::string, StatusPart> parts;
   for (const auto& [name, p] : st.pending) parts.emplace(name, p.part);
@@ -90,6 +97,7 @@ Result<bool> StatusWriter::Write(const json& domain, const StatusPart& part) {
     if (first_pass) {
       st.reported.insert(part.field_manager);
       if (!st.first_report) st.first_report = clock_.Monotonic();
+      if (part.field_manager == options_.first_pass_lead && !st.lead_report) st.lead_report = clock_.Monotonic();
     }
     if (!flush) {
       st.pending.clear();  // every part already holds
@@ -139,7 +147,7 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
     if (IsFirstPass(base, owners_) && st.first_report) {
       const bool all = std::all_of(options_.first_pass_parts.begin(), options_.first_pass_parts.end(),
                                    [&](const std::string& p) { return st.reported.count(p) > 0; });
-      const MonotonicTime until = *st.first_report + options_.first_pass_wait;
+      const MonotonicTime until = FirstPassDeadline(st);
       if (!all && mono < until) return {OkStatus(), until - mono};
     }
     merged = MergeStatus(base, owners_, Parts(st), kube::Generation(*cached), now);
@@ -178,6 +186,7 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
     st.applied = std::make_pair(ResourceVersion(*applied), StatusOfObject(*applied));
     st.reported.clear();
     st.first_report.reset();
+    st.lead_report.reset();
     more = !st.pending.empty();
   }
   spdlog::info("status domain={} decision=apply parts=[{}]", key, parts);

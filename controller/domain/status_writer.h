@@ -7,8 +7,11 @@
 // pending parts planned on the current status, the other parts as they are, Ready and observedGeneration
 // computed from the result. So:
 //   - a new Domain's first pass (no condition of a part yet) is held until every part of `first_pass_parts` has
-//     reported (written, or found its part already there), at most `first_pass_wait` after the first report, and
-//     is one apply;
+//     reported (written, or found its part already there), and is one apply. It waits at most `first_pass_wait`
+//     after `first_pass_lead` reported (the part the others follow: the delegation controller probes once the
+//     records controller has reported), and at most `first_pass_limit` after the first report of any part.
+//     Under load a part that reports at once (alerting) would otherwise start a short clock that runs out while
+//     the lead is still queued: an apply saying only "checks pending", then one more for the lead (issue #14);
 //   - later changes wait `debounce`, so the parts of one pass (a probe and the Ready it moves) are one apply;
 //   - a change that nobody else's part needs costs one apply, as before, and a steady state none.
 // Status(key) is the status as it will be (cache or the writer's last apply, whichever is newer, with the pending
@@ -47,8 +50,11 @@ namespace domainguard::domain {
 
 struct StatusWriterOptions {
   std::chrono::milliseconds debounce{500};
-  std::chrono::milliseconds first_pass_wait{std::chrono::seconds(10)};
   std::vector<std::string> first_pass_parts;  // PartOwnership::part names a new Domain's first apply waits for
+  // The part of first_pass_parts the others follow; "": none (first_pass_wait counts from the first report).
+  std::string first_pass_lead;
+  std::chrono::milliseconds first_pass_wait{std::chrono::seconds(10)};   // after the lead's report
+  std::chrono::milliseconds first_pass_limit{std::chrono::minutes(2)};   // after the first report
 };
 
 class StatusWriter {
@@ -85,6 +91,7 @@ class StatusWriter {
     std::map<std::string, Pending> pending;  // by part
     std::set<std::string> reported;          // parts that reported during the first pass
     std::optional<MonotonicTime> first_report;
+    std::optional<MonotonicTime> lead_report;  // when first_pass_lead reported during the first pass
     std::optional<std::pair<uint64_t, nlohmann::json>> applied;  // resourceVersion and status of the last apply,
                                                                  // until the cache is as new
     std::optional<nlohmann::json> inflight;  // the status an apply under way will leave (a part reverted meanwhile
@@ -92,6 +99,8 @@ class StatusWriter {
   };
 
   nlohmann::json BaseLocked(KeyState& st, const nlohmann::json& cached) const;
+  // When a first pass that has not heard from every part is applied anyway. REQUIRES: st.first_report.
+  MonotonicTime FirstPassDeadline(const KeyState& st) const;
   static std::map<std::string, StatusPart> Parts(const KeyState& st);
   void ReleaseOldManagers(const nlohmann::json& applied);
 

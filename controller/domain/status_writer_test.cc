@@ -103,6 +103,74 @@ TEST_F(StatusWriterTest, FirstPassWaitsNoLongerThanItsBound) {
   EXPECT_EQ(api_.applies()[0]["status"]["conditions"].size(), 2u);  // RecordsSynced and Ready (ChecksPending)
 }
 
+// Issue #14 at 1,000 new Domains: a part that reports at once (here Ready; in `domainguard run` also alerting)
+// started the first pass' 10 s clock while the records controller still had the Domain queued behind hundreds of
+// others: an apply saying only "checks pending", then another with records and delegation. With a lead part the
+// clock starts when the lead reports; without any report from it the first pass waits at most first_pass_limit.
+TEST_F(StatusWriterTest, FirstPassUnderLoadWaitsForTheLeadPartNotTheFirstToReport) {
+  StatusWriterOptions o;
+  o.first_pass_parts = {"records", "delegation"};
+  o.first_pass_lead = "records";
+  writer_ = std::make_unique<StatusWriter>(
+      *client_, store_, clock_,
+      std::vector<PartOwnership>{{"records", {"providers"}, {"RecordsSynced"}, nullptr},
+                                 {"delegation", {}, {"DelegationHealthy"}, nullptr},
+                                 {"domainguard-ready", {}, {}, nullptr}},
+      o);
+  writer_->SetScheduler([this](const std::string& key, std::chrono::nanoseconds) { scheduled_.push_back(key); });
+  StatusPart ready;  // says nothing the writer does not compute itself, but it has reported
+  ready.field_manager = "domainguard-ready";
+  ASSERT_TRUE(writer_->Write(NewDomain(), ready).ok());
+  ASSERT_EQ(scheduled_.size(), 1u);
+  EXPECT_EQ(*writer_->Flush("web/d").requeue_after, 2min);
+  clock_.Advance(30s);  // the records controller is busy with other Domains
+  EXPECT_EQ(*writer_->Flush("web/d").requeue_after, 90s);
+  EXPECT_TRUE(api_.applies().empty()) << "no apply before the lead part reported";
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("records", "RecordsSynced")));
+  EXPECT_EQ(*writer_->Flush("web/d").requeue_after, 10s);  // delegation follows the lead within first_pass_wait
+  clock_.Advance(2s);
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")));
+  EXPECT_FALSE(writer_->Flush("web/d").requeue_after);
+  ASSERT_EQ(api_.applies().size(), 1u);
+  EXPECT_EQ(api_.applies()[0]["status"]["conditions"].size(), 3u);  // DelegationHealthy, Ready, RecordsSynced
+}
+
+TEST_F(StatusWriterTest, FirstPassWithALeadIsStillBounded) {
+  StatusWriterOptions o;
+  o.first_pass_parts = {"records", "delegation"};
+  o.first_pass_lead = "records";
+  writer_ = std::make_unique<StatusWriter>(
+      *client_, store_, clock_,
+      std::vector<PartOwnership>{{"records", {"providers"}, {"RecordsSynced"}, nullptr},
+                                 {"delegation", {}, {"DelegationHealthy"}, nullptr},
+                                 {"domainguard-ready", {}, {}, nullptr}},
+      o);
+  writer_->SetScheduler([this](const std::string& key, std::chrono::nanoseconds) { scheduled_.push_back(key); });
+  // The lead never reports: applied first_pass_limit after the first report.
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")));
+  clock_.Advance(119s);
+  EXPECT_EQ(*writer_->Flush("web/d").requeue_after, 1s);
+  clock_.Advance(1s);
+  EXPECT_FALSE(writer_->Flush("web/d").requeue_after);
+  ASSERT_EQ(api_.applies().size(), 1u);
+
+  // Another new Domain: the lead reports late, a follower never does: applied first_pass_wait after the lead, and
+  // never later than first_pass_limit after the first report.
+  json other = NewDomain();
+  other["metadata"]["name"] = "e";
+  store_.Upsert(other);
+  StatusPart ready;
+  ready.field_manager = "domainguard-ready";
+  ASSERT_TRUE(writer_->Write(other, ready).ok());
+  clock_.Advance(115s);
+  ASSERT_TRUE(*writer_->Write(other, Part("records", "RecordsSynced")));
+  EXPECT_EQ(*writer_->Flush("web/e").requeue_after, 5s);
+  clock_.Advance(5s);
+  EXPECT_FALSE(writer_->Flush("web/e").requeue_after);
+  ASSERT_EQ(api_.applies().size(), 2u);
+  EXPECT_EQ(api_.applies()[1]["status"]["conditions"].size(), 2u);  // RecordsSynced and Ready (ChecksPending)
+}
+
 TEST_F(StatusWriterTest, LaterChangeIsOneApplyKeepingTheOtherParts) {
   ASSERT_TRUE(writer_->Write(NewDomain(), Part("records", "RecordsSynced")).ok());
   ASSERT_TRUE(writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")).ok());
