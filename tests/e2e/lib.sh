@@ -71,14 +71,27 @@ e2e_start() {
   METRICS_PORT=$(free_port)
   PROBE_PORT=$(free_port)
   NOTIFY_PORT=$(free_port)
-  "$DG_BIN" run --kubeconfig="$KUBECONFIG" --namespace="$NS" --leader-election-namespace="$NS" \
-    --metrics-bind-address="127.0.0.1:$METRICS_PORT" --health-probe-bind-address="127.0.0.1:$PROBE_PORT" \
-    --root-hints="$DG_ROOT_HINTS" --rdap-bootstrap="$DG_RDAP_BOOTSTRAP" --rdap-bootstrap-url="${DG_RDAP_URL}bootstrap.json" \
-    --whois-servers="test=$DG_WHOIS_ADDR,sm=$DG_WHOIS_ADDR,net=$DG_WHOIS_ADDR" \
-    --notify-listen-address="127.0.0.1:$NOTIFY_PORT" --drift-poll-interval=2s "$@" \
-    >"$E2E_LOGS/$E2E_NAME.controller.log" 2>&1 &
+  E2E_RUN_FLAGS=(--kubeconfig="$KUBECONFIG" --namespace="$NS" --leader-election-namespace="$NS"
+    --metrics-bind-address="127.0.0.1:$METRICS_PORT" --health-probe-bind-address="127.0.0.1:$PROBE_PORT"
+    --root-hints="$DG_ROOT_HINTS" --rdap-bootstrap="$DG_RDAP_BOOTSTRAP" --rdap-bootstrap-url="${DG_RDAP_URL}bootstrap.json"
+    --whois-servers="test=$DG_WHOIS_ADDR,sm=$DG_WHOIS_ADDR,net=$DG_WHOIS_ADDR"
+    --notify-listen-address="127.0.0.1:$NOTIFY_PORT" --drift-poll-interval=2s "$@")
+  "$DG_BIN" run "${E2E_RUN_FLAGS[@]}" >"$E2E_LOGS/$E2E_NAME.controller.log" 2>&1 &
   CONTROLLER_PID=$!
   retry 30 curl -fs "http://127.0.0.1:$PROBE_PORT/readyz" || fail "controller not ready within 30s"
+}
+
+# e2e_restart: the controller stopped (SIGTERM) and started again with e2e_start's flags; the old log is kept as
+# $E2E_NAME.controller-1.log (-2, ...), the new one is $E2E_NAME.controller.log.
+e2e_restart() {
+  local i=1
+  kill "$CONTROLLER_PID" 2>/dev/null || true
+  wait "$CONTROLLER_PID" 2>/dev/null || true
+  while [ -e "$E2E_LOGS/$E2E_NAME.controller-$i.log" ]; do i=$((i + 1)); done
+  mv "$E2E_LOGS/$E2E_NAME.controller.log" "$E2E_LOGS/$E2E_NAME.controller-$i.log"
+  "$DG_BIN" run "${E2E_RUN_FLAGS[@]}" >"$E2E_LOGS/$E2E_NAME.controller.log" 2>&1 &
+  CONTROLLER_PID=$!
+  retry 40 curl -fs "http://127.0.0.1:$PROBE_PORT/readyz" || fail "restarted controller not ready within 40s"
 }
 
 # apply_domain NAME ZONE PROVIDERS [SPEC_LINES]: kubectl apply of Domain NAME in $NS; PROVIDERS is YAML
