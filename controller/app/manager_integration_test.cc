@@ -112,11 +112,14 @@ class ManagerProcess {
     if (at == std::string::npos) return -1;
     return body[at + series.size()] == '1' ? 1 : 0;
   }
-  std::string LogTail() const {
+  std::string Log() const {
     std::ifstream in(log_path_);
     std::stringstream ss;
     ss << in.rdbuf();
-    std::string s = ss.str();
+    return ss.str();
+  }
+  std::string LogTail() const {
+    std::string s = Log();
     return "--- log of " + identity_ + " ---\n" + (s.size() > 4000 ? s.substr(s.size() - 4000) : s);
   }
 
@@ -347,8 +350,22 @@ TEST_F(ManagerIntegration, WithoutLeaderElectionRunsAtOnceAndSigintExitsZero) {
   EXPECT_EQ(a.Wait(10s), std::optional<int>(0));
 }
 
+// Also: no worker starts before every cache has synced (controller-runtime's WaitForCacheSync). A Widget is in the
+// widgets cache at once, but reconciling it while another cache is still empty would judge it against objects
+// "not found" (after a restart: a Domain's DNSProviders, issue #14).
 TEST_F(ManagerIntegration, ReadyzWaitsForTheCachesToSync) {
   if (env_ == nullptr) return;
+  std::string ns = testing::CreateTestNamespace(*env_->client, "mgrsync");
+  kube::json w = {{"apiVersion", "h7test.domainguard.io/v1"},
+                  {"kind", "Widget"},
+                  {"metadata", {{"name", "w1"}, {"namespace", ns}}},
+                  {"spec", {{"x", 1}}}};
+  std::string error;
+  ASSERT_TRUE(Eventually([&] {
+    Result<kube::json> r = env_->client->Create(kube::Resource{"h7test.domainguard.io", "v1", "widgets", "Widget", true}, ns, w);
+    if (!r.ok()) error = r.error().ToString();
+    return r.ok();
+  }, 10s)) << error;
   // A resource that does not exist yet: the leader's informer cannot list it, so it is not ready.
   const std::string plural = "gadget" + std::to_string(getpid()) + "s";
   ManagerProcess& a = Start("a", {"--noop-controller=h7test.domainguard.io/v1/" + plural});
@@ -359,13 +376,19 @@ TEST_F(ManagerIntegration, ReadyzWaitsForTheCachesToSync) {
   EXPECT_NE(body.find("caches not synced: h7test.domainguard.io/v1/" + plural), std::string::npos) << body;
   std::this_thread::sleep_for(1500ms);
   EXPECT_EQ(a.Get(*http_, false, "/readyz").first, 503);
+  EXPECT_EQ(a.Log().find("controller=noop-widgets key=" + ns + "/w1"), std::string::npos)
+      << "a Widget was reconciled before every cache had synced";
 
   auto t0 = std::chrono::steady_clock::now();
   ASSERT_TRUE(testing::EnsureTestCrd(*env_->client, "h7test.domainguard.io", plural, "Gadget" + std::to_string(getpid())));
   EXPECT_TRUE(Eventually([&] { return a.Get(*http_, false, "/readyz").first == 200; }, 20s));
   std::printf("[ measured ] readyz 200 %lld ms after the CRD was created\n",
               static_cast<long long>(std::chrono::duration_cast<Ms>(std::chrono::steady_clock::now() - t0).count()));
+  EXPECT_TRUE(Eventually([&] { return a.Log().find("controller=noop-widgets key=" + ns + "/w1") != std::string::npos; },
+                         10s))
+      << "the Widget was not reconciled once the caches had synced";
   (void)env_->client->Delete(kube::kCustomResourceDefinitions, "", plural + ".h7test.domainguard.io");
+  (void)env_->client->Delete(kube::kNamespaces, "", ns);
 }
 
 }  // namespace
