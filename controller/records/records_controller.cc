@@ -343,23 +343,29 @@ void RecordsController::Report(const json& domain, const std::vector<ProviderSta
   std::vector<std::string> applied;  // what was written, from the first provider that took it
   for (const Slot& s : slots) {
     const ProviderOutcome& o = s.outcome;
+    auto before = std::find_if(previous.begin(), previous.end(),
+                               [&](const ProviderStatus& p) { return p.name == o.status.name; });
+    const bool news = IsNews(before == previous.end() ? std::nullopt : std::optional<ProviderStatus>(*before), o);
+    // The same state again (an InvalidRecord spec, an outage) was told when it began and its condition still says
+    // it: an Event per poll would be a series write per poll for nothing a person can act on anew. Events about
+    // something else (ForeignRecordKept beside Synced) are not the state, and are recorded as before.
     for (const SyncEvent& e : o.events) {
+      if (!news && e.reason == o.status.reason) continue;
       ctx_.events.Record(ref, e.warning ? kube::kEventWarning : kube::kEventNormal, e.reason, e.message);
     }
     if (!o.applied.empty() && o.status.reason != reasons::kDriftRepaired) {
       written.push_back(o.status.name + " (" + std::to_string(o.applied.size()) + " changes)");
       if (applied.empty()) applied = o.applied;
     }
-    auto before = std::find_if(previous.begin(), previous.end(),
-                               [&](const ProviderStatus& p) { return p.name == o.status.name; });
     if (o.status.synced && before != previous.end() && before->reason == reasons::kProviderUnavailable) {
       ctx_.events.Record(ref, kube::kEventNormal, reasons::kSynced,
                          o.status.name + ": provider answers again; the zone is in sync");
     }
-    spdlog::info("records domain={} zone={} provider={} decision={} synced={} pending={} applied={} reason={} "
-                 "message=\"{}\"",
-                 key, zone, o.status.name, o.applied.empty() ? "observe" : "apply", o.status.synced,
-                 o.status.pending_changes, o.applied.size(), o.status.reason, o.status.message);
+    spdlog::log(news ? spdlog::level::info : spdlog::level::debug,
+                "records domain={} zone={} provider={} decision={} synced={} pending={} applied={} reason={} "
+                "message=\"{}\"",
+                key, zone, o.status.name, o.applied.empty() ? "observe" : "apply", o.status.synced,
+                o.status.pending_changes, o.applied.size(), o.status.reason, o.status.message);
   }
   // One Event for what this pass wrote, naming every provider written, not one per provider.
   if (!written.empty()) {

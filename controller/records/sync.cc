@@ -295,4 +295,11 @@ RecordsCondition SummarizeRecords(const std::vector<ProviderOutcome>& outcomes) 
   return c;
 }
 
+bool IsNews(const std::optional<ProviderStatus>& before, const ProviderOutcome& outcome) {
+  if (!before || !outcome.applied.empty()) return true;
+  const ProviderStatus& now = outcome.status;
+  return before->synced != now.synced || before->reason != now.reason || before->message != now.message ||
+         before->pending_changes != now.pending_changes;
+}
+
 }  // namespace domainguard::records

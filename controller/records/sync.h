@@ -102,4 +102,11 @@ struct RecordsCondition {
 };
 RecordsCondition SummarizeRecords(const std::vector<ProviderOutcome>& outcomes);
 
+// Whether a pass's outcome at one provider is news against what status said before (`before`, absent for a new
+// provider): something was written, or the reason, message or pending count moved. The records controller logs
+// news at info and the rest at debug, and records an Event of the state's own reason only when it is news, so a
+// Domain stuck on the same InvalidRecord or outage does not log a line and patch an Event series per poll
+// (tests/chaos finding), while every decision that changes anything still gets its line and its Event.
+bool IsNews(const std::optional<ProviderStatus>& before, const ProviderOutcome& outcome);
+
 }  // namespace domainguard::records

@@ -329,5 +329,49 @@ TEST_F(SyncTest, ZoneTheProviderCannotCreateStaysPending) {
   EXPECT_EQ(Count(a_), 4u);
 }
 
+// A pass's outcome at a provider is news (an info log line, its Events recorded) only when something moved.
+TEST(IsNewsTest, OnlyWhatMovedIsNews) {
+  ProviderStatus invalid;
+  invalid.name = "pdns-a";
+  invalid.reason = std::string(reasons::kInvalidRecord);
+  invalid.message = "spec.records[0].ttl: must be a number";
+  ProviderStatus down = invalid;
+  down.reason = std::string(reasons::kProviderUnavailable);
+  down.message = "connection refused";
+  down.pending_changes = 3;
+  ProviderStatus synced;
+  synced.name = "pdns-a";
+  synced.synced = true;
+  synced.reason = std::string(reasons::kSynced);
+
+  struct Case {
+    const char* what;
+    std::optional<ProviderStatus> before;
+    ProviderStatus now;
+    bool wrote;
+    bool news;
+  };
+  ProviderStatus down_more = down;
+  down_more.pending_changes = 4;
+  ProviderStatus invalid_other = invalid;
+  invalid_other.message = "spec.records[1].type: unknown";
+  const Case cases[] = {
+      {"a new provider", std::nullopt, synced, false, true},
+      {"the same InvalidRecord again", invalid, invalid, false, false},
+      {"another InvalidRecord message", invalid, invalid_other, false, true},
+      {"the same outage again", down, down, false, false},
+      {"the outage owes more", down, down_more, false, true},
+      {"back from the outage", down, synced, false, true},
+      {"synced and unchanged", synced, synced, false, false},
+      {"synced, drift repaired (a write)", synced, synced, true, true},
+  };
+  for (const Case& c : cases) {
+    ProviderOutcome o;
+    o.status = c.now;
+    if (c.wrote) o.applied.push_back("+ www.example.com. A");
+    EXPECT_EQ(IsNews(c.before, o), c.news) << c.what;
+  }
+}
+
 }  // namespace
 }  // namespace domainguard::records
