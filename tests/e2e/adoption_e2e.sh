@@ -135,20 +135,23 @@ wait_cond adopted Ready True/Healthy 90
 # 2. MX and www lost at PowerDNS A under an unchanged serial (a migration restoring old data): without SOA-EDIT-API
 #    the PATCH leaves the serial alone.
 SERIAL_A="$(pdns_serial A "$Z")"
+repairs_asked() { grep -c "zone=$Z. decision=request-records-repair asked=true" "$E2E_LOGS/$E2E_NAME.controller.log" || true; }
+ASKED_BEFORE="$(repairs_asked)"
 [ "$(pdns_api A PUT "/zones/$Z." '{"soa_edit_api":""}')" = 204 ] || fail "could not turn SOA-EDIT-API off at A"
 [ "$(pdns_api A PATCH "/zones/$Z." "{\"rrsets\":[{\"name\":\"$Z.\",\"type\":\"MX\",\"changetype\":\"DELETE\"},{\"name\":\"www.$Z.\",\"type\":\"A\",\"changetype\":\"DELETE\"}]}")" = 204 ] ||
   fail "could not delete MX and www at PowerDNS A"
 T_LOST=$SECONDS
 [ "$(pdns_api A PUT "/zones/$Z." '{"soa_edit_api":"DEFAULT"}')" = 204 ] || fail "could not turn SOA-EDIT-API back on at A"
 [ "$(pdns_serial A "$Z")" = "$SERIAL_A" ] || fail "the deletion moved A's serial; the test needs it unchanged"
-[ -z "$(served "$DG_PDNS_A_DNS" "$Z" MX)" ] || fail "MX still served at A after the deletion"
+# The serving check may see the loss and the repair land before this script looks (CI at a3e2ad6: repaired 40 ms
+# after the deletion, under load): the loss is proven below by the repair the serving check asked for after it.
+[ -z "$(served "$DG_PDNS_A_DNS" "$Z" MX)" ] || note "MX already served again at A when first looked at (repaired at once)"
 back() { serves "$DG_PDNS_A_DNS" "$Z" MX "10 mail.$Z." && serves "$DG_PDNS_A_DNS" "www.$Z" A 192.0.2.80; }
 retry $((INTERVAL + 20)) back || fail "MX and www not served again at A $((SECONDS - T_LOST))s after the loss"
 T_REPAIR=$((SECONDS - T_LOST))
 [ "$T_REPAIR" -le $((INTERVAL + 5)) ] || fail "MX and www repaired ${T_REPAIR}s after the loss, want <= $((INTERVAL + 5))s"
 retry 10 event_seen DriftRepaired "pdns-a" || fail "no DriftRepaired Event for pdns-a"
-grep -q "zone=$Z. decision=request-records-repair asked=true" "$E2E_LOGS/$E2E_NAME.controller.log" ||
-  fail "the repair was not asked for by the serving check"
+[ "$(repairs_asked)" -gt "$ASKED_BEFORE" ] || fail "the repair was not asked for by the serving check after the loss"
 note "MX and www lost at A with the serial unchanged: served again after ${T_REPAIR}s (interval ${INTERVAL}s), DriftRepaired"
 
 # 3. A's serial lowered by one through its own API, records untouched.
