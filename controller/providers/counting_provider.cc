@@ -9,6 +9,7 @@ class CountingProvider final : public Provider {
       : inner_(std::move(inner)), observer_(std::move(observer)) {}
 
   std::string Name() const override { return inner_->Name(); }
+  bool CreatesZones() const override { return inner_->CreatesZones(); }
 
   Result<ObservedZone> ReadZone(std::string_view zone) override {
     return Count("read_zone", inner_->ReadZone(zone));

@@ -9,6 +9,10 @@ std::string FakeProvider::Soa(const Zone& z) const {
 Result<ObservedZone> FakeProvider::ReadZone(std::string_view zone) {
   std::lock_guard<std::mutex> lock(mu_);
   ++read_calls_;
+  return ReadLocked(zone);
+}
+
+Result<ObservedZone> FakeProvider::ReadLocked(std::string_view zone) const {
   if (down_) return Error::Unavailable(name_ + ": connection refused");
   auto it = zones_.find(zone);
   if (it == zones_.end()) return Error::NotFound("zone " + std::string(zone) + " not found");
@@ -40,27 +44,35 @@ Result<std::map<std::string, Result<uint32_t>>> FakeProvider::Serials(const std:
   return out;
 }
 
+bool FakeProvider::CreatesZones() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return creates_zones_;
+}
+
 Result<ObservedZone> FakeProvider::CreateZone(std::string_view zone, const Changes& changes) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (down_) return Error::Unavailable(name_ + ": connection refused");
-    if (fail_next_create_) {
-      Error e = *fail_next_create_;
-      fail_next_create_.reset();
-      return e;
-    }
-    if (appears_) {
-      zones_[std::string(zone)].rrsets[{appears_->name, appears_->type}] = {*appears_, ""};
-      appears_.reset();
-    }
-    if (zones_.count(zone)) return Error::AlreadyExists("zone " + std::string(zone) + " exists");
-    Zone& z = zones_[std::string(zone)];
-    ++apply_calls_;
-    if (!ignore_) {
-      for (const zone::RRset& c : changes.creates) z.rrsets[{c.name, c.type}] = {c, changes.owner};
-    }
+  std::lock_guard<std::mutex> lock(mu_);
+  ++create_calls_;
+  if (down_) return Error::Unavailable(name_ + ": connection refused");
+  if (fail_next_create_) {
+    Error e = *fail_next_create_;
+    fail_next_create_.reset();
+    return e;
   }
-  return ReadZone(zone);
+  if (appears_) {
+    zones_[std::string(zone)].rrsets[{appears_->name, appears_->type}] = {*appears_, ""};
+    appears_.reset();
+  }
+  if (zones_.count(zone)) return Error::AlreadyExists("zone " + std::string(zone) + " exists");
+  if (!creates_zones_) {
+    return Error::FailedPrecondition("zone " + std::string(zone) + " does not exist and " + name_ +
+                                     " cannot create zones");
+  }
+  Zone& z = zones_[std::string(zone)];
+  ++apply_calls_;
+  if (!ignore_) {
+    for (const zone::RRset& c : changes.creates) z.rrsets[{c.name, c.type}] = {c, changes.owner};
+  }
+  return ReadLocked(zone);  // the zone as created, in the same call (as PowerDNS answers a POST)
 }
 
 Result<uint32_t> FakeProvider::Apply(std::string_view zone, const Changes& changes,
@@ -115,6 +127,10 @@ void FakeProvider::FailNextCreate(Error error) {
   std::lock_guard<std::mutex> lock(mu_);
   fail_next_create_ = std::move(error);
 }
+void FakeProvider::SetCreatesZones(bool creates) {
+  std::lock_guard<std::mutex> lock(mu_);
+  creates_zones_ = creates;
+}
 void FakeProvider::ZoneAppearsBeforeNextCreate(const zone::RRset& foreign) {
   std::lock_guard<std::mutex> lock(mu_);
   appears_ = foreign;
@@ -152,6 +168,11 @@ int FakeProvider::apply_calls() const {
 int FakeProvider::read_calls() const {
   std::lock_guard<std::mutex> lock(mu_);
   return read_calls_;
+}
+
+int FakeProvider::create_calls() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return create_calls_;
 }
 
 Result<uint32_t> FakeProvider::RaiseSerial(std::string_view zone, uint32_t serial,

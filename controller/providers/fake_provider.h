@@ -21,6 +21,7 @@ class FakeProvider final : public Provider {
   explicit FakeProvider(std::string name) : name_(std::move(name)) {}
 
   std::string Name() const override { return name_; }
+  bool CreatesZones() const override;
   Result<ObservedZone> ReadZone(std::string_view zone) override;
   Result<uint32_t> Serial(std::string_view zone) override;
   Result<std::map<std::string, Result<uint32_t>>> Serials(const std::vector<std::string>& zones) override;
@@ -35,6 +36,7 @@ class FakeProvider final : public Provider {
   void FailNextApply(Error error);         // the next Apply fails with `error`, once
   void ConcurrentChangeBeforeNextApply();  // bumps the serial just before the next Apply checks it, once
   void FailNextCreate(Error error);        // the next CreateZone fails with `error`, once
+  void SetCreatesZones(bool creates);      // false: like RFC 2136, CreateZone cannot create (kFailedPrecondition)
   // Someone else creates the zone, holding `foreign`, just before the next CreateZone, which then fails with
   // kAlreadyExists (the race between reading "absent" and creating), once.
   void ZoneAppearsBeforeNextCreate(const zone::RRset& foreign);
@@ -47,6 +49,7 @@ class FakeProvider final : public Provider {
   bool HasZone(std::string_view zone) const;
   int apply_calls() const;  // Apply and CreateZone calls that wrote something
   int read_calls() const;   // ReadZone calls
+  int create_calls() const;  // CreateZone calls, whatever they answered
   int raise_calls() const;  // RaiseSerial calls that changed the serial
   int serials_calls() const;  // Serials rounds
 
@@ -56,6 +59,7 @@ class FakeProvider final : public Provider {
     std::map<std::pair<std::string, std::string>, ObservedRRset> rrsets;
   };
   std::string Soa(const Zone& z) const;
+  Result<ObservedZone> ReadLocked(std::string_view zone) const;  // REQUIRES: mu_ held
 
   const std::string name_;
   mutable std::mutex mu_;
@@ -63,11 +67,13 @@ class FakeProvider final : public Provider {
   bool down_ = false;                               // guarded by mu_
   bool ignore_ = false;                             // guarded by mu_
   bool concurrent_ = false;                         // guarded by mu_
+  bool creates_zones_ = true;                       // guarded by mu_
   std::optional<Error> fail_next_;                  // guarded by mu_
   std::optional<Error> fail_next_create_;           // guarded by mu_
   std::optional<zone::RRset> appears_;              // guarded by mu_
   int apply_calls_ = 0;                             // guarded by mu_
   int read_calls_ = 0;                              // guarded by mu_
+  int create_calls_ = 0;                            // guarded by mu_
   int raise_calls_ = 0;                             // guarded by mu_
   int serials_calls_ = 0;                           // guarded by mu_
 };

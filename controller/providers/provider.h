@@ -48,10 +48,16 @@ class Provider {
 
   // Creates the absent `zone` holding `changes` — the plan against an empty zone: creates only, the apex NS set
   // among them, each with its ownership mark — in one request where the provider can, and returns the zone as the
-  // provider now holds it. A new zone thus costs one read (kNotFound) and this call, not create + read + write +
-  // re-read. kAlreadyExists when the zone appeared meanwhile (read it, plan again); kFailedPrecondition when the
-  // provider cannot create zones (RFC 2136: the server's configuration or rndc addzone must).
+  // provider now holds it. A new zone thus costs this one call where the provider CreatesZones (else a read that
+  // finds it absent, then this call), not create + read + write + re-read. kAlreadyExists when the zone exists
+  // (read it, plan again); kFailedPrecondition when the provider cannot create zones (RFC 2136: the server's
+  // configuration or rndc addzone must).
   virtual Result<ObservedZone> CreateZone(std::string_view zone, const Changes& changes) = 0;
+
+  // Whether CreateZone can create a zone. Such a provider gets a zone nothing says is there (no status of it from
+  // an earlier pass: a new Domain) created before any read, and a new zone costs that one request; a zone that
+  // exists after all answers kAlreadyExists and is read as any other (records/sync.h, CreateBeforeRead).
+  virtual bool CreatesZones() const = 0;
 
   // Applies all `changes` to `zone`, atomically where the provider can (one PowerDNS PATCH, one UPDATE message);
   // huge change sets may be split (documented per provider). `expected` is the version ReadZone returned; a

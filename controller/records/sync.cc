@@ -121,6 +121,10 @@ Decision DecideProvider(const std::string& provider, const Result<zone::DesiredZ
   return d;
 }
 
+bool CreateBeforeRead(bool provider_creates_zones, const std::optional<ProviderStatus>& previous) {
+  return provider_creates_zones && !previous.has_value();
+}
+
 namespace {
 
 // The outcome of a write the provider refused or could not take: the plan's changes stay pending.
@@ -141,7 +145,10 @@ ProviderOutcome RunProvider(providers::Provider* p, const zone::DesiredZone& des
   ProviderOutcome out;
   const std::string name = p->Name();
   for (int attempt = 1;; ++attempt) {
-    Result<ObservedZone> observed = p->ReadZone(desired.origin);
+    // A zone nothing says is there is created at once (CreateBeforeRead); anything but success is read after.
+    const bool create_first = attempt == 1 && CreateBeforeRead(p->CreatesZones(), previous);
+    Result<ObservedZone> observed = create_first ? Result<ObservedZone>(Error::NotFound("created before reading"))
+                                                 : p->ReadZone(desired.origin);
     // An absent zone is planned as an empty one and created with all of it in one call.
     const bool absent = !observed.ok() && observed.error().code == ErrorCode::kNotFound;
     if (absent) observed = ObservedZone{desired.origin, {}, {}};
@@ -184,6 +191,9 @@ ProviderOutcome RunProvider(providers::Provider* p, const zone::DesiredZone& des
     if (absent) {
       after = p->CreateZone(desired.origin, d.changes);
       if (!after.ok()) {
+        // Created before reading and refused (409: the zone is there after all), or not answered: the read
+        // decides, and reports what it finds, as for any zone.
+        if (create_first) continue;
         if (after.error().code == ErrorCode::kAlreadyExists && attempt < kMaxAttempts) continue;  // read it
         const Error e = after.error().code == ErrorCode::kFailedPrecondition
                             ? Error::Unavailable(after.error().message)  // a person must add it; keep pending

@@ -72,6 +72,13 @@ Decision DecideProvider(const std::string& provider, const Result<zone::DesiredZ
                         const Result<ObservedZone>& observed, const SyncPolicy& policy,
                         const std::optional<ProviderStatus>& previous, int64_t previous_generation);
 
+// Whether a pass creates the zone at a provider before reading it: when the provider CreatesZones and no status
+// of it from an earlier pass says the zone might be there (`previous` absent: a new Domain, a provider just added
+// to spec.providers). A new zone then costs one request (PowerDNS: one POST with every rrset) instead of a read
+// that finds it absent and the create; a zone that exists after all (409: adopted, foreign, another Domain's) is
+// read and planned as any other, at the cost of that one refused create.
+bool CreateBeforeRead(bool provider_creates_zones, const std::optional<ProviderStatus>& previous);
+
 struct ProviderOutcome {
   ProviderStatus status;
   std::vector<SyncEvent> events;
@@ -84,9 +91,10 @@ struct ProviderOutcome {
   std::string serial_repair;
 };
 
-// One reconcile pass over every provider of a zone. `previous` holds last pass's statuses (matched by name) and
-// `previous_generation` the generation they belong to. An invalid `desired` touches no provider at all. Returns one
-// outcome per provider, in the order of `providers`.
+// One reconcile pass over every provider of a zone (each: created at once when CreateBeforeRead, else read -> plan
+// -> apply -> re-read). `previous` holds last pass's statuses (matched by name) and `previous_generation` the
+// generation they belong to. An invalid `desired` touches no provider at all. Returns one outcome per provider, in
+// the order of `providers`.
 std::vector<ProviderOutcome> SyncZone(const Result<zone::DesiredZone>& desired,
                                       const std::vector<providers::Provider*>& providers, const SyncPolicy& policy,
                                       const std::vector<ProviderStatus>& previous, int64_t previous_generation,

@@ -86,6 +86,8 @@ TEST_F(SyncTest, PrepopulatedZoneIsAdoptedWithoutAWriteAndLaterUpdated) {
   }
   EXPECT_EQ(*a_.Serial(kZone), serial);
   EXPECT_EQ(a_.apply_calls(), 0);
+  EXPECT_EQ(a_.create_calls(), 1);  // a new Domain's zone is created before it is read: refused here (it exists)
+  EXPECT_EQ(a_.read_calls(), 1);
   EXPECT_TRUE(SummarizeRecords(out).synced);
 
   // The spec changes h1: the adopted rrset is this Domain's, so it is updated, and the others get their mark in
@@ -299,7 +301,7 @@ TEST_F(SyncTest, ForeignInTheWayIsNotSynced) {
 }
 
 TEST_F(SyncTest, ZoneCreatedByOthersMeanwhileIsReadAndJoined) {
-  // Between our read ("absent") and our create, someone else created the zone holding a record of theirs.
+  // Just before our create, someone else created the zone holding a record of theirs: refused, read, joined.
   a_.ZoneAppearsBeforeNextCreate({"ftp.example.com.", "A", 300, {"192.0.2.99"}});
   std::vector<ProviderOutcome> out = Pass(Spec(3));
   EXPECT_TRUE(out[0].status.synced) << out[0].status.message;
@@ -313,8 +315,11 @@ TEST_F(SyncTest, ZoneCreatedByOthersMeanwhileIsReadAndJoined) {
 
 TEST_F(SyncTest, ZoneTheProviderCannotCreateStaysPending) {
   // RFC 2136 cannot create a zone: a person must add it to the server. Until then the records wait.
+  a_.SetCreatesZones(false);
   a_.FailNextCreate(Error::FailedPrecondition("zone example.com. is not served by 127.0.0.1:53 (REFUSED)"));
   std::vector<ProviderOutcome> out = Pass(Spec(3));
+  EXPECT_EQ(a_.read_calls(), 1);  // read first: it cannot create
+  EXPECT_EQ(a_.create_calls(), 1);
   EXPECT_FALSE(out[0].status.synced);
   EXPECT_EQ(out[0].status.reason, reasons::kProviderUnavailable);
   EXPECT_THAT(out[0].status.message, HasSubstr("creating zone example.com. with 4 rrsets"));
@@ -324,6 +329,7 @@ TEST_F(SyncTest, ZoneTheProviderCannotCreateStaysPending) {
   EXPECT_TRUE(out[1].status.synced);
   EXPECT_EQ(SummarizeRecords(out).reason, reasons::kProviderUnavailable);
   // Once the zone exists (here: the next create is accepted) everything pending is written.
+  a_.SetCreatesZones(true);
   out = Pass(Spec(3));
   EXPECT_TRUE(out[0].status.synced) << out[0].status.message;
   EXPECT_EQ(Count(a_), 4u);
@@ -371,6 +377,63 @@ TEST(IsNewsTest, OnlyWhatMovedIsNews) {
     if (c.wrote) o.applied.push_back("+ www.example.com. A");
     EXPECT_EQ(IsNews(c.before, o), c.news) << c.what;
   }
+}
+
+TEST(CreateBeforeRead, Table) {
+  ProviderStatus seen;
+  seen.name = "pdns-a";
+  ProviderStatus unavailable = seen;
+  unavailable.reason = std::string(reasons::kProviderUnavailable);  // never reached: the zone may still be absent
+  struct Case {
+    const char* name;
+    bool creates;
+    std::optional<ProviderStatus> previous;
+    bool want;
+  } cases[] = {
+      {"new Domain, provider creates zones", true, std::nullopt, true},
+      {"new Domain, provider cannot create (RFC 2136)", false, std::nullopt, false},
+      {"status of an earlier pass", true, seen, false},
+      {"earlier pass could not reach it", true, unavailable, false},
+      {"earlier pass, cannot create", false, seen, false},
+  };
+  for (const Case& c : cases) EXPECT_EQ(CreateBeforeRead(c.creates, c.previous), c.want) << c.name;
+}
+
+// Issue #14: a new zone at a provider that creates zones costs one request (the create, answered with the zone),
+// no read that finds it absent first; the next pass reads it as usual.
+TEST_F(SyncTest, NewZoneIsOneCreateWithoutARead) {
+  std::vector<ProviderOutcome> out = Pass(Spec(20));
+  for (FakeProvider* p : {&a_, &b_}) {
+    EXPECT_EQ(p->create_calls(), 1) << p->Name();
+    EXPECT_EQ(p->read_calls(), 0) << p->Name();
+  }
+  for (const ProviderOutcome& o : out) {
+    EXPECT_TRUE(o.status.synced) << o.status.message;
+    EXPECT_EQ(o.applied.size(), 21u);
+    ASSERT_TRUE(o.observed.has_value());  // the zone as created: pending counts need no read either
+    EXPECT_EQ(o.observed->rrsets.size(), 21u);
+  }
+  (void)Pass(Spec(20));
+  EXPECT_EQ(a_.create_calls(), 1);
+  EXPECT_EQ(a_.read_calls(), 1);
+}
+
+TEST_F(SyncTest, CreateBeforeReadNotAnsweredFallsBackToTheRead) {
+  a_.FailNextCreate(Error::Unavailable("PowerDNS HTTP 500: database is locked"));
+  std::vector<ProviderOutcome> out = Pass(Spec(3));
+  EXPECT_TRUE(out[0].status.synced) << out[0].status.message;
+  EXPECT_EQ(a_.create_calls(), 2);  // refused, then read (absent) and created
+  EXPECT_EQ(a_.read_calls(), 1);
+  EXPECT_EQ(Count(a_), 4u);
+}
+
+TEST_F(SyncTest, ProviderThatCannotCreateZonesIsReadFirst) {
+  a_.SetCreatesZones(false);
+  a_.Put(kZone, {kZone, "NS", 3600, {"ns1.pdns-a.net.", "ns1.pdns-b.net."}});  // added on the server by a person
+  std::vector<ProviderOutcome> out = Pass(Spec(2));
+  EXPECT_TRUE(out[0].status.synced) << out[0].status.message;
+  EXPECT_EQ(a_.create_calls(), 0);
+  EXPECT_EQ(Count(a_), 3u);
 }
 
 }  // namespace

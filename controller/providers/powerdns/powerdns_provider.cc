@@ -21,6 +21,7 @@ class PowerDnsProvider final : public Provider {
   }
 
   std::string Name() const override { return config_.name; }
+  bool CreatesZones() const override { return true; }  // POST .../zones with every rrset; 409 when it exists
 
   Result<ObservedZone> ReadZone(std::string_view zone) override {
     Result<http::HttpResponse> r = Call("GET", ZonesUrl() + "/" + std::string(zone), "");

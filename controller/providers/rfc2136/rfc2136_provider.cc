@@ -105,6 +105,7 @@ class Rfc2136Provider final : public Provider {
   Rfc2136Provider(Config config, Endpoint endpoint) : config_(std::move(config)), endpoint_(std::move(endpoint)) {}
 
   std::string Name() const override { return config_.name; }
+  bool CreatesZones() const override { return false; }  // UPDATE edits zones the server already has
 
   Result<ObservedZone> ReadZone(std::string_view zone_name) override {
     const std::string zone(zone_name);
