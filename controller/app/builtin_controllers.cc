@@ -311,6 +311,9 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   rs.name = "domain-records";
   rs.resource = domains_type;
   rs.reconcile = ReconcileOf(rt->records.get());
+  // A pass mostly waits on its providers (HTTP, DNS): a thousand Domains applied at once are written side by side,
+  // not two at a time behind --workers.
+  rs.workers = options.records_workers;
   // Woken by the spec and the approval annotation, not by the status writes of the other controllers or its own.
   rs.update_filter = [reads = records::RecordsReads()](const json& o, const json& n) {
     return kube::ChangesReadParts(reads, o, n);

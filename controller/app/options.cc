@@ -66,6 +66,17 @@ Status SetDuration(std::chrono::milliseconds& out, const std::string& v) {
   return OkStatus();
 }
 
+// A count of concurrent reconciles: 1-256.
+Status SetWorkers(int& out, const std::string& v) {
+  int n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size() || n < 1 || n > 256) {
+    return Error::InvalidArgument("want a number from 1 to 256, got \"" + v + "\"");
+  }
+  out = n;
+  return OkStatus();
+}
+
 Status SetBind(BindAddress& out, const std::string& v) {
   Result<BindAddress> b = ParseBindAddress(v);
   if (!b.ok()) return b.error();
@@ -128,16 +139,12 @@ const std::vector<FlagDef>& Flags() {
          o.log_level = v;
          return OkStatus();
        }},
-      {"workers", false, "n", "2", "concurrent reconciles per controller (1-256)",
-       [](ManagerOptions& o, const std::string& v) {
-         int n = 0;
-         auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-         if (ec != std::errc() || p != v.data() + v.size() || n < 1 || n > 256) {
-           return Status(Error::InvalidArgument("want a number from 1 to 256, got \"" + v + "\""));
-         }
-         o.workers = n;
-         return OkStatus();
-       }},
+      {"workers", false, "n", "2", "concurrent reconciles per controller (1-256), except the records controller",
+       [](ManagerOptions& o, const std::string& v) { return SetWorkers(o.workers, v); }},
+      {"records-workers", false, "n", "16",
+       "concurrent records passes (1-256): each mostly waits on its providers' answers, so a burst of new "
+       "Domains is written to the providers side by side",
+       [](ManagerOptions& o, const std::string& v) { return SetWorkers(o.records_workers, v); }},
       {"root-hints", false, "path", "/usr/share/dns/root.hints", "root hints file for delegation checks",
        [](ManagerOptions& o, const std::string& v) {
          if (v.empty()) return Status(Error::InvalidArgument("must not be empty"));

@@ -53,6 +53,7 @@ struct ManagerOptions {
   std::chrono::milliseconds retry_period{2000};     // --retry-period
   std::string log_level = "info";         // --log-level: trace|debug|info|warn|error
   int workers = 2;                        // --workers: concurrent reconciles per controller
+  int records_workers = 16;               // --records-workers: concurrent records passes (I/O-bound)
   std::chrono::milliseconds graceful_shutdown_timeout{30000};  // --graceful-shutdown-timeout
 
   // Upstreams used by later parts; defaults are the real Internet ones (api.md).

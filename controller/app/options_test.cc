@@ -37,14 +37,17 @@ INSTANTIATE_TEST_SUITE_P(
            EXPECT_EQ(o.retry_period, milliseconds(2000));
            EXPECT_EQ(o.root_hints, "/usr/share/dns/root.hints");
            EXPECT_EQ(o.namespace_, "");
+           EXPECT_EQ(o.workers, 2);
+           EXPECT_EQ(o.records_workers, 16);
            EXPECT_FALSE(o.help);
          }},
         {"equals_and_space_forms",
-         {"--kubeconfig=/k", "--namespace", "web", "-workers=4", "--log-level", "debug"},
+         {"--kubeconfig=/k", "--namespace", "web", "-workers=4", "--log-level", "debug", "--records-workers", "32"},
          [](const ManagerOptions& o) {
            EXPECT_EQ(o.kubeconfig, "/k");
            EXPECT_EQ(o.namespace_, "web");
            EXPECT_EQ(o.workers, 4);
+           EXPECT_EQ(o.records_workers, 32);
            EXPECT_EQ(o.log_level, "debug");
          }},
         {"bare_bool_is_true_and_explicit_false", {"--domain-controllers=false", "--domain-controllers", "--leader-elect=false"},
@@ -113,6 +116,8 @@ INSTANTIATE_TEST_SUITE_P(
         {"missing_value", {"--workers"}, "--workers: missing value"},
         {"workers_not_a_number", {"--workers=many"}, "--workers: want a number from 1 to 256, got \"many\""},
         {"workers_zero", {"--workers=0"}, "--workers: want a number from 1 to 256, got \"0\""},
+        {"records_workers_too_many", {"--records-workers=257"},
+         "--records-workers: want a number from 1 to 256, got \"257\""},
         {"bad_bool", {"--leader-elect=maybe"}, "--leader-elect: invalid boolean \"maybe\""},
         {"bad_port", {"--metrics-bind-address=:99999"}, "--metrics-bind-address: invalid port \"99999\""},
         {"no_port", {"--health-probe-bind-address=localhost"},
@@ -134,8 +139,8 @@ TEST(RunUsage, ListsEveryFlag) {
   const std::string u = RunUsage();
   for (const char* f : {"--kubeconfig", "--namespace", "--metrics-bind-address", "--health-probe-bind-address",
                         "--leader-elect ", "--leader-election-namespace", "--leader-election-id", "--lease-duration",
-                        "--renew-deadline", "--retry-period", "--log-level", "--workers", "--root-hints",
-                        "--rdap-bootstrap", "--whois-servers", "--whois-referral-server"}) {
+                        "--renew-deadline", "--retry-period", "--log-level", "--workers", "--records-workers",
+                        "--root-hints", "--rdap-bootstrap", "--whois-servers", "--whois-referral-server"}) {
     EXPECT_NE(u.find(f), std::string::npos) << f;
   }
   EXPECT_NE(u.find("(default :8080)"), std::string::npos);
