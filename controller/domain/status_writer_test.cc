@@ -38,8 +38,15 @@ class StatusWriterTest : public ::testing::Test {
     kube::RestConfig config;
     config.server = "http://kube.test";
     client_ = std::make_unique<kube::Client>(transport_, config, clock_);
+    UseWriter();
+    store_.Upsert(NewDomain());
+  }
+  // A writer of records, delegation and Ready whose first pass waits for records and delegation; with `lead`, for
+  // that part first (as `domainguard run` sets it up with records).
+  void UseWriter(std::string lead = "") {
     StatusWriterOptions o;
     o.first_pass_parts = {"records", "delegation"};
+    o.first_pass_lead = std::move(lead);
     writer_ = std::make_unique<StatusWriter>(
         *client_, store_, clock_,
         std::vector<PartOwnership>{{"records", {"providers"}, {"RecordsSynced"}, nullptr},
@@ -47,7 +54,6 @@ class StatusWriterTest : public ::testing::Test {
                                    {"domainguard-ready", {}, {}, nullptr}},
         o);
     writer_->SetScheduler([this](const std::string& key, std::chrono::nanoseconds) { scheduled_.push_back(key); });
-    store_.Upsert(NewDomain());
   }
   // The cache after the apiserver took the last apply (the writer's keys replaced as a whole).
   void CacheLastApply() {
@@ -108,16 +114,7 @@ TEST_F(StatusWriterTest, FirstPassWaitsNoLongerThanItsBound) {
 // others: an apply saying only "checks pending", then another with records and delegation. With a lead part the
 // clock starts when the lead reports; without any report from it the first pass waits at most first_pass_limit.
 TEST_F(StatusWriterTest, FirstPassUnderLoadWaitsForTheLeadPartNotTheFirstToReport) {
-  StatusWriterOptions o;
-  o.first_pass_parts = {"records", "delegation"};
-  o.first_pass_lead = "records";
-  writer_ = std::make_unique<StatusWriter>(
-      *client_, store_, clock_,
-      std::vector<PartOwnership>{{"records", {"providers"}, {"RecordsSynced"}, nullptr},
-                                 {"delegation", {}, {"DelegationHealthy"}, nullptr},
-                                 {"domainguard-ready", {}, {}, nullptr}},
-      o);
-  writer_->SetScheduler([this](const std::string& key, std::chrono::nanoseconds) { scheduled_.push_back(key); });
+  UseWriter("records");
   StatusPart ready;  // says nothing the writer does not compute itself, but it has reported
   ready.field_manager = "domainguard-ready";
   ASSERT_TRUE(writer_->Write(NewDomain(), ready).ok());
@@ -136,16 +133,7 @@ TEST_F(StatusWriterTest, FirstPassUnderLoadWaitsForTheLeadPartNotTheFirstToRepor
 }
 
 TEST_F(StatusWriterTest, FirstPassWithALeadIsStillBounded) {
-  StatusWriterOptions o;
-  o.first_pass_parts = {"records", "delegation"};
-  o.first_pass_lead = "records";
-  writer_ = std::make_unique<StatusWriter>(
-      *client_, store_, clock_,
-      std::vector<PartOwnership>{{"records", {"providers"}, {"RecordsSynced"}, nullptr},
-                                 {"delegation", {}, {"DelegationHealthy"}, nullptr},
-                                 {"domainguard-ready", {}, {}, nullptr}},
-      o);
-  writer_->SetScheduler([this](const std::string& key, std::chrono::nanoseconds) { scheduled_.push_back(key); });
+  UseWriter("records");
   // The lead never reports: applied first_pass_limit after the first report.
   ASSERT_TRUE(*writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")));
   clock_.Advance(119s);
