@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "controller/api/domain_spec.h"
 #include "controller/registration/registrable.h"
 
 namespace domainguard::discovery {
@@ -71,10 +72,10 @@ std::set<std::string> RegistrableDomains(const std::vector<std::string>& hosts) 
 std::set<std::string> CoveredDomains(const std::vector<json>& domains) {
   std::set<std::string> out;
   for (const json& d : domains) {
-    if (!d.is_object() || !d.contains("spec") || !d["spec"].is_object()) continue;
-    const json& zone = d["spec"].value("zone", json());
-    if (!zone.is_string()) continue;
-    Result<std::string> r = registration::RegistrableDomain(Normalize(zone.get<std::string>()));
+    // spec.zone as the Domain's controllers read it ("" when absent), as a host name (no trailing dot).
+    const std::string zone = Normalize(api::CanonicalZoneOf(d));
+    if (zone.empty()) continue;
+    Result<std::string> r = registration::RegistrableDomain(zone);
     if (r.ok()) out.insert(*r);
   }
   return out;

@@ -33,6 +33,16 @@ TEST(UnmonitoredTest, DomainsCoverTheirRegistrableDomain) {
   EXPECT_THAT(Uncovered({"example.com", "other.org"}, covered), ElementsAre("other.org"));
 }
 
+// Domains that are not as the schema says cover nothing, and do not stop the others from covering theirs.
+TEST(UnmonitoredTest, DomainsWithoutAZoneCoverNothing) {
+  std::vector<json> domains = {json::object(),
+                               {{"spec", "example.org"}},
+                               {{"spec", {{"zone", 42}}}},
+                               {{"spec", {{"zone", ""}}}},
+                               {{"spec", {{"zone", "Shop.Example.NET."}}}}};
+  EXPECT_THAT(CoveredDomains(domains), ElementsAre("example.net"));
+}
+
 TEST(UnmonitoredTest, RouteHostnames) {
   EXPECT_THAT(RouteHosts({{"spec", {{"hostnames", {"api.example.net", "*.example.net"}}}}}),
               ElementsAre("api.example.net", "example.net"));
