@@ -1,12 +1,6 @@
 #include "controller/records/ownership.h"
 
 namespace domainguard::records {
-Result<OwnershipMode> ParseOwnershipMode(std::string_view text) {
-  if (text.empty() || text == "Records") return OwnershipMode::kRecords;
-  if (text == "Zone") return OwnershipMode::kZone;
-  return Error::InvalidArgument("spec.ownership: \"" + std::string(text) + "\" is not Records or Zone");
-}
-
 Claim ClaimOf(const ObservedRRset& r, std::string_view zone, std::string_view owner) {
   // The apex NS set is part of every Domain's desired state (spec.nameservers or the providers' name servers) and
   // providers create it with the zone unmarked: it is always ours to keep right.

@@ -13,17 +13,13 @@
 #include <string>
 #include <string_view>
 
+#include "controller/api/records_policy_spec.h"
 #include "controller/records/changes.h"
 
 namespace domainguard::records {
 
-enum class OwnershipMode {
-  kRecords,  // default: change and delete only rrsets this Domain wrote
-  kZone,     // also prune (and overwrite) rrsets nobody marked; the Domain owns the whole zone
-};
-
-// Parses spec.ownership: "Records" (or absent) / "Zone". Fails with kInvalidArgument naming spec.ownership.
-Result<OwnershipMode> ParseOwnershipMode(std::string_view text);
+// spec.ownership, parsed with the rest of the spec in api/records_policy_spec.h.
+using OwnershipMode = api::OwnershipMode;
 
 // Who may do what to an observed rrset under `mode`, for the Domain with id `owner`.
 enum class Claim {

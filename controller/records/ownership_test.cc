@@ -12,9 +12,6 @@ TEST(Ownership, ClaimOf) {
   EXPECT_EQ(ClaimOf({{"www.example.com.", "A", 1, {}}, "web/b"}, zone, "web/a"), Claim::kOtherDomain);
   EXPECT_EQ(ClaimOf({{"example.com.", "NS", 1, {}}, ""}, zone, "web/a"), Claim::kOurs);
   EXPECT_EQ(ClaimOf({{"sub.example.com.", "NS", 1, {}}, ""}, zone, "web/a"), Claim::kUnmarked);
-  EXPECT_EQ(ParseOwnershipMode("Zone").value(), OwnershipMode::kZone);
-  EXPECT_EQ(ParseOwnershipMode("").value(), OwnershipMode::kRecords);
-  EXPECT_FALSE(ParseOwnershipMode("zone").ok());
 }
 
 }  // namespace

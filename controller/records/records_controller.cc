@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "controller/api/conditions.h"
+#include "controller/api/records_policy_spec.h"
 #include "controller/api/resources.h"
 #include "controller/base/time_format.h"
 #include "controller/domain/domain_object.h"
@@ -19,12 +20,6 @@ namespace domainguard::records {
 using nlohmann::json;
 
 namespace {
-
-std::string SpecOwnership(const json& spec) {
-  return spec.is_object() && spec.contains("ownership") && spec["ownership"].is_string()
-             ? spec["ownership"].get<std::string>()
-             : "";
-}
 
 // What of a DNSProvider starts a records pass when it changes: its generation and its Ready status.
 std::string ProviderTrigger(const json& provider) {
@@ -238,12 +233,13 @@ Result<RecordsController::Desired> RecordsController::DesiredOf(const std::strin
   }
   const json spec = domain.value("spec", json::object());
   d.policy.plan.owner = key;
-  Result<OwnershipMode> mode = ParseOwnershipMode(SpecOwnership(spec));
-  Result<int> max_delete = ParseMaxDeletePercent(spec);
-  if (d.zone.ok() && !mode.ok()) d.zone = mode.error();
-  if (d.zone.ok() && !max_delete.ok()) d.zone = max_delete.error();
-  if (mode.ok()) d.policy.plan.mode = *mode;
-  if (max_delete.ok()) d.policy.safety.max_delete_percent = *max_delete;
+  // A bad spec.ownership or spec.safety is reported as a bad record is (InvalidRecord): nothing is written.
+  Result<api::RecordsPolicySpec> policy = api::ParseRecordsPolicy(spec);
+  if (d.zone.ok() && !policy.ok()) d.zone = policy.error();
+  if (policy.ok()) {
+    d.policy.plan.mode = policy->ownership;
+    d.policy.safety.max_delete_percent = policy->max_delete_percent;
+  }
   d.policy.safety.generation = kube::Generation(domain);
   d.policy.safety.approval = domain::Annotation(domain, std::string(reasons::kApproveChangeAnnotation));
   // Extra records the last pass wanted and that are no longer wanted were withdrawn by their part (a failover's

@@ -16,6 +16,7 @@
 #include <fstream>
 #include <thread>
 
+#include "controller/api/records_policy_spec.h"
 #include "controller/http/transport.h"
 #include "controller/providers/powerdns/powerdns_provider.h"
 #include "controller/providers/rfc2136/rfc2136_provider.h"
@@ -148,8 +149,8 @@ class RecordsBedTest : public ::testing::Test {
   }
 
   std::vector<ProviderOutcome> PassOnce(const json& spec, int64_t generation) {
-    SyncPolicy policy{{kOwner, *ParseOwnershipMode(spec.value("ownership", ""))},
-                      {*ParseMaxDeletePercent(spec), generation, std::nullopt}};
+    const api::RecordsPolicySpec p = api::ParseRecordsPolicy(spec).value();
+    SyncPolicy policy{{kOwner, p.ownership}, {p.max_delete_percent, generation, std::nullopt}};
     std::vector<ProviderOutcome> out = SyncZone(zone::BuildDesiredZone(spec, {}), {a_.get(), b_.get(), c_.get()},
                                                 policy, last_, last_generation_, clock_);
     last_.clear();

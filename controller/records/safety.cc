@@ -6,18 +6,6 @@
 
 namespace domainguard::records {
 
-Result<int> ParseMaxDeletePercent(const nlohmann::json& spec) {
-  if (!spec.is_object() || !spec.contains("safety") || spec["safety"].is_null()) return kDefaultMaxDeletePercent;
-  const nlohmann::json& s = spec["safety"];
-  if (!s.is_object()) return Error::InvalidArgument("spec.safety: must be an object");
-  if (!s.contains("maxDeletePercent") || s["maxDeletePercent"].is_null()) return kDefaultMaxDeletePercent;
-  const nlohmann::json& v = s["maxDeletePercent"];
-  if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > 100) {
-    return Error::InvalidArgument("spec.safety.maxDeletePercent: must be an integer from 0 to 100");
-  }
-  return static_cast<int>(v.get<int64_t>());
-}
-
 SafetyVerdict EvaluateSafety(const Changes& changes, const ObservedZone& observed, const PlanPolicy& policy,
                              const SafetyPolicy& safety) {
   SafetyVerdict v;

@@ -11,18 +11,14 @@
 #include <set>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
+#include "controller/api/records_policy_spec.h"
 #include "controller/records/changes.h"
 #include "controller/records/plan.h"
 
 namespace domainguard::records {
 
-// Used when spec.safety.maxDeletePercent is absent (the value of the API example).
-inline constexpr int kDefaultMaxDeletePercent = 30;
-
 struct SafetyPolicy {
-  int max_delete_percent = kDefaultMaxDeletePercent;  // 0..100; 100 never holds
+  int max_delete_percent = api::kDefaultMaxDeletePercent;  // spec.safety.maxDeletePercent, 0..100; 100 never holds
   int64_t generation = 0;                             // the Domain's metadata.generation
   std::optional<std::string> approval;                // the approve-change annotation's value, if set
   // Names (canonical) of records another part added to the zone and has withdrawn (failover's backup hosts after
@@ -30,9 +26,6 @@ struct SafetyPolicy {
   // as manageable.
   std::set<std::string> withdrawn_names = {};
 };
-
-// Reads spec.safety.maxDeletePercent (absent -> default). Fails with kInvalidArgument naming the field.
-Result<int> ParseMaxDeletePercent(const nlohmann::json& spec);
 
 struct SafetyVerdict {
   bool blocked = false;

@@ -76,14 +76,6 @@ TEST(Safety, ValuesDroppedByUpdatesCount) {
   EXPECT_TRUE(v.blocked);
 }
 
-TEST(Safety, ParseMaxDeletePercent) {
-  EXPECT_EQ(*ParseMaxDeletePercent(nlohmann::json::object()), kDefaultMaxDeletePercent);
-  EXPECT_EQ(*ParseMaxDeletePercent({{"safety", {{"maxDeletePercent", 80}}}}), 80);
-  Result<int> bad = ParseMaxDeletePercent({{"safety", {{"maxDeletePercent", 101}}}});
-  ASSERT_FALSE(bad.ok());
-  EXPECT_THAT(bad.error().message, ::testing::StartsWith("spec.safety.maxDeletePercent"));
-}
-
 TEST(EvaluateSafety, WithdrawnExtraRecordsNeitherCountNorHold) {
   // Two of three owned records were another part's (failover's backup hosts) and are withdrawn: not held.
   ObservedZone z = ZoneWith(3, 0);

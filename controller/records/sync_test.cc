@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "controller/api/records_policy_spec.h"
 #include "controller/providers/fake_provider.h"
 #include "controller/records/reasons.h"
 
@@ -29,8 +30,8 @@ json Spec(int n_records, std::string ownership = "Records") {
 class SyncTest : public ::testing::Test {
  protected:
   std::vector<ProviderOutcome> Pass(const json& spec, int64_t generation = 1, std::optional<std::string> approval = {}) {
-    SyncPolicy policy{{kMe, *ParseOwnershipMode(spec.value("ownership", ""))},
-                      {*ParseMaxDeletePercent(spec), generation, approval}};
+    const api::RecordsPolicySpec p = api::ParseRecordsPolicy(spec).value();
+    SyncPolicy policy{{kMe, p.ownership}, {p.max_delete_percent, generation, approval}};
     std::vector<ProviderOutcome> out =
         SyncZone(zone::BuildDesiredZone(spec, {}), {&a_, &b_}, policy, last_, last_generation_, clock_);
     last_.clear();
