@@ -6,7 +6,7 @@
 #include "controller/api/conditions.h"
 #include "controller/api/domain_spec.h"
 #include "controller/domain/domain_object.h"
-#include "controller/failover/spec.h"
+#include "controller/api/failover_spec.h"
 #include "controller/kube/conditions.h"
 
 namespace domainguard::failover {
@@ -16,7 +16,7 @@ using nlohmann::json;
 namespace {
 
 std::string Tld(const std::string& zone) {
-  std::string z = CanonicalZoneName(zone);
+  std::string z = api::CanonicalZoneName(zone);
   z.pop_back();
   const size_t dot = z.rfind('.');
   return dot == std::string::npos ? z : z.substr(dot + 1);
@@ -34,11 +34,11 @@ std::set<std::string> NameserverHosts(const json& d) {
   if (status.contains("delegation") && status["delegation"].is_object()) {
     const json list = status["delegation"].value("nameservers", json::array());
     for (const json& n : list.is_array() ? list : json::array()) {
-      if (n.is_object() && n.contains("name") && n["name"].is_string()) out.insert(CanonicalZoneName(n["name"]));
-      if (n.is_string()) out.insert(CanonicalZoneName(n.get<std::string>()));
+      if (n.is_object() && n.contains("name") && n["name"].is_string()) out.insert(api::CanonicalZoneName(n["name"]));
+      if (n.is_string()) out.insert(api::CanonicalZoneName(n.get<std::string>()));
     }
   }
-  for (const api::NameserverSpec& n : api::ReadDomainSpec(d).nameservers) out.insert(CanonicalZoneName(n.name));
+  for (const api::NameserverSpec& n : api::ReadDomainSpec(d).nameservers) out.insert(api::CanonicalZoneName(n.name));
   return out;
 }
 
@@ -47,7 +47,7 @@ std::set<std::string> DependsOn(const json& d) {
   const json& status = domain::StatusOf(d);
   if (status.contains("dependsOn") && status["dependsOn"].is_array()) {
     for (const json& z : status["dependsOn"]) {
-      if (z.is_string()) out.insert(CanonicalZoneName(z.get<std::string>()));
+      if (z.is_string()) out.insert(api::CanonicalZoneName(z.get<std::string>()));
     }
   }
   return out;
@@ -126,8 +126,8 @@ std::vector<std::string> SharedWithBackup(const json& primary, const json& backu
   const std::string pid = registrar_id(ps);
   if (!pid.empty() && pid == registrar_id(bs)) shared.push_back("registrar IANA ID " + pid);
 
-  const std::string pz = CanonicalZoneName(SpecString(primary, "zone"));
-  const std::string bz = CanonicalZoneName(SpecString(backup, "zone"));
+  const std::string pz = api::CanonicalZoneName(SpecString(primary, "zone"));
+  const std::string bz = api::CanonicalZoneName(SpecString(backup, "zone"));
   if (pz.size() > 1 && Tld(pz) == Tld(bz)) shared.push_back("TLD ." + Tld(pz));
 
   const std::set<std::string> pn = NameserverHosts(primary);

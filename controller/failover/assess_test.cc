@@ -30,7 +30,7 @@ TEST(CriticalTriggers, OnlyCriticalAndNamed) {
   json d = Dom("a.test", Provs({"p"}), {{"findings", {{{"reason", "DelegationMissing"}, {"severity", "Critical"}, {"message", "gone"}},
                                                      {{"reason", "NameserversChanged"}, {"severity", "Warning"}},
                                                      {{"reason", "GlueMissing"}, {"severity", "Critical"}}}}});
-  std::vector<TriggerFinding> got = CriticalTriggers(d, DefaultTriggers());
+  std::vector<TriggerFinding> got = CriticalTriggers(d, api::DefaultTriggers());
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].reason, "DelegationMissing");
   EXPECT_EQ(got[0].message, "gone");

@@ -84,12 +84,12 @@ Step NextState(const State& state, const Observation& obs, const Params& params,
   }
   if (!s.healthy_since) s.healthy_since = now;
   const auto healthy_for = now - *s.healthy_since;
-  if (params.failback == Failback::kManual && !obs.failback_approved) {
+  if (params.failback == api::Failback::kManual && !obs.failback_approved) {
     step.decision = Decision::kAwaitApproval;
     step.message = "the primary is healthy again; annotate domainguard.io/failback=approve to fail back";
     return step;
   }
-  if (params.failback == Failback::kAutomatic && healthy_for < params.hold_down) {
+  if (params.failback == api::Failback::kAutomatic && healthy_for < params.hold_down) {
     step.decision = Decision::kHolding;
     const auto left = params.hold_down - healthy_for;
     // Absolute times, not a countdown: the message (and so the status) does not change on every evaluation.
@@ -100,7 +100,7 @@ Step NextState(const State& state, const Observation& obs, const Params& params,
     return step;
   }
   step.decision = Decision::kFailback;
-  step.message = params.failback == Failback::kManual
+  step.message = params.failback == api::Failback::kManual
                      ? "failback approved; the primary is healthy"
                      : "the primary was healthy for the holdDown of " + Seconds(params.hold_down);
   s.active = false;

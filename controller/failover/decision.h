@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "controller/base/clock.h"
-#include "controller/failover/spec.h"
+#include "controller/api/failover_spec.h"
 
 namespace domainguard::failover {
 
@@ -59,7 +59,7 @@ struct Params {
   int confirmations = 3;
   std::chrono::nanoseconds interval{std::chrono::minutes(1)};
   std::chrono::seconds hold_down{600};
-  Failback failback = Failback::kAutomatic;
+  api::Failback failback = api::Failback::kAutomatic;
 };
 
 enum class Decision { kNone, kPending, kActivate, kBlocked, kHolding, kAwaitApproval, kFailback };

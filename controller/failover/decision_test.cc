@@ -23,7 +23,7 @@ Observation Healthy() {
   o.backup_healthy = true;
   return o;
 }
-Params P(int confirmations = 3, int hold_down = 60, Failback f = Failback::kAutomatic) {
+Params P(int confirmations = 3, int hold_down = 60, api::Failback f = api::Failback::kAutomatic) {
   Params p;
   p.confirmations = confirmations;
   p.interval = seconds(10);
@@ -102,7 +102,7 @@ INSTANTIATE_TEST_SUITE_P(
          {D::kActivate, D::kHolding, D::kNone, D::kHolding, D::kHolding, D::kFailback},
          false},
         {"manual_failback_waits_for_approval",
-         P(1, 0, Failback::kManual),
+         P(1, 0, api::Failback::kManual),
          {{0, Critical()}, {10, Healthy()}, {1000, Healthy()}},
          {D::kActivate, D::kAwaitApproval, D::kAwaitApproval},
          true},
@@ -119,7 +119,7 @@ TEST(NextState, ManualApprovalFailsBack) {
   s.active = true;
   Observation o = Healthy();
   o.failback_approved = true;
-  Step step = NextState(s, o, P(1, 600, Failback::kManual), T(0));
+  Step step = NextState(s, o, P(1, 600, api::Failback::kManual), T(0));
   EXPECT_EQ(step.decision, Decision::kFailback);
   EXPECT_FALSE(step.state.active);
 }

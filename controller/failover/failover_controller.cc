@@ -17,7 +17,7 @@
 #include "controller/failover/assess.h"
 #include "controller/failover/reasons.h"
 #include "controller/failover/sibling.h"
-#include "controller/failover/spec.h"
+#include "controller/api/failover_spec.h"
 #include "controller/kube/conditions.h"
 
 namespace domainguard::failover {
@@ -35,7 +35,7 @@ std::string FailoverZoneOf(const json& d) {
   const json spec = d.is_object() ? d.value("spec", json::object()) : json::object();
   if (!spec.is_object() || !spec.contains("failover") || !spec["failover"].is_object()) return "";
   const json& f = spec["failover"];
-  return f.contains("domain") && f["domain"].is_string() ? CanonicalZoneName(f["domain"].get<std::string>()) : "";
+  return f.contains("domain") && f["domain"].is_string() ? api::CanonicalZoneName(f["domain"].get<std::string>()) : "";
 }
 
 // The controlling ownerReference's Domain name and uid.
@@ -120,7 +120,7 @@ std::vector<json> ExtraRecords(const json& backup, const kube::Store& domains, c
   const std::string zone = domain::CanonicalZone(backup);
   std::map<std::pair<std::string, std::string>, json> out;
   for (const Owned& s : SiblingsIn(stores, ns)) {
-    if (AnnotationOf(s.object, kSourceAnnotation).empty() || CanonicalZoneName(AnnotationOf(s.object, kZoneAnnotation)) != zone) {
+    if (AnnotationOf(s.object, kSourceAnnotation).empty() || api::CanonicalZoneName(AnnotationOf(s.object, kZoneAnnotation)) != zone) {
       continue;
     }
     // Owned by a Domain of this namespace that names this zone as its failover domain: an Ingress written by hand
@@ -227,7 +227,7 @@ Status FailoverController::ClearStatus(const json& d) {
   return OkStatus();
 }
 
-FailoverController::Converged FailoverController::ConvergeSiblings(const json& d, const FailoverSpec& spec,
+FailoverController::Converged FailoverController::ConvergeSiblings(const json& d, const api::FailoverSpec& spec,
                                                                    bool want, bool switching) {
   Converged out;
   const std::string ns = kube::Namespace(d);
@@ -236,7 +236,7 @@ FailoverController::Converged FailoverController::ConvergeSiblings(const json& d
   // Computed in every mode: OnFailure readiness says what a switch would create.
   std::map<std::pair<std::string, std::string>, std::pair<const kube::Resource*, Sibling>> desired;
   {
-    auto add = [&](const kube::Resource& r, const std::optional<LabelSelector>& sel, const kube::Store* store,
+    auto add = [&](const kube::Resource& r, const std::optional<api::LabelSelector>& sel, const kube::Store* store,
                    auto render) {
       if (!sel || !store) return;
       for (const json& o : store->ByIndex(kube::kNamespaceIndex, ns)) {
@@ -339,7 +339,7 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
   const SystemTime now = ctx_.clock.Now();
 
   // 2. The spec.
-  Result<std::optional<FailoverSpec>> parsed = ParseFailoverSpec(*d);
+  Result<std::optional<api::FailoverSpec>> parsed = api::ParseFailoverSpec(*d);
   if (parsed.ok() && !parsed->has_value()) {
     DeleteSiblingsOf(ns, name, kube::Uid(*d));
     {
@@ -376,7 +376,7 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
     }
     return {};
   }
-  const FailoverSpec& spec = **parsed;
+  const api::FailoverSpec& spec = **parsed;
 
   // 3. Observe.
   std::optional<json> backup = DomainOfZone(ctx_.domains, ns, spec.backup_zone);
@@ -470,7 +470,7 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
     domain::StatusPart decision = part;
     decision.owns_findings = false;
     decision.fields["failover"] = failover_fields(step.state);
-    decision.fields["failover"]["state"] = step.state.active ? "Active" : ModeName(spec.mode) + " (failing back)";
+    decision.fields["failover"]["state"] = step.state.active ? "Active" : api::FailoverModeName(spec.mode) + " (failing back)";
     decision.conditions.push_back(condition_for(step.state, "failing back"));
     Result<bool> w = domain::WriteStatusPart(ctx_.client, api::kDomains, *d, decision, ctx_.clock);
     if (!w.ok()) {
@@ -499,7 +499,7 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
   }
 
   // 5. Siblings.
-  const bool want = spec.mode == Mode::kStandby || step.state.active;
+  const bool want = spec.mode == api::FailoverMode::kStandby || step.state.active;
   Converged converged = ConvergeSiblings(*d, spec, want, switching);
   if (!converged.error.ok()) {
     spdlog::warn("failover domain={} zone={} decision=retry error=\"{}\"", key, zone, converged.error.error().ToString());
@@ -584,7 +584,7 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
   f["ready"] = ready;
   f["readyMessage"] = ready ? "" : readiness;
   f["objects"] = converged.objects;
-  f["state"] = step.state.active ? "Active" : blocked ? "Blocked" : ModeName(spec.mode) + (ready ? " ready" : " not ready");
+  f["state"] = step.state.active ? "Active" : blocked ? "Blocked" : api::FailoverModeName(spec.mode) + (ready ? " ready" : " not ready");
   part.fields["failover"] = std::move(f);
   part.conditions.push_back(condition_for(step.state, readiness));
   Result<bool> w = domain::WriteStatusPart(ctx_.client, api::kDomains, *d, part, ctx_.clock);
@@ -600,7 +600,7 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
     ctx_.events.Record(ref, kube::kEventNormal, reasons::kFailbackCompleted,
                        (resumed_failback ? std::string("failback resumed after a restart") : step.message) +
                            "; hosts served through " + zone + " again since " + FormatRfc3339(now) + "; " +
-                           (spec.mode == Mode::kOnFailure ? "the failover siblings and their records are removed"
+                           (spec.mode == api::FailoverMode::kOnFailure ? "the failover siblings and their records are removed"
                                                           : "the standby siblings stay ready"));
   }
   MaybeExit(4, switching);

@@ -37,7 +37,7 @@
 
 #include "controller/domain/context.h"
 #include "controller/failover/decision.h"
-#include "controller/failover/spec.h"
+#include "controller/api/failover_spec.h"
 #include "controller/kube/object.h"
 #include "controller/kube/store.h"
 #include "controller/kube/workqueue.h"
@@ -113,7 +113,7 @@ class FailoverController {
     Status error;                         // an apiserver error: retry
   };
 
-  Converged ConvergeSiblings(const nlohmann::json& domain, const FailoverSpec& spec, bool want, bool switching);
+  Converged ConvergeSiblings(const nlohmann::json& domain, const api::FailoverSpec& spec, bool want, bool switching);
   void DeleteSiblingsOf(const std::string& ns, const std::string& primary_name, const std::string& uid);
   Status ClearStatus(const nlohmann::json& domain);
   void MaybeExit(int step, bool switching) const;

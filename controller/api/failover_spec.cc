@@ -1,10 +1,10 @@
-#include "controller/failover/spec.h"
+#include "controller/api/failover_spec.h"
 
 #include <algorithm>
 
 #include "controller/base/time_format.h"
 
-namespace domainguard::failover {
+namespace domainguard::api {
 
 using nlohmann::json;
 
@@ -29,7 +29,7 @@ std::string CanonicalZoneName(std::string name) {
   return name;
 }
 
-std::string ModeName(Mode m) { return m == Mode::kStandby ? "Standby" : "OnFailure"; }
+std::string FailoverModeName(FailoverMode m) { return m == FailoverMode::kStandby ? "Standby" : "OnFailure"; }
 
 bool LabelSelector::Matches(const json& obj) const {
   const json* labels = nullptr;
@@ -114,9 +114,9 @@ Result<std::optional<FailoverSpec>> ParseFailoverSpec(const json& domain) {
   }
   const std::string mode = f.value("mode", std::string("Standby"));
   if (mode == "Standby") {
-    out.mode = Mode::kStandby;
+    out.mode = FailoverMode::kStandby;
   } else if (mode == "OnFailure") {
-    out.mode = Mode::kOnFailure;
+    out.mode = FailoverMode::kOnFailure;
   } else {
     return Error::InvalidArgument("spec.failover.mode: \"" + mode + "\" is not Standby or OnFailure");
   }
@@ -168,4 +168,4 @@ Result<std::optional<FailoverSpec>> ParseFailoverSpec(const json& domain) {
   return std::optional<FailoverSpec>(std::move(out));
 }
 
-}  // namespace domainguard::failover
+}  // namespace domainguard::api

@@ -1,8 +1,8 @@
-#include "controller/failover/spec.h"
+#include "controller/api/failover_spec.h"
 
 #include <gtest/gtest.h>
 
-namespace domainguard::failover {
+namespace domainguard::api {
 namespace {
 
 using nlohmann::json;
@@ -20,7 +20,7 @@ TEST(ParseFailoverSpec, DefaultsAreTheContracts) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   const FailoverSpec& s = **r;
   EXPECT_EQ(s.backup_zone, "shop-backup.sm.");
-  EXPECT_EQ(s.mode, Mode::kStandby);
+  EXPECT_EQ(s.mode, FailoverMode::kStandby);
   EXPECT_EQ(s.hold_down, std::chrono::minutes(10));
   EXPECT_EQ(s.confirmations, 3);
   EXPECT_EQ(s.failback, Failback::kAutomatic);
@@ -36,7 +36,7 @@ TEST(ParseFailoverSpec, FullSpec) {
     "httpRouteSelector": {"matchExpressions": [{"key": "tier", "operator": "In", "values": ["web"]}]}})")));
   ASSERT_TRUE(r.ok()) << r.error().message;
   const FailoverSpec& s = **r;
-  EXPECT_EQ(s.mode, Mode::kOnFailure);
+  EXPECT_EQ(s.mode, FailoverMode::kOnFailure);
   EXPECT_EQ(s.hold_down, std::chrono::seconds(90));
   EXPECT_EQ(s.confirmations, 2);
   EXPECT_EQ(s.failback, Failback::kManual);
@@ -108,4 +108,4 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return info.param.name; });
 
 }  // namespace
-}  // namespace domainguard::failover
+}  // namespace domainguard::api

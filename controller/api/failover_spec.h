@@ -1,5 +1,5 @@
 // spec.failover of a Domain, parsed and validated, and metav1.LabelSelector matching for its Ingress and
-// HTTPRoute selectors. Every error names the field, e.g.
+// HTTPRoute selectors; the failover part (controller/failover/) acts on it. Every error names the field, e.g.
 //   spec.failover.holdDown: invalid duration "soon"
 //   spec.failover.ingressSelector.matchExpressions[0].operator: unknown operator "Like"
 //
@@ -16,9 +16,9 @@
 
 #include "controller/base/result.h"
 
-namespace domainguard::failover {
+namespace domainguard::api {
 
-enum class Mode { kStandby, kOnFailure };
+enum class FailoverMode { kStandby, kOnFailure };
 enum class Failback { kAutomatic, kManual };
 
 // The triggers when spec.failover.triggers is absent (api.md: "default: all").
@@ -38,7 +38,7 @@ struct LabelSelector {
 
 struct FailoverSpec {
   std::string backup_zone;  // canonical, "example-backup.net."
-  Mode mode = Mode::kStandby;
+  FailoverMode mode = FailoverMode::kStandby;
   std::optional<LabelSelector> ingress_selector;    // absent: no Ingress is selected
   std::optional<LabelSelector> httproute_selector;  // absent: no HTTPRoute is selected
   std::chrono::seconds hold_down{600};
@@ -54,10 +54,10 @@ Result<std::optional<FailoverSpec>> ParseFailoverSpec(const nlohmann::json& doma
 // Parses a metav1.LabelSelector object found at `field`.
 Result<LabelSelector> ParseLabelSelector(const nlohmann::json& selector, const std::string& field);
 
-std::string ModeName(Mode m);
+std::string FailoverModeName(FailoverMode m);
 
 // A DNS name as the failover code compares them: lower-cased, with the trailing dot; "" stays "" (an absent zone
 // must not look like the root, so dns::CanonicalName, which maps "" to ".", is not used here).
 std::string CanonicalZoneName(std::string name);
 
-}  // namespace domainguard::failover
+}  // namespace domainguard::api
