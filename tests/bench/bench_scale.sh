@@ -76,4 +76,4 @@ python3 "$ROOT/tests/bench/scale.py" --bin "$BIN" --namespace "$NS" --floor-name
   --steady "${DG_SCALE_STEADY:-300}" --poll "${DG_SCALE_POLL:-30}" --workers "${DG_SCALE_WORKERS:-2}" \
   --proxy-a "http://127.0.0.1:$PA" --proxy-b "http://127.0.0.1:$PB" \
   --metrics-port "$(free_port)" --probe-port "$(free_port)" --tag "$TAG" \
-  --log "$OUT/bench_scale.controller.log" --json "${DG_SCALE_JSON:-$OUT/scale.json}"
+  --proxy-pids "$PROXY_A,$PROXY_B" --log "$OUT/bench_scale.controller.log" --json "${DG_SCALE_JSON:-$OUT/scale.json}"

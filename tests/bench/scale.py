@@ -9,6 +9,9 @@ Phases, in one run, against the bed's kube-apiserver and both PowerDNS (each beh
   convergence  `domainguard run` started; the same apply of N other Domains; kubectl time vs the floor (<= 1.2x),
                the last zone served over DNS at both PowerDNS after kubectl returns (<= 2 s), then apiserver writes
                per new Domain once they settle (<= 3) and PowerDNS API requests per new zone.
+               Each timed apply (both floors too) also reports the CPU seconds each process used meanwhile
+               (CpuWindow), and this one domainguard's own apiserver requests by verb: whether a slow apply is the
+               apiserver's work for domainguard or CPU taken by others on the same cores.
   steady       a window (default 300 s): apiserver writes per Domain per hour (0), PowerDNS requests per provider
                per poll interval (<= 1) and zone reads (0).
   big          (DG_SCALE_BIG=10000) the namespace grown to that many Domains, the controller restarted: start to
@@ -24,6 +27,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import signal
 import ssl
 import subprocess
@@ -68,17 +72,97 @@ def manifest(namespace, items, records, providers):
 
 
 LOADS = []  # the machine's 1-minute load average after each timed apply (the bench shares the machine)
+KUBECTL_CPU = []  # kubectl's own CPU seconds (user + system) of each timed apply
 
 
 def kubectl_apply(path):
+    """Seconds `kubectl apply --server-side -f path` took; its CPU seconds (from wait4, kubectl's alone, not the
+    bench's other children) are appended to KUBECTL_CPU."""
     t0 = time.monotonic()
-    r = subprocess.run(["kubectl", "apply", "--server-side", "-f", path], capture_output=True, text=True)
-    took = time.monotonic() - t0
+    with tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(["kubectl", "apply", "--server-side", "-f", path], stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        took = time.monotonic() - t0
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
+    KUBECTL_CPU.append(usage.ru_utime + usage.ru_stime)
     LOADS.append(round(os.getloadavg()[0], 2))
     os.unlink(path)
-    if r.returncode != 0:
-        raise RuntimeError("kubectl apply failed: " + r.stderr[-500:])
+    if p.returncode != 0:
+        raise RuntimeError("kubectl apply failed: " + stderr[-500:])
     return took
+
+
+def proc_cpu_s(pid):
+    """utime + stime of /proc/PID/stat in seconds; None when the process is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (OSError, ValueError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_s():
+    """CPU seconds the whole machine spent busy (every core; /proc/stat less idle and iowait)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return (sum(v[:8]) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+
+
+# The bed's processes whose CPU a timed apply is charged with (pid files of hack/testbed.sh; each run script execs
+# its server, so the recorded pid is the server). BIND: the root, the two TLD servers and the RFC 2136 server.
+BED_PARTS = (("apiserver", "kube-apiserver"), ("etcd", "etcd"), ("pdns-a", "pdns-a"), ("pdns-b", "pdns-b"),
+             ("bind", "bind-root"), ("bind", "bind-tld-a"), ("bind", "bind-tld-b"), ("bind", "bind-c"),
+             ("registry", "registry"))
+
+
+class CpuWindow:
+    """CPU seconds used over one timed apply by each bed process, kubectl, the controller, the counting proxies and
+    the bench itself (with its dig children), beside the machine's busy CPU ("others": everything else on the
+    machine, e.g. other people's builds). Says whether a slow apply is the apiserver's work or CPU taken elsewhere."""
+
+    def __init__(self, bed_dir, proxy_pids, controller_pid=None):
+        self.pids = {}
+        for label, part in BED_PARTS:
+            try:
+                with open(os.path.join(bed_dir, "pids", part + ".pid")) as f:
+                    self.pids.setdefault(label, []).append(int(f.read().strip()))
+            except (OSError, ValueError):
+                pass
+        if proxy_pids:
+            self.pids["proxies"] = list(proxy_pids)
+        if controller_pid:
+            self.pids["domainguard"] = [controller_pid]
+
+    def _sample(self):
+        out = {k: sum(proc_cpu_s(p) or 0.0 for p in ps) for k, ps in self.pids.items()}
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out["bench"] = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+        return out, machine_busy_s(), time.monotonic()
+
+    def start(self):
+        self.s0 = self._sample()
+
+    def stop(self):
+        """{label: CPU s} over the window, "kubectl" its own, "bench" without kubectl, "others" the rest of the
+        machine's busy time; and the wall time and the machine's capacity (cores x wall)."""
+        (c1, busy1, t1), (c0, busy0, t0) = self._sample(), self.s0
+        d = {k: round(c1[k] - c0.get(k, 0.0), 2) for k in c1}
+        d["kubectl"] = round(KUBECTL_CPU[-1], 2) if KUBECTL_CPU else 0.0
+        d["bench"] = round(max(0.0, d["bench"] - d["kubectl"]), 2)  # kubectl is a reaped child: counted once
+        busy = busy1 - busy0
+        d["others"] = round(max(0.0, busy - sum(d.values())), 2)
+        return {"cpu_s": d, "busy_s": round(busy, 2), "wall_s": round(t1 - t0, 2), "cores": os.cpu_count()}
+
+
+def fmt_cpu(w):
+    order = ["apiserver", "etcd", "kubectl", "domainguard", "pdns-a", "pdns-b", "bind", "registry", "proxies",
+             "bench", "others"]
+    parts = ["%s %.1f" % (k, w["cpu_s"][k]) for k in order if k in w["cpu_s"]]
+    return "%s; machine busy %.1f of %d x %.1f s" % (", ".join(parts), w["busy_s"], w["cores"], w["wall_s"])
 
 
 def delegate(zones, add=True):
@@ -250,6 +334,22 @@ class Controller:
                 out[k] = out.get(k, 0) + float(line.rsplit(" ", 1)[1])
         return out
 
+    def own_requests(self):
+        """{(verb, resource): count} of every request in domainguard_apiserver_requests_total (reads too); None when
+        the controller does not export it."""
+        try:
+            text = self.metrics()
+        except Exception:
+            return None
+        out = None
+        for line in text.splitlines():
+            if line.startswith("domainguard_apiserver_requests_total{"):
+                labels = dict(re.findall(r'(\w+)="([^"]*)"', line[: line.rindex("}")]))
+                out = out if out is not None else {}
+                k = (labels.get("verb", ""), labels.get("resource", ""))
+                out[k] = out.get(k, 0) + float(line.rsplit(" ", 1)[1])
+        return out
+
     def own_writes(self):
         """{(verb, resource): count} from domainguard_apiserver_requests_total (its own requests; None when the
         controller does not export it)."""
@@ -359,7 +459,9 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--json", required=True)
     ap.add_argument("--tag", required=True)
+    ap.add_argument("--proxy-pids", default="", help="pids of the counting proxies, comma-separated (CPU figures)")
     args = ap.parse_args()
+    args.proxy_pids = [int(p) for p in args.proxy_pids.split(",") if p]
 
     env = os.environ
     api = Apiserver()
@@ -368,6 +470,7 @@ def main():
     proxies = {"pdns-a": args.proxy_a, "pdns-b": args.proxy_b}
     dns = {"pdns-a": env["DG_PDNS_A_DNS"], "pdns-b": env["DG_PDNS_B_DNS"]}
     n, r = args.domains, args.records
+    bed = env.get("DG_BED_DIR", "/tmp/domainguard-bed")
     meta = {"domains": n, "records": r, "providers": 2, "poll_interval_s": args.poll, "steady_window_s": args.steady,
             "workers": args.workers, "big": args.big, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     t_run = time.monotonic()
@@ -382,7 +485,10 @@ def main():
         # 1. Kube floor: nothing watches.
         path = manifest(args.floor_namespace, [("d%d" % i, z) for i, z in enumerate(floor_zones)], r, ["pdns-a", "pdns-b"])
         w0 = api.writes()
+        cpu = CpuWindow(bed, args.proxy_pids)
+        cpu.start()
         floor_s = kubectl_apply(path)
+        cpu_add(rep, "floor", cpu.stop())
         time.sleep(2)
         user = diff(api.writes(), w0)
         rep.add("kube floor: kubectl apply, no controller", "-", "%d Domains x %d records in %.1f s" % (n, r, floor_s),
@@ -398,11 +504,22 @@ def main():
         fast = threading.Event()
         watches = {p: ServedWatch(dns[p], zones, max(600.0, 10 * floor_s), fast) for p in dns}
         t0 = time.monotonic()
+        cpu = CpuWindow(bed, args.proxy_pids, ctl.proc.pid)
+        r0 = ctl.own_requests()
+        cpu.start()
         for w in watches.values():
             w.start()
         with_s = kubectl_apply(path)
         fast.set()
+        cpu_add(rep, "with domainguard", cpu.stop())
+        r1 = ctl.own_requests()
         rep.add("kubectl apply with domainguard running", "-", "%.1f s" % with_s, None, with_s, "as the floor")
+        if r0 is not None and r1 is not None:
+            d = diff(r1, r0)
+            rep.add("domainguard's apiserver requests during that apply", "-", "%d (%s)" % (sum(d.values()), ", ".join(
+                "%s %s %d" % (k[0], k[1], v) for k, v in sorted(d.items())) or "none"), None,
+                {"%s %s" % k: v for k, v in d.items()},
+                "domainguard_apiserver_requests_total by verb and resource over the kubectl apply (watches not counted)")
         for w in watches.values():
             w.join()
         zone_served_figures(rep, {p: w.seen for p, w in watches.items()}, zones, t0, with_s, "convergence")
@@ -468,7 +585,10 @@ def main():
         time.sleep(5)
         more = ["g%s-%d.test." % (args.tag, i) for i in range(n)]
         path = manifest(args.floor_namespace, [("e%d" % i, z) for i, z in enumerate(more)], r, ["pdns-a", "pdns-b"])
+        cpu = CpuWindow(bed, args.proxy_pids)
+        cpu.start()
         floor2_s = kubectl_apply(path)
+        cpu_add(rep, "floor again", cpu.stop())
         rep.add("kube floor again, controller stopped", "-", "%.1f s" % floor2_s, None, floor2_s, "as the floor")
         ratio = with_s / ((floor_s + floor2_s) / 2)
         rep.add("kubectl apply: with controller / without", "<= 1.2x", "%.2fx" % ratio, ratio <= 1.2, ratio,
@@ -495,6 +615,12 @@ def main():
     print("JSON: " + args.json)
     cleanup(args)
     return status
+
+
+def cpu_add(rep, label, w):
+    rep.add("CPU s during the %s apply" % label, "-", fmt_cpu(w), None, w,
+            "utime+stime of /proc/PID/stat of the bed's processes (pid files), the controller and the proxies; "
+            "kubectl's from wait4; bench = scale.py and its dig; others = /proc/stat busy less all of these")
 
 
 def own_note(rep, phase, before, after, n):
