@@ -366,7 +366,7 @@ void DelegationController::AddDueOthers(const std::string& key, std::vector<Pend
 }
 
 kube::ReconcileResult DelegationController::Finish(Pending& p, const ZoneSpec& spec, const Observation& observation,
-                                                   size_t batch_size) {
+                                                   size_t batch_size, SweepTimes& times) {
   const std::string& ns = p.ns;
   const std::string& name = p.name;
   const std::string& zone = p.zone;
@@ -410,14 +410,19 @@ kube::ReconcileResult DelegationController::Finish(Pending& p, const ZoneSpec& s
   const std::vector<PlannedEvent> events = VerdictChanges(before, verdict.findings, first);
   const kube::ObjectRef ref = domain::DomainRef(*domain);
   for (const PlannedEvent& e : events) ctx_.events.Record(ref, e.type, e.reason, e.note);
+  times.events += events.size();
 
   // The parents answered (anything but Unknown: ParentUnreachable and the like): a successful check, for
   // domainguard_check_last_success_timestamp_seconds{check="delegation"}.
   if (condition.status != kube::kConditionUnknown) {
     ctx_.metrics.SetCheckSuccess(metrics::DomainRef{ns, name, zone}, "delegation", ctx_.clock.Now());
   }
-  Result<bool> wrote = Write(*domain, part);
+  Result<bool> wrote = [&] {
+    PhaseTimer timer(times.write);
+    return Write(*domain, part);
+  }();
   if (!wrote.ok()) {
+    ++times.failed;
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = states_.find(p.key);
@@ -433,6 +438,7 @@ kube::ReconcileResult DelegationController::Finish(Pending& p, const ZoneSpec& s
                "expectations={} wrote={} next={} batch={}",
                ns, name, zone, condition.status, condition.reason, Describe(verdict.findings), events.size(),
                p.expectations, *wrote, Seconds(p.interval), batch_size);
+  if (*wrote) ++times.wrote;
   // Records lost at a provider without its serial moving: the records controller repairs them now.
   if (const Finding* lost = verdict.Find(reasons::kRecordsNotServed); lost != nullptr && options_.ledger) {
     const bool asked = options_.ledger->RequestRepair(p.key, lost->message);
@@ -559,17 +565,27 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
     // Taken by another worker's sweep meanwhile: its result lands in a moment.
     if (!probing_.insert(key).second) return {OkStatus(), std::chrono::seconds(1)};
   }
+  SweepTimes times;
   std::vector<Pending> batch;
-  batch.push_back(*Prepare(key, *domain));  // the zone is not empty: Prepare succeeds
-  AddDueOthers(key, batch);                 // each one taken in probing_
   std::vector<ZoneSpec> specs;  // moved out of the batch: the prober reads them, Finish judges against them
-  specs.reserve(batch.size());
-  for (Pending& p : batch) specs.push_back(std::move(p.spec));
+  {
+    PhaseTimer timer(times.prepare);
+    batch.push_back(*Prepare(key, *domain));  // the zone is not empty: Prepare succeeds
+    AddDueOthers(key, batch);                 // each one taken in probing_
+    specs.reserve(batch.size());
+    for (Pending& p : batch) specs.push_back(std::move(p.spec));
+  }
+  times.domains = batch.size();
 
   // 4. One sweep through the prober's concurrent path (queries of every zone in flight together).
   std::vector<Observation> observations;
   {
-    std::lock_guard<std::mutex> lock(prober_mu_);  // the Prober is not thread-safe; a sweep covers the whole batch
+    std::unique_lock<std::mutex> lock(prober_mu_, std::defer_lock);
+    {
+      PhaseTimer timer(times.lock_wait);
+      lock.lock();  // the Prober is not thread-safe; a sweep covers the whole batch
+    }
+    PhaseTimer timer(times.probe);
     // The Walker and the resolver measure deadlines on the machine's steady clock, not on ctx_.clock.
     const auto now_steady = std::chrono::steady_clock::now();
     if (options_.forget_cache && now_steady - cache_since_ >= options_.cache_ttl) {
@@ -583,10 +599,16 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   // 5. Judge, Events, status: each Domain of the batch. The others' results wait for nothing: a failed write is
   //    kept as `unwritten` and retried at their own next reconcile (already queued for their due time).
   kube::ReconcileResult mine;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    kube::ReconcileResult r = Finish(batch[i], specs[i], observations[i], batch.size());
-    if (i == 0) mine = r;
+  std::chrono::nanoseconds finish{0};
+  {
+    PhaseTimer timer(finish);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      kube::ReconcileResult r = Finish(batch[i], specs[i], observations[i], batch.size(), times);
+      if (i == 0) mine = r;
+    }
   }
+  times.judge = finish - times.write;
+  spdlog::info("delegation domain={} decision=sweep {}", key, SweepLine(times));
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const Pending& p : batch) probing_.erase(p.key);

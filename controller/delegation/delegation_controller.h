@@ -53,6 +53,7 @@
 #include "controller/delegation/observation.h"
 #include "controller/delegation/prober.h"
 #include "controller/delegation/schedule.h"
+#include "controller/delegation/sweep_times.h"
 #include "controller/delegation/verdict.h"
 #include "controller/domain/context.h"
 #include "controller/domain/inputs.h"
@@ -157,7 +158,9 @@ class DelegationController {
   // the records controller's report. At most options.max_batch in all.
   void AddDueOthers(const std::string& key, std::vector<Pending>& batch);
   // Judges one observation of the batch, records Events, writes the status part; the Domain's reconcile result.
-  kube::ReconcileResult Finish(Pending& p, const ZoneSpec& spec, const Observation& observation, size_t batch_size);
+  // Adds the write's time and the counts to `times`.
+  kube::ReconcileResult Finish(Pending& p, const ZoneSpec& spec, const Observation& observation, size_t batch_size,
+                               SweepTimes& times);
   // Writes `part` for `domain`. kNotFound (the Domain is gone) reads as success without a write.
   Result<bool> Write(const nlohmann::json& domain, const domain::StatusPart& part);
 
