@@ -396,10 +396,12 @@ kube::ReconcileResult DelegationController::Finish(Pending& p, const ZoneSpec& s
     part.findings.push_back({f.reason, std::string(SeverityName(f.severity)), f.message});
   }
   domain::AddReady(part, *domain);  // Ready in the same apply as the condition that moves it
+  const MonotonicTime probed = ctx_.clock.Monotonic();
+  const MonotonicTime due = NextRound(probed, p.interval);  // every Domain of this interval in one round
   {
     std::lock_guard<std::mutex> lock(mu_);
-    ZoneState& st = states_[p.key] = ZoneState{zone, p.generation, ctx_.clock.Monotonic() + p.interval,
-                                               verdict.history, verdict.findings, std::nullopt, ""};
+    ZoneState& st = states_[p.key] = ZoneState{zone, p.generation, due, verdict.history, verdict.findings,
+                                               std::nullopt, ""};
     // Edited or being deleted since the sweep was prepared: its own reconcile reads it.
     if (kube::Generation(*domain) == p.generation && domain::CanonicalZone(*domain) == zone && !IsDeleting(*domain)) {
       st.resource_version = kube::ResourceVersion(*domain);
@@ -437,14 +439,14 @@ kube::ReconcileResult DelegationController::Finish(Pending& p, const ZoneSpec& s
   spdlog::info("delegation domain={}/{} zone={} decision=check status={} reason={} findings={} events={} "
                "expectations={} wrote={} next={} batch={}",
                ns, name, zone, condition.status, condition.reason, Describe(verdict.findings), events.size(),
-               p.expectations, *wrote, Seconds(p.interval), batch_size);
+               p.expectations, *wrote, Seconds(due - probed), batch_size);
   if (*wrote) ++times.wrote;
   // Records lost at a provider without its serial moving: the records controller repairs them now.
   if (const Finding* lost = verdict.Find(reasons::kRecordsNotServed); lost != nullptr && options_.ledger) {
     const bool asked = options_.ledger->RequestRepair(p.key, lost->message);
     spdlog::info("delegation domain={}/{} zone={} decision=request-records-repair asked={}", ns, name, zone, asked);
   }
-  return {OkStatus(), p.interval};
+  return {OkStatus(), due - probed};
 }
 
 kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {

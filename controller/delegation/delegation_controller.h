@@ -26,7 +26,9 @@
 //      Critical only once seen on options.confirmations consecutive probes, like the parent-side findings
 //      (ConfirmDependencies);
 //   5. Events for the changes, then write the status part (with Ready, domain::AddReady) if it changed; come back
-//      after the interval. A batched Domain's own reconcile, queued for its due time, then finds it not due;
+//      at the next round (NextRound: rounds start at every multiple of the interval, so every Domain of one
+//      interval is probed in one round of back-to-back sweeps). A batched Domain's own reconcile, queued for its
+//      due time, then finds it not due;
 //   6. desired records missing at a name server (RecordsNotServed: applied once, not pending at an unavailable
 //      provider): ask the records controller to re-read and repair the zone now (ZoneLedger::RequestRepair) —
 //      a migration can lose records without moving the serial, which the records controller's serial poll

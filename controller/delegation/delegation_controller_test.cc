@@ -685,7 +685,7 @@ TEST(DelegationController, NewGenerationWaitsForTheRecordsControllersReport) {
   ASSERT_TRUE(r.status.ok());
   EXPECT_THAT(bed.resolver.probes(), Not(IsEmpty()));
   EXPECT_EQ(bed.Condition()->status, "True");
-  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(2min));
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(60s)) << "probed at 60 s: the round at 120 s (NextRound)";
 
   // A new generation the records controller never reports on: probed anyway once the wait is over, and the
   // wait is not repeated at the next probe.
@@ -705,7 +705,7 @@ TEST(DelegationController, NewGenerationWaitsForTheRecordsControllersReport) {
   bed.clock.Advance(2min);
   r = bed.controller.Reconcile("web/z");
   EXPECT_GT(bed.resolver.probes().size(), probes);
-  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(2min));
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(60s)) << "probed at 300 s: the round at 360 s";
   EXPECT_THAT(bed.Events(), IsEmpty());
 }
 
@@ -779,39 +779,63 @@ json NamedDomain(const std::string& name, int64_t generation = 1) {
 
 TEST(DelegationController, DueDomainsAreProbedInOneSweep) {
   Bed bed;
-  // Created apart, so probed apart: z at 0 s, y at 2 s, x at 10 s; all every 2 min.
+  // Rounds start at every multiple of the interval (NextRound; the bed's monotonic clock starts on one). Created
+  // apart: z probed at 0 s and y at 20 s are due in the round at 120 s; x, probed at 70 s (more than half an
+  // interval late for it), in the round at 240 s; w, every 61 s and probed at 62 s, in its round at 121 s.
   ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
-  bed.clock.Advance(2s);
+  bed.clock.Advance(20s);
   bed.domains.Upsert(NamedDomain("y"));
-  ASSERT_TRUE(bed.controller.Reconcile("web/y").status.ok());
+  kube::ReconcileResult r = bed.controller.Reconcile("web/y");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(100s)) << "y joins z's round";
+  bed.clock.Advance(42s);
+  json w = NamedDomain("w");
+  w["spec"]["checks"]["delegation"]["interval"] = "61s";
+  bed.domains.Upsert(w);
+  r = bed.controller.Reconcile("web/w");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(59s)) << "w's round at 121 s";
   bed.clock.Advance(8s);
   bed.domains.Upsert(NamedDomain("x"));
-  ASSERT_TRUE(bed.controller.Reconcile("web/x").status.ok());
-  ASSERT_EQ(bed.api.status_writes(), 3);
+  r = bed.controller.Reconcile("web/x");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(170s)) << "x's round at 240 s";
+  ASSERT_EQ(bed.api.status_writes(), 4);
 
-  // At 120 s z is due; y (due at 122 s) is within the 5 s batch window, x (at 130 s) is not.
-  bed.clock.Advance(110s);
+  // At 120 s z is due, and y with it; w (due at 121 s) is within the 5 s batch window, x (at 240 s) is not.
+  bed.clock.Advance(50s);
   size_t probes = bed.resolver.probes().size();
-  kube::ReconcileResult r = bed.controller.Reconcile("web/z");
+  r = bed.controller.Reconcile("web/z");
   ASSERT_TRUE(r.status.ok());
   EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(2min));
   EXPECT_GT(bed.resolver.probes().size(), probes);
 
-  // y's own reconcile at its due time: already probed in z's sweep, it only waits for its next due time.
-  bed.clock.Advance(2s);
+  // y's and w's own reconciles at their due times: already probed in z's sweep, they only wait.
   probes = bed.resolver.probes().size();
   r = bed.controller.Reconcile("web/y");
   ASSERT_TRUE(r.status.ok());
   EXPECT_EQ(bed.resolver.probes().size(), probes) << "y was probed again on its own";
-  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(2min - 2s));
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(2min));
+  bed.clock.Advance(1s);
+  r = bed.controller.Reconcile("web/w");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(bed.resolver.probes().size(), probes) << "w was probed again on its own";
+  EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(61s)) << "probed at 120 s: its round at 182 s";
 
-  // x was not pulled in: its own reconcile at 130 s probes it.
-  bed.clock.Advance(8s);
+  // x was not pulled in: its own reconcile at 240 s probes it, and z and y, whose round it is too.
+  bed.clock.Advance(119s);
   r = bed.controller.Reconcile("web/x");
   ASSERT_TRUE(r.status.ok());
-  EXPECT_GT(bed.resolver.probes().size(), probes) << "x, due beyond the window, was probed early with z";
+  EXPECT_GT(bed.resolver.probes().size(), probes) << "x was not probed in its round";
   EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(2min));
-  EXPECT_EQ(bed.api.status_writes(), 3) << "one write per Domain, none for the same observation again";
+  probes = bed.resolver.probes().size();
+  for (const char* key : {"web/z", "web/y"}) {
+    r = bed.controller.Reconcile(key);
+    ASSERT_TRUE(r.status.ok());
+    EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(2min)) << key << " was probed in x's sweep";
+  }
+  EXPECT_EQ(bed.resolver.probes().size(), probes);
+  EXPECT_EQ(bed.api.status_writes(), 4) << "one write per Domain, none for the same observation again";
 }
 
 // After a restart nothing is remembered and every Domain is due: the first reconcile's sweep takes every cached

@@ -13,4 +13,12 @@ NextCheck NextDelegationCheck(const ScheduleState& s, MonotonicTime now) {
   return {Action::kProbe, std::chrono::nanoseconds(0)};
 }
 
+MonotonicTime NextRound(MonotonicTime probed_at, std::chrono::nanoseconds interval) {
+  if (interval.count() <= 0) return probed_at;
+  const std::chrono::nanoseconds earliest =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(probed_at.time_since_epoch()) + interval / 2;
+  const int64_t rounds = (earliest.count() + interval.count() - 1) / interval.count();  // ceil: earliest >= 0
+  return MonotonicTime{} + std::chrono::duration_cast<MonotonicTime::duration>(interval * rounds);
+}
+
 }  // namespace domainguard::delegation

@@ -63,5 +63,41 @@ TEST(NextDelegationCheck, NotDueWinsOverARecordsWait) {
   EXPECT_EQ(n.after, 50s);
 }
 
+TEST(NextRound, Table) {
+  const MonotonicTime round = MonotonicTime{} + 1000h;  // a multiple of every interval below
+  struct RoundCase {
+    const char* what;
+    MonotonicTime probed_at;
+    std::chrono::nanoseconds interval;
+    MonotonicTime due;
+  };
+  const RoundCase cases[] = {
+      {"probed at a round's start: the next round", round, 60s, round + 60s},
+      {"probed late in a round (its 5th sweep): still the next round", round + 9s, 60s, round + 60s},
+      {"probed just under half an interval late", round + 29s, 60s, round + 60s},
+      {"probed half an interval late: the round after half an interval", round + 30s, 60s, round + 60s},
+      {"probed more than half an interval late: the round after", round + 31s, 60s, round + 120s},
+      {"a new Domain probed 2 s before a round: not probed again 2 s later", round - 2s, 60s, round + 60s},
+      {"another interval: its own rounds", round + 10s, 5min, round + 5min},
+      {"a 90 s interval", round + 1s, 90s, round + 90s},
+      {"no interval", round + 3s, 0s, round + 3s},
+  };
+  for (const RoundCase& c : cases) {
+    EXPECT_EQ(NextRound(c.probed_at, c.interval), c.due) << c.what;
+  }
+}
+
+TEST(NextRound, ZonesProbedApartAreProbedTogetherFromTheSecondRound) {
+  // A restart's first round spread over 40 s, each sweep judged up to 9 s after its round began.
+  const MonotonicTime start = MonotonicTime{} + 1000h + 13s;
+  const MonotonicTime together = NextRound(start, 60s) + 60s;
+  for (std::chrono::seconds spread : {0s, 1s, 12s, 17s, 29s, 40s}) {
+    const MonotonicTime second = NextRound(start + spread, 60s);
+    const MonotonicTime third = NextRound(second + 9s, 60s);
+    EXPECT_TRUE(second == together || third == together) << "first probed " << spread.count() << " s late";
+    EXPECT_EQ(third - second, 60s) << "aligned: one interval apart";
+  }
+}
+
 }  // namespace
 }  // namespace domainguard::delegation
