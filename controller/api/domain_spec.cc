@@ -1,8 +1,11 @@
 #include "controller/api/domain_spec.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 
+#include "controller/api/spec_reads.h"
+#include "controller/api/zone_spec.h"
 #include "controller/base/json_member.h"
 #include "controller/base/time_format.h"
 
@@ -12,6 +15,7 @@ namespace {
 
 using nlohmann::json;
 
+std::atomic<uint64_t> spec_reads{0};
 
 const json& EmptyObject() {
   static const json kEmpty = json::object();
@@ -26,6 +30,14 @@ const json& SpecOf(const json& domain) {
 std::string StringMember(const json& obj, const char* name) {
   const json* m = NonNullMember(obj, name);
   return m != nullptr && m->is_string() ? m->get<std::string>() : std::string();
+}
+
+std::string CanonicalZone(const json& domain) {
+  std::string z = StringMember(SpecOf(domain), "zone");
+  std::transform(z.begin(), z.end(), z.begin(), [](unsigned char c) { return std::tolower(c); });
+  while (!z.empty() && z.back() == '.') z.pop_back();
+  if (z.empty()) return "";
+  return z + ".";
 }
 
 // How a reading treats an entry that is not as the schema says.
@@ -117,7 +129,7 @@ Result<std::optional<std::chrono::nanoseconds>> DelegationInterval(const json& s
 Result<DomainSpec> Read(const json& domain, Mode mode) {
   const json& spec = SpecOf(domain);
   DomainSpec out;
-  out.zone = CanonicalZoneOf(domain);
+  out.zone = CanonicalZone(domain);
   Result<std::vector<std::string>> providers = Providers(spec, mode);
   if (!providers.ok()) return providers.error();
   out.providers = std::move(*providers);
@@ -146,7 +158,12 @@ std::string FormatSeconds(std::chrono::seconds s) { return FormatDuration(std::c
 
 }  // namespace
 
+uint64_t SpecReadCount() { return spec_reads.load(std::memory_order_relaxed); }
+
+void CountSpecRead() { spec_reads.fetch_add(1, std::memory_order_relaxed); }
+
 Result<RegistrationChecksSpec> ParseRegistrationChecks(const json& spec) {
+  CountSpecRead();
   RegistrationChecksSpec out;
   const json* checks = NonNullMember(spec, "checks");
   if (checks == nullptr) return out;
@@ -183,17 +200,47 @@ Result<RegistrationChecksSpec> ParseRegistrationChecks(const json& spec) {
 }
 
 std::string CanonicalZoneOf(const json& domain) {
-  std::string z = StringMember(SpecOf(domain), "zone");
-  std::transform(z.begin(), z.end(), z.begin(), [](unsigned char c) { return std::tolower(c); });
-  while (!z.empty() && z.back() == '.') z.pop_back();
-  if (z.empty()) return "";
-  return z + ".";
+  CountSpecRead();
+  return CanonicalZone(domain);
 }
 
-Result<DomainSpec> ParseDomainSpec(const json& domain) { return Read(domain, Mode::kStrict); }
+Result<DomainSpec> ParseDomainSpec(const json& domain) {
+  CountSpecRead();
+  return Read(domain, Mode::kStrict);
+}
 
-Result<std::vector<NameserverSpec>> ParseNameservers(const json& spec) { return Nameservers(spec, Mode::kStrict); }
+Result<std::vector<NameserverSpec>> ParseNameservers(const json& spec) {
+  CountSpecRead();
+  return Nameservers(spec, Mode::kStrict);
+}
 
-DomainSpec ReadDomainSpec(const json& domain) { return Read(domain, Mode::kLenient).value(); }
+DomainSpec ReadDomainSpecUncounted(const json& domain) { return Read(domain, Mode::kLenient).value(); }
+
+DomainSpec ReadDomainSpec(const json& domain) {
+  CountSpecRead();
+  return ReadDomainSpecUncounted(domain);
+}
+
+std::vector<Checked<std::string>> ParseProviderEntriesUncounted(const json& domain) {
+  std::vector<Checked<std::string>> out;
+  const json* list = NonNullMember(SpecOf(domain), "providers");
+  if (list == nullptr || !list->is_array()) return out;
+  for (size_t i = 0; i < list->size(); ++i) {
+    Checked<std::string> entry;
+    const json* name = NonNullMember((*list)[i], "name");
+    if (name != nullptr && name->is_string()) {
+      entry.value = name->get<std::string>();
+    } else {
+      entry.problem = "spec.providers[" + std::to_string(i) + "].name: required";
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+std::vector<Checked<std::string>> ParseProviderEntries(const json& domain) {
+  CountSpecRead();
+  return ParseProviderEntriesUncounted(domain);
+}
 
 }  // namespace domainguard::api

@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "controller/api/checked.h"
 #include "controller/base/result.h"
 
 namespace domainguard::api {
@@ -82,6 +83,10 @@ inline constexpr std::chrono::seconds kMinRegistrationInterval{60};
 //   "spec.checks.registration.criticalBefore: must be shorter than warnBefore (720h0m0s >= 168h0m0s)" (only when
 //   both are given), "spec.checks.registration.expectTransferLock: must be true or false".
 Result<RegistrationChecksSpec> ParseRegistrationChecks(const nlohmann::json& spec);
+
+// spec.providers[i].name in spec order, each the name or "spec.providers[i].name: required" (absent, not a
+// string): for per-entry lookups that report a bad entry and go on with the others. Not a list: empty.
+std::vector<Checked<std::string>> ParseProviderEntries(const nlohmann::json& domain);
 
 // The Domain's spec, malformed entries skipped (a provider or name server without a string name, a delegation
 // interval that is not a positive duration: unset). Never fails.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "controller/api/spec_reads.h"
 #include "controller/base/time_format.h"
 
 namespace domainguard::api {
@@ -97,6 +98,7 @@ Result<LabelSelector> ParseLabelSelector(const json& selector, const std::string
 }
 
 Result<std::optional<FailoverSpec>> ParseFailoverSpec(const json& domain) {
+  CountSpecRead();
   const json spec = domain.is_object() ? domain.value("spec", json::object()) : json::object();
   if (!spec.is_object() || !spec.contains("failover") || spec["failover"].is_null()) {
     return std::optional<FailoverSpec>();

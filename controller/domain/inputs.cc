@@ -5,6 +5,7 @@
 
 #include "controller/api/dnsprovider_spec.h"
 #include "controller/api/domain_spec.h"
+#include "controller/api/full_domain_spec.h"
 #include "controller/kube/config.h"
 #include "controller/kube/object.h"
 
@@ -12,26 +13,29 @@ namespace domainguard::domain {
 
 using nlohmann::json;
 
-std::vector<ProviderRef> ResolveProviders(const json& domain, const kube::Store& providers) {
+std::vector<ProviderRef> ResolveProviders(const std::string& ns, const std::vector<api::Checked<std::string>>& entries,
+                                          const kube::Store& providers) {
   std::vector<ProviderRef> out;
-  const std::string ns = kube::Namespace(domain);
-  const json spec = domain.value("spec", json::object());
-  const json list = spec.is_object() ? spec.value("providers", json::array()) : json::array();
-  if (!list.is_array()) return out;
-  for (size_t i = 0; i < list.size(); ++i) {
+  for (size_t i = 0; i < entries.size(); ++i) {
     ProviderRef ref;
-    const std::string field = "spec.providers[" + std::to_string(i) + "].name";
-    if (!list[i].is_object() || !list[i].contains("name") || !list[i]["name"].is_string()) {
-      ref.error = field + ": required";
+    if (!entries[i].ok()) {
+      ref.error = entries[i].problem;
       out.push_back(std::move(ref));
       continue;
     }
-    ref.name = list[i]["name"].get<std::string>();
+    ref.name = entries[i].value;
     ref.object = providers.Get(kube::ObjectKey(ns, ref.name));
-    if (!ref.object) ref.error = field + ": DNSProvider \"" + ref.name + "\" not found in namespace \"" + ns + "\"";
+    if (!ref.object) {
+      ref.error = "spec.providers[" + std::to_string(i) + "].name: DNSProvider \"" + ref.name +
+                  "\" not found in namespace \"" + ns + "\"";
+    }
     out.push_back(std::move(ref));
   }
   return out;
+}
+
+std::vector<ProviderRef> ResolveProviders(const json& domain, const kube::Store& providers) {
+  return ResolveProviders(kube::Namespace(domain), api::ParseProviderEntries(domain), providers);
 }
 
 std::vector<std::string> ProviderNames(const json& domain) { return api::ReadDomainSpec(domain).providers; }
@@ -98,14 +102,11 @@ std::string ZoneInputsVersion(const json& domain, const std::vector<ProviderRef>
   return version;
 }
 
-Result<zone::DesiredZone> BuildDomainZone(const json& domain, const std::vector<ProviderRef>& providers,
-                                          kube::Client& client, const kube::Store* configmaps,
-                                          const std::vector<json>& extra_records) {
-  const json spec = domain.value("spec", json::object());
-  if (!spec.is_object()) return Error::InvalidArgument("spec: must be an object");
-  const bool own_nameservers =
-      spec.contains("nameservers") && spec["nameservers"].is_array() && !spec["nameservers"].empty();
-  if (!own_nameservers) {
+Result<zone::DesiredZone> BuildDomainZone(const std::string& ns, const api::ZoneSpec& spec,
+                                          const std::optional<api::ConfigMapKeyRef>& records_from,
+                                          const std::vector<ProviderRef>& providers, kube::Client& client,
+                                          const kube::Store* configmaps, const std::vector<json>& extra_records) {
+  if (spec.nameservers.empty()) {
     for (const ProviderRef& p : providers) {
       if (!p.object) {
         return Error::InvalidArgument(p.error + "; spec.nameservers is empty, so the apex NS set (the union of " +
@@ -115,23 +116,23 @@ Result<zone::DesiredZone> BuildDomainZone(const json& domain, const std::vector<
   }
   zone::ZoneSources sources;
   sources.provider_nameservers = ProviderNameservers(providers);
-  if (const std::optional<api::ConfigMapKeyRef> ref = api::ReadDomainSpec(domain).records_from) {
-    const std::string& name = ref->name;
-    const std::string& key = ref->key;
+  if (records_from) {
+    const std::string& name = records_from->name;
+    const std::string& key = records_from->key;
     if (name.empty() || key.empty()) {
       return Error::InvalidArgument("spec.recordsFrom.configMapRef: name and key are required");
     }
     Result<json> cm = Error::NotFound("ConfigMap " + name);
     if (configmaps) {
-      std::optional<json> cached = configmaps->Get(kube::ObjectKey(kube::Namespace(domain), name));
+      std::optional<json> cached = configmaps->Get(kube::ObjectKey(ns, name));
       if (cached) cm = std::move(*cached);
     } else {
-      cm = client.Get(kube::kConfigMaps, kube::Namespace(domain), name);
+      cm = client.Get(kube::kConfigMaps, ns, name);
     }
     if (!cm.ok()) {
       if (cm.error().code == ErrorCode::kNotFound) {
         return Error::InvalidArgument("spec.recordsFrom.configMapRef: ConfigMap \"" + name +
-                                      "\" not found in namespace \"" + kube::Namespace(domain) + "\"");
+                                      "\" not found in namespace \"" + ns + "\"");
       }
       // The apiserver being unreachable is not the user's fault: say so, and the caller retries.
       return cm.error().Wrap("spec.recordsFrom.configMapRef: reading ConfigMap \"" + name + "\"");
@@ -144,9 +145,12 @@ Result<zone::DesiredZone> BuildDomainZone(const json& domain, const std::vector<
     sources.records_from = data[key].get<std::string>();
   }
   if (extra_records.empty()) return zone::BuildDesiredZone(spec, sources);
-  json with_extra = spec;
-  if (!with_extra.contains("records") || !with_extra["records"].is_array()) with_extra["records"] = json::array();
-  for (const json& r : extra_records) with_extra["records"].push_back(r);
+  // The extra records follow the user's, numbered after them (a spec.records that is not a list is replaced).
+  api::ZoneSpec with_extra = spec;
+  if (!with_extra.records_problem.empty()) with_extra.records_problem.clear();
+  for (api::Checked<api::RecordSpec>& r : api::ParseRecordList(json(extra_records), with_extra.records.size())) {
+    with_extra.records.push_back(std::move(r));
+  }
   Result<zone::DesiredZone> merged = zone::BuildDesiredZone(with_extra, sources);
   if (merged.ok()) return merged;
   Result<zone::DesiredZone> plain = zone::BuildDesiredZone(spec, sources);
@@ -154,6 +158,15 @@ Result<zone::DesiredZone> BuildDomainZone(const json& domain, const std::vector<
     plain->notes.push_back("failover records left out, they clash with this zone's own: " + merged.error().message);
   }
   return plain;
+}
+
+Result<zone::DesiredZone> BuildDomainZone(const json& domain, const std::vector<ProviderRef>& providers,
+                                          kube::Client& client, const kube::Store* configmaps,
+                                          const std::vector<json>& extra_records) {
+  const api::FullDomainSpec spec = api::ReadFullDomainSpec(domain);
+  if (!spec.zone.ok()) return spec.zone.error();
+  return BuildDomainZone(kube::Namespace(domain), *spec.zone, spec.common.records_from, providers, client, configmaps,
+                         extra_records);
 }
 
 }  // namespace domainguard::domain

@@ -12,6 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "controller/api/checked.h"
+#include "controller/api/domain_spec.h"
+#include "controller/api/zone_spec.h"
 #include "controller/base/result.h"
 #include "controller/kube/client.h"
 #include "controller/kube/store.h"
@@ -29,6 +32,11 @@ struct ProviderRef {
 // Resolves spec.providers against the DNSProvider cache, in spec order. A provider of another namespace is never
 // used: the lookup key is always "<the Domain's namespace>/<name>".
 std::vector<ProviderRef> ResolveProviders(const nlohmann::json& domain, const kube::Store& providers);
+
+// The same for spec.providers already read (api::ParseProviderEntries / FullDomainSpec::providers) of a Domain of
+// namespace `ns`: an entry's problem is its ProviderRef's error.
+std::vector<ProviderRef> ResolveProviders(const std::string& ns, const std::vector<api::Checked<std::string>>& entries,
+                                          const kube::Store& providers);
 
 // The names in spec.providers, in spec order (entries without a string name skipped).
 std::vector<std::string> ProviderNames(const nlohmann::json& domain);
@@ -63,6 +71,14 @@ providers::SecretLookup SecretLookupIn(kube::Client& client, std::string ns);
 Result<zone::DesiredZone> BuildDomainZone(const nlohmann::json& domain, const std::vector<ProviderRef>& providers,
                                           kube::Client& client, const kube::Store* configmaps = nullptr,
                                           const std::vector<nlohmann::json>& extra_records = {});
+
+// The same for a spec already read (api::FullDomainSpec: its zone sections and recordsFrom) of a Domain of
+// namespace `ns`.
+Result<zone::DesiredZone> BuildDomainZone(const std::string& ns, const api::ZoneSpec& spec,
+                                          const std::optional<api::ConfigMapKeyRef>& records_from,
+                                          const std::vector<ProviderRef>& providers, kube::Client& client,
+                                          const kube::Store* configmaps,
+                                          const std::vector<nlohmann::json>& extra_records);
 
 // The recordsFrom ConfigMap's name, "" when the Domain has none.
 std::string RecordsFromConfigMap(const nlohmann::json& domain);

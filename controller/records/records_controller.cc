@@ -141,9 +141,9 @@ void RecordsController::SetPendingMetric(const std::string& ns, const std::strin
   ctx_.metrics.SetPendingChanges(ns, provider, static_cast<int>(total));
 }
 
-kube::ReconcileResult RecordsController::WriteConflict(const json& domain, const std::string& winner) {
+kube::ReconcileResult RecordsController::WriteConflict(const json& domain, const std::string& zone,
+                                                       const std::string& winner) {
   const std::string key = kube::ObjectKey(domain);
-  const std::string zone = domain::CanonicalZone(domain);
   kube::Condition c;
   c.type = std::string(api::kRecordsSynced);
   c.status = std::string(kube::kConditionFalse);
@@ -183,7 +183,8 @@ void RecordsController::Forget(const std::string& key) {
   if (options_.ledger) options_.ledger->Forget(key);
 }
 
-std::string RecordsController::Trigger(const json& domain, const std::vector<domain::ProviderRef>& refs,
+std::string RecordsController::Trigger(const json& domain, const api::FullDomainSpec& spec,
+                                       const std::vector<domain::ProviderRef>& refs,
                                        const std::vector<json>& extra_records) const {
   std::string trigger = std::to_string(kube::Generation(domain)) + "|" +
                         domain::Annotation(domain, std::string(reasons::kApproveChangeAnnotation)).value_or("");
@@ -192,8 +193,9 @@ std::string RecordsController::Trigger(const json& domain, const std::vector<dom
     trigger += "|" + r.name + "@" + (r.object ? ProviderTrigger(*r.object) : "-");
   }
   // An edit of the recordsFrom master file is an edit of the zone.
-  if (const std::string cm = domain::RecordsFromConfigMap(domain); !cm.empty() && ctx_.configmaps) {
-    std::optional<json> obj = ctx_.configmaps->Get(kube::ObjectKey(kube::Namespace(domain), cm));
+  if (spec.common.records_from && !spec.common.records_from->name.empty() && ctx_.configmaps) {
+    std::optional<json> obj =
+        ctx_.configmaps->Get(kube::ObjectKey(kube::Namespace(domain), spec.common.records_from->name));
     trigger += "|cm@" + (obj ? kube::ResourceVersion(*obj) : "-");
   }
   // Records another part adds (failover's backup hosts) are part of the zone: a change of them is a change of it.
@@ -220,21 +222,26 @@ std::vector<RecordsController::Slot> RecordsController::Providers(const json& do
 }
 
 Result<RecordsController::Desired> RecordsController::DesiredOf(const std::string& key, const json& domain,
+                                                                const api::FullDomainSpec& spec,
                                                                 const std::vector<domain::ProviderRef>& refs,
                                                                 const std::vector<json>& extra_records) {
   Desired d;
-  d.zone = domain::BuildDomainZone(domain, refs, ctx_.client, ctx_.configmaps, extra_records);
+  if (spec.zone.ok()) {
+    d.zone = domain::BuildDomainZone(kube::Namespace(domain), *spec.zone, spec.common.records_from, refs,
+                                     ctx_.client, ctx_.configmaps, extra_records);
+  } else {
+    d.zone = spec.zone.error();
+  }
   if (!d.zone.ok() && d.zone.error().code != ErrorCode::kInvalidArgument) {
     return d.zone.error();  // the apiserver could not be asked (the ConfigMap read failed): nothing decided
   }
-  const std::string zone = domain::CanonicalZone(domain);
+  const std::string& zone = spec.common.zone;
   if (d.zone.ok() && d.zone->origin != zone) {
     d.zone = Error::InvalidArgument("spec.zone: \"" + zone + "\" does not name a zone apex");
   }
-  const json spec = domain.value("spec", json::object());
   d.policy.plan.owner = key;
   // A bad spec.ownership or spec.safety is reported as a bad record is (InvalidRecord): nothing is written.
-  Result<api::RecordsPolicySpec> policy = api::ParseRecordsPolicy(spec);
+  const Result<api::RecordsPolicySpec>& policy = spec.records_policy;
   if (d.zone.ok() && !policy.ok()) d.zone = policy.error();
   if (policy.ok()) {
     d.policy.plan.mode = policy->ownership;
@@ -330,10 +337,9 @@ void RecordsController::Owed(const std::string& key, const Desired& desired, std
   }
 }
 
-void RecordsController::Report(const json& domain, const std::vector<ProviderStatus>& previous,
-                               const std::vector<Slot>& slots) {
+void RecordsController::Report(const json& domain, const std::string& zone,
+                               const std::vector<ProviderStatus>& previous, const std::vector<Slot>& slots) {
   const std::string key = kube::ObjectKey(domain);
-  const std::string zone = domain::CanonicalZone(domain);
   const kube::ObjectRef ref = domain::DomainRef(domain);
   std::vector<std::string> written;  // "pdns-a (3 changes)"
   std::vector<std::string> applied;  // what was written, from the first provider that took it
@@ -459,14 +465,17 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
     Forget(key);
     return {};
   }
-  const std::string zone = domain::CanonicalZone(*domain);
+  // The spec, read once for the whole pass.
+  const api::FullDomainSpec spec = api::ReadFullDomainSpec(*domain);
+  const std::string& zone = spec.common.zone;
   std::optional<std::string> winner = domain::ZoneClaimWinner(ctx_.domains.ByIndex(domain::kZoneIndex, zone));
-  if (winner && *winner != key) return WriteConflict(*domain, *winner);
+  if (winner && *winner != key) return WriteConflict(*domain, zone, *winner);
 
   // Trigger: is a full pass due?
-  const std::vector<domain::ProviderRef> refs = domain::ResolveProviders(*domain, providers_);
+  const std::vector<domain::ProviderRef> refs =
+      domain::ResolveProviders(kube::Namespace(*domain), spec.providers, providers_);
   const std::vector<json> extra_records = domain::ExtraRecords(ctx_, *domain);
-  std::string trigger = Trigger(*domain, refs, extra_records);
+  std::string trigger = Trigger(*domain, spec, refs, extra_records);
   const MonotonicTime now = ctx_.clock.Monotonic();
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -479,7 +488,7 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
 
   // Providers, desired zone, sync.
   std::vector<Slot> slots = Providers(*domain, refs);
-  Result<Desired> desired = DesiredOf(key, *domain, refs, extra_records);
+  Result<Desired> desired = DesiredOf(key, *domain, spec, refs, extra_records);
   if (!desired.ok()) {
     spdlog::warn("records domain={} zone={} decision=retry error=\"{}\"", key, zone, desired.error().ToString());
     return {desired.error(), std::nullopt};
@@ -498,7 +507,7 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
     }
     options_.ledger->Retain(key, names);
   }
-  Report(*domain, ProviderStatusesFromJson(domain::StatusOf(*domain)), slots);
+  Report(*domain, zone, ProviderStatusesFromJson(domain::StatusOf(*domain)), slots);
   Result<RecordsCondition> summary = WriteStatus(*domain, *desired, slots);
   if (!summary.ok()) {
     if (summary.error().code == ErrorCode::kNotFound) return {};

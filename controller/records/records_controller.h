@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/api/full_domain_spec.h"
 #include "controller/domain/context.h"
 #include "controller/domain/inputs.h"
 #include "controller/kube/predicate.h"
@@ -114,15 +115,17 @@ class RecordsController {
     std::set<std::string> extra_names;
   };
 
-  std::string Trigger(const nlohmann::json& domain, const std::vector<domain::ProviderRef>& refs,
+  // The steps of a pass take the spec as read once at its start (`spec`), never the object's JSON spec.
+  std::string Trigger(const nlohmann::json& domain, const api::FullDomainSpec& spec,
+                      const std::vector<domain::ProviderRef>& refs,
                       const std::vector<nlohmann::json>& extra_records) const;
   std::vector<Slot> Providers(const nlohmann::json& domain, const std::vector<domain::ProviderRef>& refs);
-  Result<Desired> DesiredOf(const std::string& key, const nlohmann::json& domain,
+  Result<Desired> DesiredOf(const std::string& key, const nlohmann::json& domain, const api::FullDomainSpec& spec,
                             const std::vector<domain::ProviderRef>& refs,
                             const std::vector<nlohmann::json>& extra_records);
   void Sync(const Desired& desired, const nlohmann::json& domain, std::vector<Slot>& slots);
   void Owed(const std::string& key, const Desired& desired, std::vector<Slot>& slots);
-  void Report(const nlohmann::json& domain, const std::vector<ProviderStatus>& previous,
+  void Report(const nlohmann::json& domain, const std::string& zone, const std::vector<ProviderStatus>& previous,
               const std::vector<Slot>& slots);
   Result<RecordsCondition> WriteStatus(const nlohmann::json& domain, const Desired& desired,
                                        const std::vector<Slot>& slots);
@@ -132,7 +135,7 @@ class RecordsController {
   void Forget(const std::string& key);
   void Disarm(const std::set<std::string>& provider_keys, const std::string& zone);
   void SetPendingMetric(const std::string& ns, const std::string& provider, const std::string& key, size_t n);
-  kube::ReconcileResult WriteConflict(const nlohmann::json& domain, const std::string& winner);
+  kube::ReconcileResult WriteConflict(const nlohmann::json& domain, const std::string& zone, const std::string& winner);
 
   domain::Context ctx_;
   kube::Store& providers_;

@@ -139,53 +139,15 @@ class Builder {
 
 std::string Q(const std::string& s) { return "\"" + s + "\""; }
 
-void AddSpecRecords(const json& records, Builder& b) {
-  if (!records.is_array()) {
-    b.Fail("spec.records: must be a list");
-    return;
-  }
+void AddSpecRecords(const std::vector<api::Checked<api::RecordSpec>>& records, Builder& b) {
   for (size_t i = 0; i < records.size(); ++i) {
     const std::string path = "spec.records[" + std::to_string(i) + "]";
-    const json& r = records[i];
-    if (!r.is_object()) {
-      b.Fail(path + ": must be an object");
+    if (!records[i].ok()) {
+      b.Fail(records[i].problem);
       continue;
     }
-    RRset raw;
-    if (r.contains("name") && !r["name"].is_string()) {
-      b.Fail(path + ".name: must be a string");
-      continue;
-    }
-    raw.name = r.value("name", std::string("@"));
-    if (!r.contains("type") || !r["type"].is_string()) {
-      b.Fail(path + ".type: required string");
-      continue;
-    }
-    raw.type = r["type"].get<std::string>();
-    raw.ttl = kDefaultRecordTtl;
-    if (r.contains("ttl")) {
-      const json& ttl = r["ttl"];
-      if (!ttl.is_number_integer() || ttl.get<int64_t>() < 0 || ttl.get<int64_t>() > 2147483647) {
-        b.Fail(path + ".ttl: must be an integer from 0 to 2147483647");
-        continue;
-      }
-      raw.ttl = static_cast<uint32_t>(ttl.get<int64_t>());
-    }
-    if (!r.contains("values") || !r["values"].is_array() || r["values"].empty()) {
-      b.Fail(path + ".values: required, at least one value");
-      continue;
-    }
-    bool ok = true;
-    for (size_t j = 0; j < r["values"].size(); ++j) {
-      const json& v = r["values"][j];
-      if (!v.is_string()) {
-        b.Fail(path + ".values[" + std::to_string(j) + "]: must be a string");
-        ok = false;
-        break;
-      }
-      raw.values.push_back(v.get<std::string>());
-    }
-    if (!ok) continue;
+    const api::RecordSpec& r = records[i].value;
+    RRset raw{r.name, r.type, r.ttl.value_or(kDefaultRecordTtl), r.values};
     Result<RRset> norm = NormalizeRRset(raw, b.origin());
     if (!norm.ok()) {
       b.Fail(path + "." + norm.error().message);
@@ -216,47 +178,46 @@ void AddMasterFile(const std::string& text, Builder& b) {
   }
 }
 
-// Reads spec.nameservers; adds glue for in-bailiwick names. Returns the canonical NS names.
-std::vector<std::string> AddNameservers(const json& spec, const ZoneSources& sources, Builder& b) {
+// The apex NS set from spec.nameservers (glue added for in-bailiwick names), or the providers' name servers when
+// it is empty. Returns the canonical NS names.
+std::vector<std::string> AddNameservers(const api::ZoneSpec& spec, const ZoneSources& sources, Builder& b) {
   std::set<std::string> names;
-  const json* list = spec.contains("nameservers") ? &spec["nameservers"] : nullptr;
-  if (list && !list->is_null() && !list->is_array()) {
-    b.Fail("spec.nameservers: must be a list");
+  if (!spec.nameservers_problem.empty()) {
+    b.Fail(spec.nameservers_problem);
     return {};
   }
-  if (list && list->is_array() && !list->empty()) {
-    for (size_t i = 0; i < list->size(); ++i) {
+  if (!spec.nameservers.empty()) {
+    for (size_t i = 0; i < spec.nameservers.size(); ++i) {
       const std::string path = "spec.nameservers[" + std::to_string(i) + "]";
-      const json& ns = (*list)[i];
-      if (!ns.is_object() || !ns.contains("name") || !ns["name"].is_string()) {
-        b.Fail(path + ".name: required string");
+      if (!spec.nameservers[i].ok()) {
+        b.Fail(spec.nameservers[i].problem);
         continue;
       }
+      const api::NameserverEntry& ns = spec.nameservers[i].value;
       // Name server names are always absolute, with or without the trailing dot.
-      Result<std::string> name = NormalizeName(ns["name"].get<std::string>(), ".");
+      Result<std::string> name = NormalizeName(ns.name, ".");
       if (!name.ok()) {
         b.Fail(path + ".name: " + name.error().message);
         continue;
       }
       names.insert(*name);
       const bool in_bailiwick = IsInZone(*name, b.origin()) && *name != b.origin();
-      const json addresses = ns.value("addresses", json::array());
-      if (!addresses.is_array()) {
-        b.Fail(path + ".addresses: must be a list");
+      if (!ns.addresses_problem.empty()) {
+        b.Fail(ns.addresses_problem);
         continue;
       }
-      if (in_bailiwick && addresses.empty()) {
+      if (in_bailiwick && ns.addresses.empty()) {
         b.Fail(path + ".addresses: " + *name + " is inside the zone, so it needs glue addresses");
         continue;
       }
       RRset a{*name, "A", kDefaultNsTtl, {}}, aaaa{*name, "AAAA", kDefaultNsTtl, {}};
-      for (size_t j = 0; j < addresses.size(); ++j) {
+      for (size_t j = 0; j < ns.addresses.size(); ++j) {
         const std::string apath = path + ".addresses[" + std::to_string(j) + "]";
-        if (!addresses[j].is_string()) {
-          b.Fail(apath + ": must be a string");
+        if (!ns.addresses[j].ok()) {
+          b.Fail(ns.addresses[j].problem);
           continue;
         }
-        const std::string addr = addresses[j].get<std::string>();
+        const std::string& addr = ns.addresses[j].value;
         const bool v6 = addr.find(':') != std::string::npos;
         Result<std::string> v = NormalizeValue(v6 ? "AAAA" : "A", addr, *name, b.origin());
         if (!v.ok()) {
@@ -309,19 +270,23 @@ size_t DesiredZone::RecordCount() const {
   return n;
 }
 
-Result<DesiredZone> BuildDesiredZone(const json& spec, const ZoneSources& sources) {
-  if (!spec.is_object()) return Error::InvalidArgument("spec: must be an object");
-  if (!spec.contains("zone") || !spec["zone"].is_string() || spec["zone"].get<std::string>().empty()) {
-    return Error::InvalidArgument("spec.zone: required");
-  }
-  Result<std::string> origin = NormalizeName(spec["zone"].get<std::string>(), ".");
+Result<DesiredZone> BuildDesiredZone(const api::ZoneSpec& spec, const ZoneSources& sources) {
+  if (spec.zone.empty()) return Error::InvalidArgument("spec.zone: required");
+  Result<std::string> origin = NormalizeName(spec.zone, ".");
   if (!origin.ok()) return origin.error().Wrap("spec.zone");
   if (*origin == ".") return Error::InvalidArgument("spec.zone: the root zone is not a domain");
   Builder b(*origin);
-  if (spec.contains("records") && !spec["records"].is_null()) AddSpecRecords(spec["records"], b);
+  if (!spec.records_problem.empty()) b.Fail(spec.records_problem);
+  AddSpecRecords(spec.records, b);
   if (sources.records_from) AddMasterFile(*sources.records_from, b);
   std::vector<std::string> ns = AddNameservers(spec, sources, b);
   return b.Finish(std::move(ns));
+}
+
+Result<DesiredZone> BuildDesiredZone(const json& spec, const ZoneSources& sources) {
+  Result<api::ZoneSpec> parsed = api::ParseZoneSpec(spec);
+  if (!parsed.ok()) return parsed.error();
+  return BuildDesiredZone(*parsed, sources);
 }
 
 }  // namespace domainguard::zone

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "controller/api/zone_spec.h"
 #include "controller/base/result.h"
 #include "controller/zone/rrset.h"
 
@@ -45,13 +46,18 @@ struct ZoneSources {
   std::vector<std::string> provider_nameservers;
 };
 
-// Builds the desired zone from a Domain `spec` (the JSON object under .spec, as in api.md). Records with the same
+// Builds the desired zone from a Domain's zone sections (api/zone_spec.h: spec.zone, records, nameservers, with
+// the problems of their JSON shape kept beside each entry). Records with the same
 // name and type (from spec.records or recordsFrom) merge into one rrset when their TTLs agree. Glue addresses of an
 // in-bailiwick name server meeting an explicit record of its name and type: equal addresses are one rrset with the
 // explicit record's TTL (a note in `notes` when the TTLs differed); different addresses fail.
 // SOA records in recordsFrom are ignored (the provider owns the SOA); so are apex NS records there (the apex NS
 // set comes from spec.nameservers). Fails with kInvalidArgument listing every problem found, "; "-separated, each
 // prefixed with its field path.
+Result<DesiredZone> BuildDesiredZone(const api::ZoneSpec& spec, const ZoneSources& sources);
+
+// The same from the JSON object under .spec, read with api::ParseZoneSpec ("spec: must be an object" when it is
+// not one): for tests, benchmarks and tools that hold a spec and no Domain.
 Result<DesiredZone> BuildDesiredZone(const nlohmann::json& spec, const ZoneSources& sources);
 
 }  // namespace domainguard::zone

@@ -13,7 +13,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   domainguard::zone::ZoneSources src;
   src.records_from = text;
   src.provider_nameservers = {"ns1.example.net."};
-  auto z = domainguard::zone::BuildDesiredZone({{"zone", "example.com"}}, src);
+  domainguard::api::ZoneSpec spec;
+  spec.zone = "example.com";
+  auto z = domainguard::zone::BuildDesiredZone(spec, src);
   (void)z;
   return 0;
 }

@@ -1,0 +1,21 @@
+#include "controller/api/full_domain_spec.h"
+
+#include "controller/api/spec_reads.h"
+#include "controller/base/json_member.h"
+
+namespace domainguard::api {
+
+FullDomainSpec ReadFullDomainSpec(const nlohmann::json& domain) {
+  CountSpecRead();
+  static const nlohmann::json kNoSpec = nlohmann::json::object();
+  // The zone builder tells a spec that is not an object apart ("spec: must be an object"); absent is empty.
+  const nlohmann::json* spec = Member(domain, "spec");
+  FullDomainSpec out;
+  out.common = ReadDomainSpecUncounted(domain);
+  out.providers = ParseProviderEntriesUncounted(domain);
+  out.zone = ParseZoneSpecUncounted(spec != nullptr ? *spec : kNoSpec);
+  out.records_policy = ParseRecordsPolicyUncounted(spec != nullptr ? *spec : kNoSpec);
+  return out;
+}
+
+}  // namespace domainguard::api

@@ -1,0 +1,33 @@
+// A Domain's spec as one pass of a controller reads it: parsed once at the start of the pass and handed to every
+// step (claim, trigger, providers, desired zone, policy, report), so no step reads the JSON again. A records pass
+// used to read the spec 8 times (zone thrice, providers, recordsFrom twice, the zone sections, the policy).
+// Each section is checked on its own: a bad record does not stop the providers from being looked up and told.
+// Nothing of it is kept between passes (no per-Domain memory).
+//
+// Thread-safety: a plain value; the reader is pure.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/api/checked.h"
+#include "controller/api/domain_spec.h"
+#include "controller/api/records_policy_spec.h"
+#include "controller/api/zone_spec.h"
+#include "controller/base/result.h"
+
+namespace domainguard::api {
+
+struct FullDomainSpec {
+  DomainSpec common;                                         // ReadDomainSpec: zone, providers, nameservers, …
+  std::vector<Checked<std::string>> providers;               // ParseProviderEntries
+  Result<ZoneSpec> zone = ZoneSpec{};                        // ParseZoneSpec
+  Result<RecordsPolicySpec> records_policy = RecordsPolicySpec{};  // ParseRecordsPolicy
+};
+
+// Every section above, from the whole object `domain`; counts one spec read (spec_reads.h).
+FullDomainSpec ReadFullDomainSpec(const nlohmann::json& domain);
+
+}  // namespace domainguard::api
