@@ -220,6 +220,10 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
     // registry's rate limit is its own apply later.
     so.first_pass_lead = records::kRecordsFieldManager;
     rt->status = std::make_unique<domain::StatusWriter>(client, domains, clock, std::move(owners), so);
+    rt->status->SetEventRecorder(rt->events.get());
+    // New Domains' arrivals: while the user creates them in a batch, their first passes wait (so.burst).
+    manager.informers().For(domains_type).AddHandlers(
+        {[w = rt->status.get()](const kube::json& obj) { w->NoteAdded(obj); }, nullptr, nullptr});
     ctx.status = rt->status.get();
   }
 

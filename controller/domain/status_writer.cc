@@ -42,7 +42,12 @@ json ApplyBody(const json& domain) {
 
 StatusWriter::StatusWriter(kube::Client& client, kube::Store& domains, const Clock& clock,
                            std::vector<PartOwnership> owners, StatusWriterOptions options)
-    : client_(client), domains_(domains), clock_(clock), owners_(std::move(owners)), options_(std::move(options)) {}
+    : client_(client),
+      domains_(domains),
+      clock_(clock),
+      owners_(std::move(owners)),
+      options_(std::move(options)),
+      burst_(options_.burst) {}
 
 void StatusWriter::SetScheduler(std::function<void(const std::string&, std::chrono::nanoseconds)> schedule) {
   schedule_ = std::move(schedule);
@@ -50,6 +55,61 @@ void StatusWriter::SetScheduler(std::function<void(const std::string&, std::chro
 
 void StatusWriter::SetPartHandler(std::function<void(const std::string&, const std::string&)> on_part) {
   on_part_ = std::move(on_part);
+}
+
+void StatusWriter::SetEventRecorder(kube::EventRecorder* events) { events_ = events; }
+
+void StatusWriter::NoteAdded(const json& domain) {
+  if (!IsFirstPass(StatusOfObject(domain), owners_)) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  burst_.Arrived(clock_.Monotonic());  // read under mu_: the times reach burst_ in order
+}
+
+void StatusWriter::RecordEvent(const json& domain, const kube::EventSpec& event) {
+  if (!events_) return;
+  const std::string key = kube::ObjectKey(domain);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = states_.find(key);
+    // The first pass not yet applied (by the cache, and by the writer itself), while new Domains arrive in a batch.
+    const bool first_pass = IsFirstPass(StatusOfObject(domain), owners_) &&
+                            (it == states_.end() || (!it->second.applied && !it->second.inflight));
+    const MonotonicTime now = clock_.Monotonic();
+    const MonotonicTime first_report =
+        it != states_.end() && it->second.first_report ? *it->second.first_report : now;
+    if (first_pass && FirstPassHeldUntil(burst_, now, first_report, options_.first_pass_limit)) {
+      states_[key].held_events.push_back(event);
+      return;
+    }
+  }
+  events_->Record(event);
+}
+
+void StatusWriter::SendEvents(std::vector<kube::EventSpec> events) {
+  if (!events_) return;
+  for (const kube::EventSpec& e : events) events_->Record(e);
+}
+
+std::optional<MonotonicTime> StatusWriter::HoldLocked(const std::string& key, const KeyState& st, MonotonicTime now) {
+  if (!st.first_report || st.pending.empty()) return std::nullopt;  // not a first pass waiting to be applied
+  std::optional<MonotonicTime> until = FirstPassHeldUntil(burst_, now, *st.first_report, options_.first_pass_limit);
+  if (until) {
+    if (!hold_) {
+      hold_ = Hold{now, burst_.total(), {}};
+      spdlog::info("status decision=hold-first-passes domain={} why=\"new Domains arriving in a batch\" "
+                   "arrivals_total={}",
+                   key, burst_.total());
+    }
+    hold_->held.insert(key);
+    return until;
+  }
+  if (hold_ && !burst_.EndsAt(now)) {
+    spdlog::info("status decision=release-first-passes domain={} held={} arrivals={} held_for={:.1f}s", key,
+                 hold_->held.size(), burst_.total() - hold_->arrivals_before,
+                 std::chrono::duration<double>(now - hold_->since).count());
+    hold_.reset();
+  }
+  return std::nullopt;
 }
 
 bool StatusWriter::Owns(const std::string& part) const {
@@ -101,7 +161,8 @@ Result<bool> StatusWriter::Write(const json& domain, const StatusPart& part) {
     }
     if (!flush) {
       st.pending.clear();  // every part already holds
-      if (!first_pass && !st.applied) states_.erase(key);
+      // Kept while an apply is under way (its end records what it applied) or Events wait for the first pass.
+      if (!first_pass && !st.applied && !st.inflight && st.held_events.empty()) states_.erase(key);
     }
   }
   if (flush && schedule_) schedule_(key, options_.debounce);
@@ -123,10 +184,17 @@ json StatusWriter::Status(const std::string& key) const {
 }
 
 kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
+  {  // A first pass held for a batch of new Domains is looked at again without reading the cache: a thousand wait.
+    const MonotonicTime mono = clock_.Monotonic();
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = states_.find(key); it != states_.end()) {
+      if (std::optional<MonotonicTime> until = HoldLocked(key, it->second, mono)) return {OkStatus(), *until - mono};
+    }
+  }
   const std::optional<json> cached = domains_.Get(key);
   if (!cached) {
     std::lock_guard<std::mutex> lock(mu_);
-    states_.erase(key);
+    states_.erase(key);  // deleted: its held Events are about nothing
     return {};
   }
   const SystemTime now = clock_.Now();
@@ -134,6 +202,8 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
   json merged;
   std::map<std::string, uint64_t> taken;  // part -> seq applied
   std::string parts;
+  std::vector<kube::EventSpec> events;  // held with a first pass that needs no apply: sent now
+  std::optional<kube::ReconcileResult> done;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = states_.find(key);
@@ -141,25 +211,34 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
     KeyState& st = it->second;
     const json base = BaseLocked(st, *cached);
     if (st.pending.empty()) {  // woken by the cache: forget the last apply once the cache holds it
+      events = std::move(st.held_events);
+      st.held_events.clear();
       if (!st.applied) states_.erase(it);
-      return {};
+      done = kube::ReconcileResult{};
+    } else if (IsFirstPass(base, owners_) && st.first_report &&
+               !std::all_of(options_.first_pass_parts.begin(), options_.first_pass_parts.end(),
+                            [&](const std::string& p) { return st.reported.count(p) > 0; }) &&
+               mono < FirstPassDeadline(st)) {
+      return {OkStatus(), FirstPassDeadline(st) - mono};
+    } else {
+      merged = MergeStatus(base, owners_, Parts(st), kube::Generation(*cached), now);
+      if (merged == ManagedStatus(base, owners_)) {
+        st.pending.clear();
+        events = std::move(st.held_events);
+        st.held_events.clear();
+        done = kube::ReconcileResult{};
+      } else {
+        for (const auto& [name, p] : st.pending) {
+          taken[name] = p.seq;
+          parts += (parts.empty() ? "" : ",") + name;
+        }
+        st.inflight = OverlayManaged(base, merged, owners_);
+      }
     }
-    if (IsFirstPass(base, owners_) && st.first_report) {
-      const bool all = std::all_of(options_.first_pass_parts.begin(), options_.first_pass_parts.end(),
-                                   [&](const std::string& p) { return st.reported.count(p) > 0; });
-      const MonotonicTime until = FirstPassDeadline(st);
-      if (!all && mono < until) return {OkStatus(), until - mono};
-    }
-    merged = MergeStatus(base, owners_, Parts(st), kube::Generation(*cached), now);
-    if (merged == ManagedStatus(base, owners_)) {
-      st.pending.clear();
-      return {};
-    }
-    for (const auto& [name, p] : st.pending) {
-      taken[name] = p.seq;
-      parts += (parts.empty() ? "" : ",") + name;
-    }
-    st.inflight = OverlayManaged(base, merged, owners_);
+  }
+  if (done) {
+    SendEvents(std::move(events));
+    return *done;
   }
   json body = ApplyBody(*cached);
   body["status"] = merged;
@@ -187,9 +266,12 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
     st.reported.clear();
     st.first_report.reset();
     st.lead_report.reset();
+    events = std::move(st.held_events);  // the first pass they belong to is applied: the Events follow it
+    st.held_events.clear();
     more = !st.pending.empty();
   }
   spdlog::info("status domain={} decision=apply parts=[{}]", key, parts);
+  SendEvents(std::move(events));
   ReleaseOldManagers(*applied);
   if (more) return {OkStatus(), options_.debounce};
   return {};
@@ -218,6 +300,14 @@ void StatusWriter::ReleaseOldManagers(const json& applied) {
 Result<bool> WriteStatus(const Context& ctx, const json& domain, const StatusPart& part) {
   if (ctx.status && ctx.status->Owns(part.field_manager)) return ctx.status->Write(domain, part);
   return WriteStatusPart(ctx.client, api::kDomains, domain, part, ctx.clock);
+}
+
+void RecordEvent(const Context& ctx, const json& domain, const kube::EventSpec& event) {
+  if (ctx.status) {
+    ctx.status->RecordEvent(domain, event);
+  } else {
+    ctx.events.Record(event);
+  }
 }
 
 json WithPendingStatus(const Context& ctx, const json& domain) {

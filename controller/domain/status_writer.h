@@ -12,6 +12,11 @@
 //     records controller has reported), and at most `first_pass_limit` after the first report of any part.
 //     Under load a part that reports at once (alerting) would otherwise start a short clock that runs out while
 //     the lead is still queued: an apply saying only "checks pending", then one more for the lead (issue #14);
+//   - while the user creates Domains in a batch (arrival_burst.h: NoteAdded of each new Domain), new Domains' first
+//     passes and the Events their records pass recorded through RecordEvent are held until the batch ends (at most
+//     `first_pass_limit` after the first report): the apiserver serves the user's creates first (issue #14: a
+//     20-record status apply costs the apiserver about what the user's create does). Zones are written at once
+//     all the same; Domains already written are never held;
 //   - later changes wait `debounce`, so the parts of one pass (a probe and the Ready it moves) are one apply;
 //   - a change that nobody else's part needs costs one apply, as before, and a steady state none.
 // Status(key) is the status as it will be (cache or the writer's last apply, whichever is newer, with the pending
@@ -39,10 +44,12 @@
 
 #include "controller/base/clock.h"
 #include "controller/base/result.h"
+#include "controller/domain/arrival_burst.h"
 #include "controller/domain/context.h"
 #include "controller/domain/status_merge.h"
 #include "controller/domain/status_part.h"
 #include "controller/kube/client.h"
+#include "controller/kube/event_recorder.h"
 #include "controller/kube/store.h"
 #include "controller/kube/workqueue.h"
 
@@ -55,6 +62,7 @@ struct StatusWriterOptions {
   std::string first_pass_lead;
   std::chrono::milliseconds first_pass_wait{std::chrono::seconds(10)};   // after the lead's report
   std::chrono::milliseconds first_pass_limit{std::chrono::minutes(2)};   // after the first report
+  BurstOptions burst;  // when new Domains arrive in a batch (first passes held meanwhile)
 };
 
 class StatusWriter {
@@ -69,6 +77,17 @@ class StatusWriter {
   void SetScheduler(std::function<void(const std::string& key, std::chrono::nanoseconds delay)> schedule);
   // Called when `part` of `key` became pending with a change. Set before use; may be null.
   void SetPartHandler(std::function<void(const std::string& key, const std::string& part)> on_part);
+
+  // Where RecordEvent's Events go (the Domain controllers' recorder). Set before use; null: RecordEvent drops.
+  void SetEventRecorder(kube::EventRecorder* events);
+
+  // A Domain reached the cache (the Domain informer's add): an arrival of a new Domain when no part's condition is
+  // in its status yet (a restart's list of written Domains is none).
+  void NoteAdded(const nlohmann::json& domain);
+
+  // Records an Event about `domain` from a pass whose part goes through Write: held with the first pass while it is
+  // held for a batch of new Domains (sent after its apply), else sent at once.
+  void RecordEvent(const nlohmann::json& domain, const kube::EventSpec& event);
 
   // Whether parts named `part` (a StatusPart's field_manager) are written here.
   bool Owns(const std::string& part) const;
@@ -96,12 +115,17 @@ class StatusWriter {
                                                                  // until the cache is as new
     std::optional<nlohmann::json> inflight;  // the status an apply under way will leave (a part reverted meanwhile
                                              // is a change again, not "already there")
+    std::vector<kube::EventSpec> held_events;  // recorded during a held first pass: sent after it is applied
   };
 
   nlohmann::json BaseLocked(KeyState& st, const nlohmann::json& cached) const;
   // When a first pass that has not heard from every part is applied anyway. REQUIRES: st.first_report.
   MonotonicTime FirstPassDeadline(const KeyState& st) const;
   static std::map<std::string, StatusPart> Parts(const KeyState& st);
+  // Whether the first pass of `key` waits for a batch of new Domains to end; the time to look again if so.
+  std::optional<MonotonicTime> HoldLocked(const std::string& key, const KeyState& st, MonotonicTime now);
+  // Sends `events` (taken from a KeyState, outside mu_).
+  void SendEvents(std::vector<kube::EventSpec> events);
   void ReleaseOldManagers(const nlohmann::json& applied);
 
   kube::Client& client_;
@@ -111,15 +135,28 @@ class StatusWriter {
   const StatusWriterOptions options_;
   std::function<void(const std::string&, std::chrono::nanoseconds)> schedule_;
   std::function<void(const std::string&, const std::string&)> on_part_;
+  kube::EventRecorder* events_ = nullptr;
 
   mutable std::mutex mu_;
   std::map<std::string, KeyState> states_;  // guarded by mu_
   uint64_t seq_ = 0;                        // guarded by mu_
+  ArrivalBurst burst_;                      // guarded by mu_
+  // The current hold of first passes (one log line when it starts, one when it ends); guarded by mu_.
+  struct Hold {
+    MonotonicTime since;
+    uint64_t arrivals_before = 0;  // burst_.total() when it started
+    std::set<std::string> held;    // Domains whose first pass it held
+  };
+  std::optional<Hold> hold_;
 };
 
 // Writes `part` of `domain`: through ctx.status when set and it owns the part, else applied at once under the
 // part's own field manager (WriteStatusPart). True when the status changes.
 Result<bool> WriteStatus(const Context& ctx, const nlohmann::json& domain, const StatusPart& part);
+
+// Records `event` about `domain` from a Domain controller's pass: through ctx.status when set (held with a first
+// pass held for a batch of new Domains), else at once.
+void RecordEvent(const Context& ctx, const nlohmann::json& domain, const kube::EventSpec& event);
 
 // `domain` with the status the writer will give it (ctx.status unset: as it is).
 nlohmann::json WithPendingStatus(const Context& ctx, const nlohmann::json& domain);

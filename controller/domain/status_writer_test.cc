@@ -54,6 +54,24 @@ class StatusWriterTest : public ::testing::Test {
                                    {"domainguard-ready", {}, {}, nullptr}},
         o);
     writer_->SetScheduler([this](const std::string& key, std::chrono::nanoseconds) { scheduled_.push_back(key); });
+    events_ = std::make_unique<kube::EventRecorder>(*client_, kube::EventAggregatorConfig{}, clock_);
+    writer_->SetEventRecorder(events_.get());
+  }
+  // `count` new Domains (no status) reach the cache, one every `gap`.
+  void Arrive(int count, std::chrono::milliseconds gap) {
+    for (int i = 0; i < count; ++i) {
+      json d = NewDomain();
+      d["metadata"]["name"] = "new" + std::to_string(arrived_++);
+      writer_->NoteAdded(d);
+      clock_.Advance(gap);
+    }
+  }
+  kube::EventSpec Synced(const json& domain) {
+    return {kube::ObjectRef::FromObject(domain), "Normal", "Synced", "applied at pdns-a (20 changes)"};
+  }
+  size_t EventsSent() {
+    EXPECT_TRUE(events_->WaitIdle(5s));
+    return api_.events().size();
   }
   // The cache after the apiserver took the last apply (the writer's keys replaced as a whole).
   void CacheLastApply() {
@@ -67,10 +85,12 @@ class StatusWriterTest : public ::testing::Test {
   http::FakeTransport transport_;
   kube::testing::FakeApiServer api_;
   std::unique_ptr<kube::Client> client_;
+  std::unique_ptr<kube::EventRecorder> events_;
   kube::Store store_;
   std::unique_ptr<StatusWriter> writer_;
   std::vector<std::string> scheduled_;
   int rv_ = 10;
+  int arrived_ = 0;
 };
 
 TEST_F(StatusWriterTest, NewDomainsFirstPassIsOneApplyOnceEveryPartReported) {
@@ -214,6 +234,98 @@ TEST_F(StatusWriterTest, APartRevertedWhileItsApplyIsUnderWayIsWrittenAgain) {
   writer_->Flush("web/d");  // the revert is still pending, and written
   ASSERT_EQ(api_.applies().size(), 3u);
   EXPECT_EQ(api_.applies()[2]["status"]["conditions"][0]["status"], "True");
+}
+
+// Issue #14: while a user creates Domains in a batch, a new Domain's first-pass apply and its Synced Event wait
+// for the batch to end, so the apiserver serves the user's creates first; the zone is written all the same.
+TEST_F(StatusWriterTest, FirstPassAndItsEventWaitWhileNewDomainsArriveInABatch) {
+  UseWriter("records");
+  Arrive(10, 100ms);  // kubectl's pace: a batch from the 10th on
+  writer_->RecordEvent(NewDomain(), Synced(NewDomain()));
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("records", "RecordsSynced")));
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")));
+  // Every part reported, but new Domains keep arriving: held until 2 s after the last one.
+  EXPECT_EQ(*writer_->Flush("web/d").requeue_after, 1900ms);
+  Arrive(10, 100ms);
+  EXPECT_EQ(*writer_->Flush("web/d").requeue_after, 1900ms);
+  EXPECT_TRUE(api_.applies().empty());
+  EXPECT_EQ(EventsSent(), 0u);
+  // What will be written is visible meanwhile (the delegation controller waits for RecordsSynced there).
+  EXPECT_EQ(writer_->Status("web/d")["conditions"].size(), 3u);
+  clock_.Advance(1900ms);  // the batch is over
+  EXPECT_FALSE(writer_->Flush("web/d").requeue_after);
+  ASSERT_EQ(api_.applies().size(), 1u);
+  EXPECT_EQ(api_.applies()[0]["status"]["conditions"].size(), 3u);
+  ASSERT_EQ(EventsSent(), 1u);
+  EXPECT_EQ(api_.events()[0]["reason"], "Synced");
+}
+
+// Seen at 1,000 Domains: a part reported again unchanged while the first pass' apply was under way dropped the
+// writer's state of the Domain, and the held Synced Event with it.
+TEST_F(StatusWriterTest, HeldEventSurvivesAPartReportedDuringTheApply) {
+  UseWriter("records");
+  Arrive(10, 100ms);
+  writer_->RecordEvent(NewDomain(), Synced(NewDomain()));
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("records", "RecordsSynced")));
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")));
+  clock_.Advance(2s);
+  bool again = false;
+  transport_.SetSendHandler([&](const http::HttpRequest& r) {
+    if (!again) {
+      again = true;
+      EXPECT_FALSE(*writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")));
+    }
+    return api_.Handle(r);
+  });
+  EXPECT_FALSE(writer_->Flush("web/d").requeue_after);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(api_.applies().size(), 1u);
+  EXPECT_EQ(EventsSent(), 1u);
+}
+
+TEST_F(StatusWriterTest, FirstPassHeldNoLongerThanItsLimitWhateverTheBatch) {
+  UseWriter("records");
+  Arrive(10, 100ms);
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("records", "RecordsSynced")));
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")));
+  Arrive(1190, 100ms);  // 119 s more of arrivals
+  EXPECT_EQ(*writer_->Flush("web/d").requeue_after, 1s);  // first_pass_limit (2 min) after the first report
+  Arrive(10, 100ms);
+  EXPECT_FALSE(writer_->Flush("web/d").requeue_after);
+  EXPECT_EQ(api_.applies().size(), 1u);
+}
+
+TEST_F(StatusWriterTest, ADomainAlreadyWrittenIsNeverHeld) {
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("records", "RecordsSynced")));
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")));
+  writer_->Flush("web/d");
+  CacheLastApply();
+  Arrive(50, 10ms);
+  StatusPart broken = Part("delegation", "DelegationHealthy");
+  broken.conditions[0].status = "False";
+  broken.conditions[0].reason = "GlueMissing";
+  ASSERT_TRUE(*writer_->Write(*store_.Get("web/d"), broken));
+  writer_->RecordEvent(*store_.Get("web/d"), Synced(*store_.Get("web/d")));
+  EXPECT_EQ(EventsSent(), 1u);  // at once
+  EXPECT_FALSE(writer_->Flush("web/d").requeue_after);
+  EXPECT_EQ(api_.applies().size(), 2u);
+}
+
+TEST_F(StatusWriterTest, WrittenDomainsListedAtARestartAreNoBatch) {
+  UseWriter("records");
+  json written = NewDomain();
+  written["status"]["conditions"] = json::array({{{"type", "RecordsSynced"}, {"status", "True"}}});
+  for (int i = 0; i < 100; ++i) {
+    written["metadata"]["name"] = "old" + std::to_string(i);
+    writer_->NoteAdded(written);
+  }
+  Arrive(5, 10ms);  // and a few new ones by hand
+  writer_->RecordEvent(NewDomain(), Synced(NewDomain()));
+  EXPECT_EQ(EventsSent(), 1u);
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("records", "RecordsSynced")));
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")));
+  EXPECT_FALSE(writer_->Flush("web/d").requeue_after);
+  EXPECT_EQ(api_.applies().size(), 1u);
 }
 
 }  // namespace

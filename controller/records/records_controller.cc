@@ -370,9 +370,11 @@ void RecordsController::Report(const json& domain, const std::string& zone,
                 o.status.pending_changes, o.applied.size(), o.status.reason, o.status.message);
   }
   // One Event for what this pass wrote, naming every provider written, not one per provider.
+  // A new Domain's goes out with its first status apply, which waits while the user creates Domains in a batch.
   if (!written.empty()) {
-    ctx_.events.Record(ref, kube::kEventNormal, reasons::kSynced,
-                       "applied at " + JoinSome(written, written.size()) + ": " + JoinSome(applied, 5));
+    domain::RecordEvent(ctx_, domain,
+                        kube::EventSpec{ref, std::string(kube::kEventNormal), std::string(reasons::kSynced),
+                                        "applied at " + JoinSome(written, written.size()) + ": " + JoinSome(applied, 5)});
   }
 }
 
