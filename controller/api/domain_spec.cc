@@ -238,6 +238,18 @@ std::vector<Checked<std::string>> ParseProviderEntriesUncounted(const json& doma
   return out;
 }
 
+std::vector<std::string> AlertChannelNames(const json& domain) {
+  CountSpecRead();
+  std::vector<std::string> out;
+  const json* list = NonNullMember(SpecOf(domain), "alertChannels");
+  if (list == nullptr || !list->is_array()) return out;
+  for (const json& c : *list) {
+    const json* name = NonNullMember(c, "name");
+    if (name != nullptr && name->is_string()) out.push_back(name->get<std::string>());
+  }
+  return out;
+}
+
 std::vector<Checked<std::string>> ParseProviderEntries(const json& domain) {
   CountSpecRead();
   return ParseProviderEntriesUncounted(domain);

@@ -88,6 +88,11 @@ Result<RegistrationChecksSpec> ParseRegistrationChecks(const nlohmann::json& spe
 // string): for per-entry lookups that report a bad entry and go on with the others. Not a list: empty.
 std::vector<Checked<std::string>> ParseProviderEntries(const nlohmann::json& domain);
 
+// spec.alertChannels[i].name in spec order, entries without a string name skipped (the lenient reading: notify
+// reports a named channel that does not exist, not a malformed entry). Reads nothing else of the spec: the
+// alert routing asks it for every Domain and channel.
+std::vector<std::string> AlertChannelNames(const nlohmann::json& domain);
+
 // The Domain's spec, malformed entries skipped (a provider or name server without a string name, a delegation
 // interval that is not a positive duration: unset). Never fails.
 DomainSpec ReadDomainSpec(const nlohmann::json& domain);

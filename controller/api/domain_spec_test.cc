@@ -134,3 +134,18 @@ TEST(CanonicalZoneOf, LowerCaseOneTrailingDot) {
 
 }  // namespace
 }  // namespace domainguard::api
+
+namespace domainguard::api {
+namespace {
+
+TEST(AlertChannelNames, EntriesWithAStringNameInOrder) {
+  EXPECT_EQ(AlertChannelNames(nlohmann::json::parse(
+                R"({"spec": {"alertChannels": [{"name": "ops"}, {"kind": "x"}, "mail", {"name": 3}, {"name": "sms"}]}})")),
+            (std::vector<std::string>{"ops", "sms"}));
+  EXPECT_TRUE(AlertChannelNames(nlohmann::json::parse(R"({"spec": {"alertChannels": "ops"}})")).empty());
+  EXPECT_TRUE(AlertChannelNames(nlohmann::json::parse(R"({"spec": "ops"})")).empty());
+  EXPECT_TRUE(AlertChannelNames(nlohmann::json::object()).empty());
+}
+
+}  // namespace
+}  // namespace domainguard::api

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "controller/api/spec_reads.h"
+#include "controller/base/json_member.h"
 #include "controller/base/time_format.h"
 
 namespace domainguard::api {
@@ -95,6 +96,14 @@ Result<LabelSelector> ParseLabelSelector(const json& selector, const std::string
     }
   }
   return out;
+}
+
+std::string FailoverZoneOf(const json& domain) {
+  CountSpecRead();
+  const json* spec = NonNullMember(domain, "spec");
+  const json* f = spec != nullptr ? NonNullMember(*spec, "failover") : nullptr;
+  const json* zone = f != nullptr ? NonNullMember(*f, "domain") : nullptr;
+  return zone != nullptr && zone->is_string() ? CanonicalZoneName(zone->get<std::string>()) : "";
 }
 
 Result<std::optional<FailoverSpec>> ParseFailoverSpec(const json& domain) {

@@ -51,6 +51,10 @@ struct FailoverSpec {
 // malformed (the CRD refuses most of these; a Domain written before a CRD upgrade may still carry them).
 Result<std::optional<FailoverSpec>> ParseFailoverSpec(const nlohmann::json& domain);
 
+// The canonical spec.failover.domain of `domain`, "" when it has none or it is not a string: the lenient reading,
+// for indexes and the lookups of cached objects (ParseFailoverSpec reports what is malformed).
+std::string FailoverZoneOf(const nlohmann::json& domain);
+
 // Parses a metav1.LabelSelector object found at `field`.
 Result<LabelSelector> ParseLabelSelector(const nlohmann::json& selector, const std::string& field);
 

@@ -9,6 +9,17 @@ using nlohmann::json;
 
 json D(json failover) { return {{"spec", {{"zone", "shop.test"}, {"failover", std::move(failover)}}}}; }
 
+TEST(FailoverZoneOf, LenientForIndexes) {
+  EXPECT_EQ(FailoverZoneOf(D({{"domain", "Shop-Backup.SM"}})), "shop-backup.sm.");
+  EXPECT_EQ(FailoverZoneOf(D({{"domain", "shop-backup.sm."}, {"mode", "Bogus"}})), "shop-backup.sm.")
+      << "only the zone is read; ParseFailoverSpec reports the rest";
+  EXPECT_EQ(FailoverZoneOf(D({{"domain", 7}})), "");
+  EXPECT_EQ(FailoverZoneOf(D("shop-backup.sm")), "");
+  EXPECT_EQ(FailoverZoneOf(json{{"spec", {{"zone", "shop.test"}}}}), "");
+  EXPECT_EQ(FailoverZoneOf(json{{"spec", "x"}}), "");
+  EXPECT_EQ(FailoverZoneOf(json::array()), "");
+}
+
 TEST(ParseFailoverSpec, NoneIsNullopt) {
   Result<std::optional<FailoverSpec>> r = ParseFailoverSpec(json{{"spec", {{"zone", "a.test"}}}});
   ASSERT_TRUE(r.ok());

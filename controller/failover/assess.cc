@@ -22,13 +22,8 @@ std::string Tld(const std::string& zone) {
   return dot == std::string::npos ? z : z.substr(dot + 1);
 }
 
-std::string SpecString(const json& d, const char* key) {
-  const json spec = d.is_object() ? d.value("spec", json::object()) : json::object();
-  return spec.is_object() && spec.contains(key) && spec[key].is_string() ? spec[key].get<std::string>() : "";
-}
-
 // Name server hosts the Domain is known to use: observed at the parent (status.delegation.nameservers) and desired.
-std::set<std::string> NameserverHosts(const json& d) {
+std::set<std::string> NameserverHosts(const json& d, const api::DomainSpec& spec) {
   std::set<std::string> out;
   const json& status = domain::StatusOf(d);
   if (status.contains("delegation") && status["delegation"].is_object()) {
@@ -38,7 +33,7 @@ std::set<std::string> NameserverHosts(const json& d) {
       if (n.is_string()) out.insert(api::CanonicalZoneName(n.get<std::string>()));
     }
   }
-  for (const api::NameserverSpec& n : api::ReadDomainSpec(d).nameservers) out.insert(api::CanonicalZoneName(n.name));
+  for (const api::NameserverSpec& n : spec.nameservers) out.insert(api::CanonicalZoneName(n.name));
   return out;
 }
 
@@ -58,8 +53,8 @@ bool Under(const std::string& name, const std::string& zone) {
                           name[name.size() - zone.size() - 1] == '.');
 }
 
-std::vector<std::string> Providers(const json& d) {
-  std::vector<std::string> out = api::ReadDomainSpec(d).providers;
+std::vector<std::string> Providers(const api::DomainSpec& spec) {
+  std::vector<std::string> out = spec.providers;
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -126,12 +121,15 @@ std::vector<std::string> SharedWithBackup(const json& primary, const json& backu
   const std::string pid = registrar_id(ps);
   if (!pid.empty() && pid == registrar_id(bs)) shared.push_back("registrar IANA ID " + pid);
 
-  const std::string pz = api::CanonicalZoneName(SpecString(primary, "zone"));
-  const std::string bz = api::CanonicalZoneName(SpecString(backup, "zone"));
+  // Each Domain's spec read once for every comparison below.
+  const api::DomainSpec pspec = api::ReadDomainSpec(primary);
+  const api::DomainSpec bspec = api::ReadDomainSpec(backup);
+  const std::string& pz = pspec.zone;
+  const std::string& bz = bspec.zone;
   if (pz.size() > 1 && Tld(pz) == Tld(bz)) shared.push_back("TLD ." + Tld(pz));
 
-  const std::set<std::string> pn = NameserverHosts(primary);
-  const std::set<std::string> bn = NameserverHosts(backup);
+  const std::set<std::string> pn = NameserverHosts(primary, pspec);
+  const std::set<std::string> bn = NameserverHosts(backup, bspec);
   for (const std::string& n : pn) {
     if (bn.count(n)) shared.push_back("name server " + n);
   }
@@ -149,8 +147,8 @@ std::vector<std::string> SharedWithBackup(const json& primary, const json& backu
   }
   for (const std::string& z : hosting) shared.push_back("zone " + z + " hosting name servers of both");
 
-  const std::vector<std::string> pp = Providers(primary);
-  const std::vector<std::string> bp = Providers(backup);
+  const std::vector<std::string> pp = Providers(pspec);
+  const std::vector<std::string> bp = Providers(bspec);
   if (!bp.empty() && std::includes(pp.begin(), pp.end(), bp.begin(), bp.end())) {
     std::string list;
     for (const std::string& p : bp) list += (list.empty() ? "" : ", ") + p;

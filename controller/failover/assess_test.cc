@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "controller/api/spec_reads.h"
+
 namespace domainguard::failover {
 namespace {
 
@@ -75,6 +77,15 @@ TEST(SharedWithBackup, NamesEverythingShared) {
   EXPECT_THAT(SharedWithBackup(p, b),
               ElementsAre("registrar IANA ID 292", "TLD .test", "name server ns1.pdns-a.net.",
                           "zone pdns-a.net. hosting name servers of both", "every DNS provider (pdns-a)"));
+}
+
+// The comparison reads each Domain's spec once (it read each three times: zone, nameservers, providers).
+TEST(SharedWithBackup, ReadsEachSpecOnce) {
+  json p = Dom("shop.test", Provs({"a"}), json::object());
+  json b = Dom("backup.sm", Provs({"a"}), json::object());
+  const uint64_t before = api::SpecReadCount();
+  EXPECT_THAT(SharedWithBackup(p, b), ElementsAre("every DNS provider (a)"));
+  EXPECT_EQ(api::SpecReadCount() - before, 2u);
 }
 
 TEST(SharedWithBackup, BackupNameServersInsideThePrimary) {

@@ -30,14 +30,6 @@ std::string AnnotationOf(const json& obj, const char* key) {
   return domain::Annotation(obj, key).value_or("");
 }
 
-// The canonical spec.failover.domain of a Domain, "" when it has none.
-std::string FailoverZoneOf(const json& d) {
-  const json spec = d.is_object() ? d.value("spec", json::object()) : json::object();
-  if (!spec.is_object() || !spec.contains("failover") || !spec["failover"].is_object()) return "";
-  const json& f = spec["failover"];
-  return f.contains("domain") && f["domain"].is_string() ? api::CanonicalZoneName(f["domain"].get<std::string>()) : "";
-}
-
 // The controlling ownerReference's Domain name and uid.
 std::pair<std::string, std::string> OwnerDomain(const json& obj) {
   const json meta = obj.value("metadata", json::object());
@@ -127,7 +119,7 @@ std::vector<json> ExtraRecords(const json& backup, const kube::Store& domains, c
     // with these annotations gets nothing served.
     auto [owner, uid] = OwnerDomain(s.object);
     std::optional<json> primary = domains.Get(kube::ObjectKey(ns, owner));
-    if (!primary || kube::Uid(*primary) != uid || FailoverZoneOf(*primary) != zone) continue;
+    if (!primary || kube::Uid(*primary) != uid || api::FailoverZoneOf(*primary) != zone) continue;
     const std::string source = AnnotationOf(s.object, kSourceAnnotation);
     LoadBalancer lb;
     if (s.resource == &kube::kIngresses) {
@@ -153,7 +145,7 @@ std::vector<json> ExtraRecords(const json& backup, const kube::Store& domains, c
 std::vector<std::string> BackupDomainsOfNamespace(const kube::Store& domains, const std::string& ns) {
   std::set<std::string> keys;
   domains.ForEachByIndex(kube::kNamespaceIndex, ns, [&](const json& d) {
-    const std::string zone = FailoverZoneOf(d);
+    const std::string zone = api::FailoverZoneOf(d);
     if (zone.empty()) return;
     if (std::optional<json> b = DomainOfZone(domains, ns, zone)) keys.insert(kube::ObjectKey(*b));
   });
@@ -168,13 +160,13 @@ std::vector<std::string> PrimaryDomainsOfNamespace(const kube::Store& domains, c
   }
   std::vector<std::string> keys;
   domains.ForEachByIndex(kube::kNamespaceIndex, ns, [&](const json& d) {
-    if (!FailoverZoneOf(d).empty()) keys.push_back(kube::ObjectKey(d));
+    if (!api::FailoverZoneOf(d).empty()) keys.push_back(kube::ObjectKey(d));
   });
   return keys;
 }
 
 std::vector<std::string> FailoverZoneIndexValues(const json& d) {
-  const std::string zone = FailoverZoneOf(d);
+  const std::string zone = api::FailoverZoneOf(d);
   if (zone.empty()) return {};
   return {kube::Namespace(d) + "/" + zone};
 }

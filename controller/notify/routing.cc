@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "controller/api/conditions.h"
+#include "controller/api/domain_spec.h"
 #include "controller/kube/conditions.h"
 #include "controller/kube/object.h"
 #include "controller/notify/reasons.h"
@@ -11,16 +12,7 @@ namespace domainguard::notify {
 
 using nlohmann::json;
 
-std::vector<std::string> NamedChannels(const json& domain) {
-  std::vector<std::string> out;
-  if (!domain.contains("spec") || !domain["spec"].is_object()) return out;
-  const json& spec = domain["spec"];
-  if (!spec.contains("alertChannels") || !spec["alertChannels"].is_array()) return out;
-  for (const json& c : spec["alertChannels"]) {
-    if (c.is_object() && c.contains("name") && c["name"].is_string()) out.push_back(c["name"].get<std::string>());
-  }
-  return out;
-}
+std::vector<std::string> NamedChannels(const json& domain) { return api::AlertChannelNames(domain); }
 
 bool RoutesTo(const json& domain, const json& channel, const ChannelSpec& spec) {
   const std::vector<std::string> named = NamedChannels(domain);
