@@ -327,9 +327,14 @@ void RecordsController::Owed(const std::string& key, const Desired& desired, std
       p = ComputePlan(*desired.zone, *o.observed, desired.policy.plan);
     } else {  // unreadable: what it held when last read
       std::lock_guard<std::mutex> lock(mu_);
-      const std::map<std::string, ObservedZone>& seen = states_[key].last_observed;
+      const std::map<std::string, PackedZone>& seen = states_[key].last_observed;
       if (auto last = seen.find(s.name); last != seen.end()) {
-        p = ComputePlan(*desired.zone, last->second, desired.policy.plan);
+        if (Result<ObservedZone> held = last->second.Unpack(); held.ok()) {
+          p = ComputePlan(*desired.zone, *held, desired.policy.plan);
+        } else {
+          spdlog::warn("records domain={} provider={} decision=owed-all error=\"{}\"", key, s.name,
+                       held.error().ToString());
+        }
       }
     }
     s.owed = keys_of(p);
@@ -447,7 +452,7 @@ kube::ReconcileResult RecordsController::Remember(const std::string& key, const 
       st.extra_names.insert(desired.extra_names.begin(), desired.extra_names.end());
     }
     for (Slot& s : slots) {
-      if (s.outcome.observed) st.last_observed[s.name] = std::move(*s.outcome.observed);
+      if (s.outcome.observed) st.last_observed[s.name] = PackedZone(*s.outcome.observed);
     }
     // A held change (ChangeBlocked) or a bad spec waits for a person; the poll interval is soon enough.
     const bool waits_for_person =

@@ -38,6 +38,7 @@
 #include "controller/kube/workqueue.h"
 #include "controller/providers/provider.h"
 #include "controller/providers/provider_registry.h"
+#include "controller/records/packed_zone.h"
 #include "controller/records/schedule.h"
 #include "controller/records/sync.h"
 #include "controller/records/zone_ledger.h"
@@ -97,8 +98,8 @@ class RecordsController {
     std::set<std::string> armed;        // DNSProvider keys whose serial poller watches `zone`
     std::set<std::string> pending_providers;  // providers with pending-change metrics set by this Domain
     // provider -> the zone as last read there: while a provider is unreachable, what is pending is the plan
-    // from the desired zone to this (status.providers[].pendingChanges).
-    std::map<std::string, ObservedZone> last_observed;
+    // from the desired zone to this (status.providers[].pendingChanges). Packed: read rarely, held always.
+    std::map<std::string, PackedZone> last_observed;
   };
   // One DNSProvider of the Domain through a pass, in spec order.
   struct Slot {
