@@ -8,6 +8,29 @@
 
 namespace domainguard::metrics {
 
+std::string SeriesKey(const LabelValues& values) {
+  size_t size = values.size();
+  for (const std::string& v : values) size += v.size();
+  std::string key;
+  key.reserve(size);
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) key.push_back('\0');
+    key.append(values[i].data(), std::min(values[i].size(), values[i].find('\0')));
+  }
+  return key;
+}
+
+LabelValues SeriesValues(std::string_view key, size_t n) {
+  LabelValues out(n);
+  size_t start = 0;
+  for (size_t i = 0; i < n && start <= key.size(); ++i) {
+    const size_t end = std::min(key.find('\0', start), key.size());
+    out[i] = std::string(key.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 void Counter::Inc(double v) {
   if (!(v >= 0)) return;  // also drops NaN
   value_.fetch_add(v, std::memory_order_relaxed);

@@ -1,5 +1,6 @@
 #include "controller/metrics/registry.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <thread>
@@ -197,6 +198,22 @@ TEST(Registry, RemoveMatchingLeadingOrNotRemovesTheSame) {
     }
     EXPECT_EQ(kept, c.kept) << c.what;
   }
+}
+
+TEST(SeriesKey, ReadsBackAndSortsAsTheValuesDo) {
+  std::vector<LabelValues> values = {{"web", "a", "R1"}, {"web", "ab", ""}, {"web", "", "R1"}, {"we", "b", "R1"},
+                                     {"web", "a", ""},   {"", "", ""},      {"web-2", "a", "R"}, {"web", "a b", "R"}};
+  std::vector<std::string> keys;
+  for (const LabelValues& v : values) {
+    keys.push_back(SeriesKey(v));
+    EXPECT_EQ(SeriesValues(keys.back(), 3), v);
+  }
+  std::sort(values.begin(), values.end());
+  std::sort(keys.begin(), keys.end());
+  for (size_t i = 0; i < values.size(); ++i) EXPECT_EQ(SeriesValues(keys[i], 3), values[i]) << i;
+  EXPECT_EQ(SeriesValues("", 0), LabelValues{});
+  EXPECT_EQ(SeriesValues("only", 3), (LabelValues{"only", "", ""})) << "missing values read as empty";
+  EXPECT_EQ(SeriesKey({std::string("cut\0here", 8), "b"}), std::string("cut\0b", 5)) << "a NUL ends a value";
 }
 
 TEST(Registry, CollectHooksRunBeforeExposeAndCanBeRemoved) {
