@@ -265,7 +265,7 @@ void BM_DelegationSweep(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_DelegationSweep)->Arg(100)->Arg(400)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_DelegationSweep)->Arg(25)->Arg(50)->Arg(100)->Arg(400)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 int main(int argc, char** argv) {
   if (Env("DG_ROOT_HINTS").empty() || Env("DG_PDNS_A_API").empty() || Env("DG_TLD_TSIG_SECRET").empty()) {
