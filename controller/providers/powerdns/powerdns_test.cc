@@ -184,6 +184,30 @@ TEST_F(ProviderTest, SerialsOfAnUnreachableServerFailAsAWhole) {
   EXPECT_EQ(s.error().code, ErrorCode::kUnavailable);
 }
 
+TEST(ParseZoneListSerials, ReadsEachEntrysNameAndSerialAndNothingNestedInIt) {
+  // As PowerDNS 4.7 lists zones, with nested values that carry the same keys.
+  Result<std::map<std::string, uint32_t>> got = ParseZoneListSerials(R"([
+    {"account": "", "dnssec": false, "id": "a.test.", "kind": "Native", "masters": [], "name": "a.test.",
+     "notified_serial": 0, "serial": 2026120701, "url": "/api/v1/servers/localhost/zones/a.test."},
+    {"name": "b.test.", "catalog": {"name": "cat.", "serial": 7}, "masters": [{"name": "m.", "serial": 9}],
+     "serial": 4294967295},
+    {"serial": 5, "name": "c.test."},
+    {"name": "d.test."},
+    {"name": "e.test.", "serial": 1.5},
+    [{"name": "nested.test.", "serial": 3}],
+    {"name": "", "serial": 4},
+    {"name": "a.test.", "serial": 2026120702}
+  ])");
+  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  const std::map<std::string, uint32_t> want = {
+      {"a.test.", 2026120702}, {"b.test.", 4294967295u}, {"c.test.", 5}, {"d.test.", 0}, {"e.test.", 0}};
+  EXPECT_EQ(*got, want);
+  EXPECT_TRUE(ParseZoneListSerials("[]")->empty());
+  EXPECT_FALSE(ParseZoneListSerials(R"([{"name": "a."}] trailing)").ok());
+  EXPECT_FALSE(ParseZoneListSerials(R"([{"name": "a.")").ok()) << "cut short";
+  EXPECT_FALSE(ParseZoneListSerials("\"a string\"").ok());
+}
+
 TEST(ParseZoneListSerials, Malformed) {
   EXPECT_FALSE(ParseZoneListSerials("not json").ok());
   EXPECT_FALSE(ParseZoneListSerials("{}").ok());
