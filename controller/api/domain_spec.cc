@@ -164,6 +164,10 @@ void CountSpecRead() { spec_reads.fetch_add(1, std::memory_order_relaxed); }
 
 Result<RegistrationChecksSpec> ParseRegistrationChecks(const json& spec) {
   CountSpecRead();
+  return ParseRegistrationChecksUncounted(spec);
+}
+
+Result<RegistrationChecksSpec> ParseRegistrationChecksUncounted(const json& spec) {
   RegistrationChecksSpec out;
   const json* checks = NonNullMember(spec, "checks");
   if (checks == nullptr) return out;
@@ -211,6 +215,10 @@ Result<DomainSpec> ParseDomainSpec(const json& domain) {
 
 Result<std::vector<NameserverSpec>> ParseNameservers(const json& spec) {
   CountSpecRead();
+  return ParseNameserversUncounted(spec);
+}
+
+Result<std::vector<NameserverSpec>> ParseNameserversUncounted(const json& spec) {
   return Nameservers(spec, Mode::kStrict);
 }
 

@@ -15,6 +15,8 @@ FullDomainSpec ReadFullDomainSpec(const nlohmann::json& domain) {
   out.providers = ParseProviderEntriesUncounted(domain);
   out.zone = ParseZoneSpecUncounted(spec != nullptr ? *spec : kNoSpec);
   out.records_policy = ParseRecordsPolicyUncounted(spec != nullptr ? *spec : kNoSpec);
+  out.registration_checks = ParseRegistrationChecksUncounted(spec != nullptr ? *spec : kNoSpec);
+  out.nameservers = ParseNameserversUncounted(spec != nullptr ? *spec : kNoSpec);
   return out;
 }
 

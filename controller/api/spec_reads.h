@@ -26,11 +26,15 @@ void CountSpecRead();
 struct DomainSpec;
 struct ZoneSpec;
 struct RecordsPolicySpec;
+struct RegistrationChecksSpec;
+struct NameserverSpec;
 template <typename T>
 struct Checked;
 DomainSpec ReadDomainSpecUncounted(const nlohmann::json& domain);
 Result<ZoneSpec> ParseZoneSpecUncounted(const nlohmann::json& spec);
 Result<RecordsPolicySpec> ParseRecordsPolicyUncounted(const nlohmann::json& spec);
+Result<RegistrationChecksSpec> ParseRegistrationChecksUncounted(const nlohmann::json& spec);
+Result<std::vector<NameserverSpec>> ParseNameserversUncounted(const nlohmann::json& spec);
 std::vector<Checked<std::string>> ParseProviderEntriesUncounted(const nlohmann::json& domain);
 
 }  // namespace domainguard::api

@@ -8,6 +8,7 @@
 
 #include "controller/api/conditions.h"
 #include "controller/api/domain_spec.h"
+#include "controller/api/full_domain_spec.h"
 #include "controller/api/resources.h"
 #include "controller/base/json_member.h"
 #include "controller/base/time_format.h"
@@ -83,24 +84,28 @@ std::string RegistrableOf(const std::string& zone) {
 // --- Spec -------------------------------------------------------------------------------------------------------
 
 Result<DomainSpec> DomainSpecFromObject(const json& domain) {
+  return DomainSpecFromObject(domain, api::ReadFullDomainSpec(domain));
+}
+
+Result<DomainSpec> DomainSpecFromObject(const json& domain, const api::FullDomainSpec& full) {
   DomainSpec spec;
   const json* s = NonNullMember(domain, "spec");
   if (s == nullptr || !s->is_object()) return Error::InvalidArgument("spec: required");
-  std::string zone = domain::CanonicalZone(domain);
+  std::string zone = full.common.zone;
   if (zone.empty()) return Error::InvalidArgument("spec.zone: required");
   zone.pop_back();  // the registration part speaks of domains without the root dot ("example.com")
   spec.zone = zone;
 
-  Result<api::RegistrationChecksSpec> checks = api::ParseRegistrationChecks(*s);
+  const Result<api::RegistrationChecksSpec>& checks = full.registration_checks;
   if (!checks.ok()) return checks.error();
   if (checks->interval) spec.interval = *checks->interval;
   if (checks->warn_before) spec.policy.warn_before = *checks->warn_before;
   if (checks->critical_before) spec.policy.critical_before = *checks->critical_before;
   if (checks->expect_transfer_lock) spec.policy.expect_transfer_lock = *checks->expect_transfer_lock;
 
-  Result<std::vector<api::NameserverSpec>> nameservers = api::ParseNameservers(*s);
+  const Result<std::vector<api::NameserverSpec>>& nameservers = full.nameservers;
   if (!nameservers.ok()) return nameservers.error();
-  for (api::NameserverSpec& n : *nameservers) spec.desired_nameservers.push_back(std::move(n.name));
+  for (const api::NameserverSpec& n : *nameservers) spec.desired_nameservers.push_back(n.name);
   return spec;
 }
 
@@ -257,7 +262,9 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
   const json& domain = *obj;
   const std::string ns = kube::Namespace(domain);
   const std::string name = kube::Name(domain);
-  const std::string zone = domain::CanonicalZone(domain);
+  // The spec, read once for the whole pass.
+  const api::FullDomainSpec full_spec = api::ReadFullDomainSpec(domain);
+  const std::string& zone = full_spec.common.zone;
   const int64_t generation = kube::Generation(domain);
   const json& status = StatusOf(domain);
   const metrics::DomainRef metric_ref{ns, name, zone};
@@ -288,11 +295,12 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
   }
 
   // 3. Spec -> DomainSpec; a bad spec is reported, never looked up.
-  Result<DomainSpec> spec = DomainSpecFromObject(domain);
+  Result<DomainSpec> spec = DomainSpecFromObject(domain, full_spec);
   // No spec.nameservers: the name servers actually desired are the union of the providers' (the apex NS set the
   // records controller writes), and that is what the registry's list must match.
   if (spec.ok() && spec->desired_nameservers.empty() && providers_ != nullptr) {
-    spec->desired_nameservers = domain::ProviderNameservers(domain::ResolveProviders(domain, *providers_));
+    spec->desired_nameservers =
+        domain::ProviderNameservers(domain::ResolveProviders(ns, full_spec.providers, *providers_));
   }
   if (!spec.ok()) {
     const std::string message = spec.error().message;

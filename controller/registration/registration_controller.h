@@ -43,6 +43,10 @@
 #include "controller/registration/verdict.h"
 #include "controller/registration/whois_client.h"
 
+namespace domainguard::api {
+struct FullDomainSpec;
+}  // namespace domainguard::api
+
 namespace domainguard::registration {
 
 // The field manager the controller applies its status part with.
@@ -54,6 +58,9 @@ inline constexpr std::string_view kFieldManager = "domainguard-registration";
 // rules, so an object that slipped past validation (an old CRD) is reported rather than misread. Fails with
 // kInvalidArgument naming the field: "spec.checks.registration.interval: must be at least 1m ...".
 Result<DomainSpec> DomainSpecFromObject(const nlohmann::json& domain);
+
+// The same from the spec already read for a pass (`spec` of `domain`, api::ReadFullDomainSpec): reads nothing more.
+Result<DomainSpec> DomainSpecFromObject(const nlohmann::json& domain, const api::FullDomainSpec& spec);
 
 // True for the reasons of reasons.h (Registered included): the findings this controller owns.
 bool IsRegistrationReason(std::string_view reason);
