@@ -456,12 +456,20 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   //      Domains), and each time parsed the Domain twice and copied it once to get here;
   //    - probed, not yet due, and the cache still holds the version read then (same generation and zone, not
   //      deleting): each batched Domain's own reconcile, come back after its sweep.
+  //    - never probed while the user creates Domains in a batch (StatusWriter::BatchEndsAt): probed when it ends,
+  //      in one sweep with the others, not one probe each beside the user's creates (issue #14: the apply ratio;
+  //      its first status apply waits for the batch anyway).
   const std::optional<std::string> rv = ctx_.domains.ResourceVersionOf(key);
+  const std::optional<MonotonicTime> batch_end = ctx_.status ? ctx_.status->BatchEndsAt() : std::nullopt;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (probing_.count(key) > 0) return {OkStatus(), std::chrono::seconds(1)};
     auto it = states_.find(key);
     const MonotonicTime now = ctx_.clock.Monotonic();
+    if (it == states_.end() && rv && batch_end && *batch_end > now) {
+      spdlog::debug("delegation domain={} decision=wait-batch next={}", key, Seconds(*batch_end - now));
+      return {OkStatus(), *batch_end - now};
+    }
     if (rv && it != states_.end() && !it->second.resource_version.empty() && it->second.resource_version == *rv &&
         !it->second.unwritten && now < it->second.due) {
       spdlog::debug("delegation domain={} zone={} decision=wait next={}", key, it->second.zone,

@@ -90,10 +90,17 @@ void StatusWriter::SendEvents(std::vector<kube::EventSpec> events) {
   for (const kube::EventSpec& e : events) events_->Record(e);
 }
 
-std::optional<MonotonicTime> StatusWriter::HoldLocked(const std::string& key, const KeyState& st, MonotonicTime now) {
+std::optional<MonotonicTime> StatusWriter::BatchEndsAt() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return burst_.EndsAt(clock_.Monotonic());
+}
+
+std::optional<MonotonicTime> StatusWriter::HoldLocked(const std::string& key, KeyState& st, MonotonicTime now) {
   if (!st.first_report || st.pending.empty()) return std::nullopt;  // not a first pass waiting to be applied
   std::optional<MonotonicTime> until = FirstPassHeldUntil(burst_, now, *st.first_report, options_.first_pass_limit);
+  if (!until && st.held && !st.released) st.released = now;
   if (until) {
+    st.held = true;
     if (!hold_) {
       hold_ = Hold{now, burst_.total(), {}};
       spdlog::info("status decision=hold-first-passes domain={} why=\"new Domains arriving in a batch\" "
@@ -127,7 +134,9 @@ MonotonicTime StatusWriter::FirstPassDeadline(const KeyState& st) const {
   if (options_.first_pass_lead.empty()) return *st.first_report + options_.first_pass_wait;
   const MonotonicTime limit = *st.first_report + options_.first_pass_limit;
   if (!st.lead_report) return limit;
-  return std::min(limit, *st.lead_report + options_.first_pass_wait);
+  // Held for a batch: the parts that follow the lead may have waited for the batch too (delegation's probes).
+  const MonotonicTime lead = st.released ? std::max(*st.lead_report, *st.released) : *st.lead_report;
+  return std::min(limit, lead + options_.first_pass_wait);
 }
 
 std::map<std::string, StatusPart> StatusWriter::Parts(const KeyState& st) {
@@ -138,7 +147,11 @@ std::map<std::string, StatusPart> StatusWriter::Parts(const KeyState& st) {
 
 Result<bool> StatusWriter::Write(const json& domain, const StatusPart& part) {
   const std::string key = kube::ObjectKey(domain);
-  const std::optional<json> cached = domains_.Get(key);
+  // The caller's Domain is the cache's at the version it read; parsed again only when the cache has a newer one
+  // (a new Domain's five parts each cost a parse of its whole spec otherwise: issue #14, CPU while Domains arrive).
+  std::optional<json> cached;
+  const std::optional<std::string> cached_version = domains_.ResourceVersionOf(key);
+  if (!cached_version || *cached_version != kube::ResourceVersion(domain)) cached = domains_.Get(key);
   const json& obj = cached ? *cached : domain;
   const int64_t generation = kube::Generation(obj);
   const SystemTime now = clock_.Now();
@@ -266,6 +279,8 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
     st.reported.clear();
     st.first_report.reset();
     st.lead_report.reset();
+    st.held = false;
+    st.released.reset();
     events = std::move(st.held_events);  // the first pass they belong to is applied: the Events follow it
     st.held_events.clear();
     more = !st.pending.empty();

@@ -85,6 +85,11 @@ class StatusWriter {
   // in its status yet (a restart's list of written Domains is none).
   void NoteAdded(const nlohmann::json& domain);
 
+  // When the batch of new Domains arriving now ends if no more arrive; null when none is arriving. A controller
+  // whose first check of a new Domain is costly (delegation's probe) may wait for it: the first pass is applied
+  // after the batch anyway, and waits first_pass_wait from its end for the parts that follow the lead.
+  std::optional<MonotonicTime> BatchEndsAt() const;
+
   // Records an Event about `domain` from a pass whose part goes through Write: held with the first pass while it is
   // held for a batch of new Domains (sent after its apply), else sent at once.
   void RecordEvent(const nlohmann::json& domain, const kube::EventSpec& event);
@@ -92,7 +97,8 @@ class StatusWriter {
   // Whether parts named `part` (a StatusPart's field_manager) are written here.
   bool Owns(const std::string& part) const;
 
-  // Takes `part` of `domain` (REQUIRES: Owns(part.field_manager)); true when it changes the status to be written.
+  // Takes `part` of `domain` (REQUIRES: Owns(part.field_manager); `domain` as the cache holds or held it, not
+  // edited); true when it changes the status to be written.
   Result<bool> Write(const nlohmann::json& domain, const StatusPart& part);
 
   // The status of `key` as it will be written; null when the Domain is not cached.
@@ -111,6 +117,8 @@ class StatusWriter {
     std::set<std::string> reported;          // parts that reported during the first pass
     std::optional<MonotonicTime> first_report;
     std::optional<MonotonicTime> lead_report;  // when first_pass_lead reported during the first pass
+    bool held = false;                          // the first pass was held for a batch of new Domains
+    std::optional<MonotonicTime> released;      // when that hold ended (the followers' wait counts from here)
     std::optional<std::pair<uint64_t, nlohmann::json>> applied;  // resourceVersion and status of the last apply,
                                                                  // until the cache is as new
     std::optional<nlohmann::json> inflight;  // the status an apply under way will leave (a part reverted meanwhile
@@ -123,7 +131,7 @@ class StatusWriter {
   MonotonicTime FirstPassDeadline(const KeyState& st) const;
   static std::map<std::string, StatusPart> Parts(const KeyState& st);
   // Whether the first pass of `key` waits for a batch of new Domains to end; the time to look again if so.
-  std::optional<MonotonicTime> HoldLocked(const std::string& key, const KeyState& st, MonotonicTime now);
+  std::optional<MonotonicTime> HoldLocked(const std::string& key, KeyState& st, MonotonicTime now);
   // Sends `events` (taken from a KeyState, outside mu_).
   void SendEvents(std::vector<kube::EventSpec> events);
   void ReleaseOldManagers(const nlohmann::json& applied);

@@ -283,6 +283,27 @@ TEST_F(StatusWriterTest, HeldEventSurvivesAPartReportedDuringTheApply) {
   EXPECT_EQ(EventsSent(), 1u);
 }
 
+// The delegation controller probes a new Domain once the batch is over (BatchEndsAt): the first pass held for the
+// batch waits first_pass_wait from the batch's end for it, not from the records part's report during the batch.
+TEST_F(StatusWriterTest, FollowersOfAFirstPassHeldForABatchGetTheirWaitFromItsEnd) {
+  UseWriter("records");
+  EXPECT_FALSE(writer_->BatchEndsAt());
+  Arrive(10, 100ms);
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("records", "RecordsSynced")));
+  Arrive(150, 100ms);  // 15 s more: longer than first_pass_wait after the lead's report
+  ASSERT_TRUE(writer_->BatchEndsAt());
+  EXPECT_EQ(*writer_->BatchEndsAt() - clock_.Monotonic(), 1900ms);
+  EXPECT_EQ(*writer_->Flush("web/d").requeue_after, 1900ms);
+  clock_.Advance(1900ms);
+  EXPECT_FALSE(writer_->BatchEndsAt());
+  EXPECT_EQ(*writer_->Flush("web/d").requeue_after, 10s);  // delegation has not reported: it probes only now
+  clock_.Advance(1s);
+  ASSERT_TRUE(*writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")));
+  EXPECT_FALSE(writer_->Flush("web/d").requeue_after);
+  ASSERT_EQ(api_.applies().size(), 1u);
+  EXPECT_EQ(api_.applies()[0]["status"]["conditions"].size(), 3u);  // one apply, delegation in it
+}
+
 TEST_F(StatusWriterTest, FirstPassHeldNoLongerThanItsLimitWhateverTheBatch) {
   UseWriter("records");
   Arrive(10, 100ms);
