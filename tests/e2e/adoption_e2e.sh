@@ -169,7 +169,11 @@ read -r m r _ rest <<<"$SOA"
   fail "could not lower A's serial"
 T_LOW=$SECONDS
 [ "$(pdns_api A PUT "/zones/$Z." '{"soa_edit_api":"DEFAULT"}')" = 204 ] || fail "could not turn SOA-EDIT-API back on at A"
-[ "$(pdns_serial A "$Z")" = "$LOW" ] || fail "A's serial is $(pdns_serial A "$Z"), not the lowered $LOW"
+# The 2 s poll may see the lowered serial and raise it before this script looks (CI-like load at 88bd7c9: read as
+# HIGH+3): the lowering is proven below by the SerialDrift Event naming both serials; here only that it took.
+NOW_A="$(pdns_serial A "$Z")"
+[ "$NOW_A" = "$LOW" ] || [ "$NOW_A" -gt "$HIGH" ] || fail "A's serial is $NOW_A, neither the lowered $LOW nor raised past $HIGH"
+[ "$NOW_A" = "$LOW" ] || note "A's serial already raised to $NOW_A when first looked at (seen at once)"
 retry 15 event_seen SerialDrift "went back from $HIGH to $LOW" ||
   fail "no SerialDrift Event naming $HIGH and $LOW within 15s (poll 2s)"
 T_SEEN=$((SECONDS - T_LOW))
