@@ -10,7 +10,8 @@
 # DG_SCALE_POLL (--drift-poll-interval, 30 s), DG_SCALE_WORKERS (2), DG_SCALE_BIG (grow to this many Domains for
 # the 10,000 figures, e.g. 10000; default 0 = skipped), DG_SCALE_BIG_RECORDS (records of each Domain added for
 # them, 5), DG_SCALE_JSON (build-bench/scale.json),
-# DG_DOMAINGUARD_BIN (build-bench/controller/app/domainguard). Needs the bed's variables (hack/testbed.sh env).
+# DG_DOMAINGUARD_BIN (build-bench/controller/app/domainguard), DG_SCALE_PIN (1: the control plane on CPU 0, the
+# rest on CPU 1 — see below). Needs the bed's variables (hack/testbed.sh env).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$ROOT/hack/lib.sh"
@@ -32,8 +33,25 @@ python3 "$ROOT/tests/bench/count_proxy.py" --listen "127.0.0.1:$PA" --upstream "
 PROXY_A=$!
 python3 "$ROOT/tests/bench/count_proxy.py" --listen "127.0.0.1:$PB" --upstream "$DG_PDNS_B_API" &
 PROXY_B=$!
+# DG_SCALE_PIN=1 stands in for a cluster's layout on this one machine: the control plane (kube-apiserver, etcd and
+# the user's kubectl) on CPU 0, and everything a cluster runs elsewhere — the controller on a worker node, the DNS
+# providers, the registry, the bench's proxies and dig — on CPU 1. Every apply (the floors too) runs so, so the
+# ratio is what domainguard adds to the apiserver's work, not the controller's and PowerDNS's own CPU taken from
+# the apiserver's cores. The bed's processes get both CPUs back when the bench ends.
+BED_PIDS_PLANE=() BED_PIDS_REST=()
+if [ "${DG_SCALE_PIN:-0}" = 1 ]; then
+  [ "$(nproc)" -ge 2 ] || die "DG_SCALE_PIN=1 needs 2 CPUs"
+  for p in kube-apiserver etcd; do BED_PIDS_PLANE+=("$(cat "$DG_BED_DIR/pids/$p.pid")"); done
+  for p in pdns-a pdns-b bind-root bind-tld-a bind-tld-b bind-c registry; do
+    [ -f "$DG_BED_DIR/pids/$p.pid" ] && BED_PIDS_REST+=("$(cat "$DG_BED_DIR/pids/$p.pid")")
+  done
+  BED_PIDS_REST+=("$PROXY_A" "$PROXY_B")
+  for pid in "${BED_PIDS_PLANE[@]}"; do taskset -a -cp 0 "$pid" >/dev/null; done
+  for pid in "${BED_PIDS_REST[@]}"; do taskset -a -cp 1 "$pid" >/dev/null; done
+fi
 cleanup() {
   kill "$PROXY_A" "$PROXY_B" 2>/dev/null || true
+  for pid in "${BED_PIDS_PLANE[@]}" "${BED_PIDS_REST[@]}"; do taskset -a -cp "0-$(($(nproc) - 1))" "$pid" >/dev/null 2>&1 || true; done
   kubectl delete namespace "$NS" "$NS-floor" --wait=false >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -70,10 +88,12 @@ YAML
 echo "    ${DG_SCALE_DOMAINS:-1000} Domains x ${DG_SCALE_RECORDS:-20} records on PowerDNS A and B (behind counting proxies);" \
   "controller --workers=${DG_SCALE_WORKERS:-2} --drift-poll-interval=${DG_SCALE_POLL:-30}s; steady window ${DG_SCALE_STEADY:-300} s;" \
   "10,000 figures: ${DG_SCALE_BIG:-skipped}"
-python3 "$ROOT/tests/bench/scale.py" --bin "$BIN" --namespace "$NS" --floor-namespace "$NS-floor" \
+PIN=()
+[ "${DG_SCALE_PIN:-0}" = 1 ] && PIN=(taskset -c 1)  # the bench, its dig and the controller; kubectl: scale.py --pin
+"${PIN[@]}" python3 "$ROOT/tests/bench/scale.py" --bin "$BIN" --namespace "$NS" --floor-namespace "$NS-floor" \
   --domains "${DG_SCALE_DOMAINS:-1000}" --records "${DG_SCALE_RECORDS:-20}" --big "${DG_SCALE_BIG:-0}" \
   --big-records "${DG_SCALE_BIG_RECORDS:-5}" \
   --steady "${DG_SCALE_STEADY:-300}" --poll "${DG_SCALE_POLL:-30}" --workers "${DG_SCALE_WORKERS:-2}" \
   --proxy-a "http://127.0.0.1:$PA" --proxy-b "http://127.0.0.1:$PB" \
   --metrics-port "$(free_port)" --probe-port "$(free_port)" --tag "$TAG" \
-  --proxy-pids "$PROXY_A,$PROXY_B" --log "$OUT/bench_scale.controller.log" --json "${DG_SCALE_JSON:-$OUT/scale.json}"
+  --proxy-pids "$PROXY_A,$PROXY_B" ${PIN:+--pin} --log "$OUT/bench_scale.controller.log" --json "${DG_SCALE_JSON:-$OUT/scale.json}"

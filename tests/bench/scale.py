@@ -73,6 +73,7 @@ def manifest(namespace, items, records, providers):
 
 LOADS = []  # the machine's 1-minute load average after each timed apply (the bench shares the machine)
 KUBECTL_CPU = []  # kubectl's own CPU seconds (user + system) of each timed apply
+KUBECTL_PREFIX = []  # ["taskset", "-c", "0"] with --pin: the user's kubectl beside the control plane
 
 
 def kubectl_apply(path):
@@ -80,7 +81,7 @@ def kubectl_apply(path):
     bench's other children) are appended to KUBECTL_CPU."""
     t0 = time.monotonic()
     with tempfile.TemporaryFile() as err:
-        p = subprocess.Popen(["kubectl", "apply", "--server-side", "-f", path], stdout=subprocess.DEVNULL, stderr=err)
+        p = subprocess.Popen(KUBECTL_PREFIX + ["kubectl", "apply", "--server-side", "-f", path], stdout=subprocess.DEVNULL, stderr=err)
         _, status, usage = os.wait4(p.pid, 0)
         p.returncode = os.waitstatus_to_exitcode(status)
         took = time.monotonic() - t0
@@ -459,8 +460,12 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--json", required=True)
     ap.add_argument("--tag", required=True)
+    ap.add_argument("--pin", action="store_true", help="bench_scale.sh pinned the control plane to CPU 0 and the "
+                    "rest to CPU 1 (DG_SCALE_PIN=1): run kubectl on CPU 0")
     ap.add_argument("--proxy-pids", default="", help="pids of the counting proxies, comma-separated (CPU figures)")
     args = ap.parse_args()
+    if args.pin:
+        KUBECTL_PREFIX[:] = ["taskset", "-c", "0"]
     args.proxy_pids = [int(p) for p in args.proxy_pids.split(",") if p]
 
     env = os.environ
@@ -472,7 +477,7 @@ def main():
     n, r = args.domains, args.records
     bed = env.get("DG_BED_DIR", "/tmp/domainguard-bed")
     meta = {"domains": n, "records": r, "providers": 2, "poll_interval_s": args.poll, "steady_window_s": args.steady,
-            "workers": args.workers, "big": args.big, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+            "workers": args.workers, "pinned": args.pin, "big": args.big, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     t_run = time.monotonic()
     status = 0
     try:
@@ -608,6 +613,9 @@ def main():
     meta["wall_s"] = round(time.monotonic() - t_run, 1)
     meta["load_after_applies"] = LOADS
     rep.notes.append("1-minute load average after each timed kubectl apply: %s (2 cores)" % LOADS)
+    if args.pin:
+        rep.notes.append("pinned (DG_SCALE_PIN=1): kube-apiserver, etcd and kubectl on CPU 0; the controller, both "
+                         "PowerDNS, BIND, the registry, the proxies and the bench on CPU 1")
     rep.notes.append("benchmark wall time %.0f s" % meta["wall_s"])
     rep.table()
     with open(args.json, "w") as f:
