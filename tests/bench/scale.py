@@ -352,23 +352,12 @@ class Controller:
         return out
 
     def own_writes(self):
-        """{(verb, resource): count} from domainguard_apiserver_requests_total (its own requests; None when the
-        controller does not export it)."""
-        try:
-            text = self.metrics()
-        except Exception:
+        """{(verb, resource): count} of domainguard's own writes (own_requests without get, list and watch; None when
+        the controller does not export it)."""
+        all_requests = self.own_requests()
+        if all_requests is None:
             return None
-        out = None
-        for line in text.splitlines():
-            if not line.startswith("domainguard_apiserver_requests_total{"):
-                continue
-            labels = dict(re.findall(r'(\w+)="([^"]*)"', line[: line.rindex("}")]))
-            out = out if out is not None else {}
-            if labels.get("verb") in ("get", "list", "watch"):
-                continue
-            k = (labels.get("verb", ""), labels.get("resource", ""))
-            out[k] = out.get(k, 0) + float(line.rsplit(" ", 1)[1])
-        return out
+        return {k: v for k, v in all_requests.items() if k[0] not in ("get", "list", "watch")}
 
     def rss_mb(self):
         with open("/proc/%d/status" % self.proc.pid) as f:
