@@ -493,12 +493,16 @@ NETNS_ID=$(readlink /proc/self/ns/net 2>/dev/null | tr -dc 0-9)
 ADDRS_OWNER=/run/domainguard-bed${NETNS_ID:+-$NETNS_ID}.addrs
 [ -d /run ] && [ -w /run ] || ADDRS_OWNER=/tmp/domainguard-bed${NETNS_ID:+-$NETNS_ID}.addrs
 addrs_add() {
-  local a have
-  if [ -s "$ADDRS_OWNER" ] && [ "$(cat "$ADDRS_OWNER")" != "$B" ] && [ -f "$(cat "$ADDRS_OWNER")/up.done" ]; then
+  local a have held=0
+  have="$(ip -4 addr show dev lo)"
+  for a in "${BED_ADDRS[@]}"; do [[ "$have" == *" $a/32 "* ]] && held=1; done
+  # An owner file whose addresses are not on lo is stale: its namespace was deleted without `down` and the kernel
+  # gave this new namespace the same inode number (seen with `ip netns del` then `add`).
+  if [ "$held" = 1 ] && [ -s "$ADDRS_OWNER" ] && [ "$(cat "$ADDRS_OWNER")" != "$B" ] &&
+    [ -f "$(cat "$ADDRS_OWNER")/up.done" ]; then
     die "another test bed ($(cat "$ADDRS_OWNER")) is up and holds ${BED_ADDRS[*]}; hack/testbed.sh down it first"
   fi
   echo "$B" >"$ADDRS_OWNER"
-  have="$(ip -4 addr show dev lo)"
   for a in "${BED_ADDRS[@]}"; do
     [[ "$have" == *" $a/32 "* ]] || ip addr add "$a/32" dev lo ||
       die "cannot add address $a/32 to lo (needs root / CAP_NET_ADMIN)"
