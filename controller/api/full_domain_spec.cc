@@ -9,14 +9,15 @@ FullDomainSpec ReadFullDomainSpec(const nlohmann::json& domain) {
   CountSpecRead();
   static const nlohmann::json kNoSpec = nlohmann::json::object();
   // The zone builder tells a spec that is not an object apart ("spec: must be an object"); absent is empty.
-  const nlohmann::json* spec = Member(domain, "spec");
+  const nlohmann::json* member = Member(domain, "spec");
+  const nlohmann::json& spec = member != nullptr ? *member : kNoSpec;
   FullDomainSpec out;
   out.common = ReadDomainSpecUncounted(domain);
   out.providers = ParseProviderEntriesUncounted(domain);
-  out.zone = ParseZoneSpecUncounted(spec != nullptr ? *spec : kNoSpec);
-  out.records_policy = ParseRecordsPolicyUncounted(spec != nullptr ? *spec : kNoSpec);
-  out.registration_checks = ParseRegistrationChecksUncounted(spec != nullptr ? *spec : kNoSpec);
-  out.nameservers = ParseNameserversUncounted(spec != nullptr ? *spec : kNoSpec);
+  out.zone = ParseZoneSpecUncounted(spec);
+  out.records_policy = ParseRecordsPolicyUncounted(spec);
+  out.registration_checks = ParseRegistrationChecksUncounted(spec);
+  out.nameservers = ParseNameserversUncounted(spec);
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -224,8 +225,7 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
     KeyState& st = it->second;
     const json base = BaseLocked(st, *cached);
     if (st.pending.empty()) {  // woken by the cache: forget the last apply once the cache holds it
-      events = std::move(st.held_events);
-      st.held_events.clear();
+      events = std::exchange(st.held_events, {});
       if (!st.applied) states_.erase(it);
       done = kube::ReconcileResult{};
     } else if (IsFirstPass(base, owners_) && st.first_report &&
@@ -237,8 +237,7 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
       merged = MergeStatus(base, owners_, Parts(st), kube::Generation(*cached), now);
       if (merged == ManagedStatus(base, owners_)) {
         st.pending.clear();
-        events = std::move(st.held_events);
-        st.held_events.clear();
+        events = std::exchange(st.held_events, {});
         done = kube::ReconcileResult{};
       } else {
         for (const auto& [name, p] : st.pending) {
@@ -281,8 +280,7 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
     st.lead_report.reset();
     st.held = false;
     st.released.reset();
-    events = std::move(st.held_events);  // the first pass they belong to is applied: the Events follow it
-    st.held_events.clear();
+    events = std::exchange(st.held_events, {});  // the first pass they belong to is applied: the Events follow it
     more = !st.pending.empty();
   }
   spdlog::info("status domain={} decision=apply parts=[{}]", key, parts);
