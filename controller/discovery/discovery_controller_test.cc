@@ -3,10 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "controller/http/fake_transport.h"
-#include "controller/kube/event_recorder.h"
-#include "controller/kube/fake_apiserver.h"
-#include "controller/metrics/registry.h"
+#include "controller/domain/testing/controller_test.h"
 
 namespace domainguard::discovery {
 namespace {
@@ -24,16 +21,10 @@ json Ingress(const std::string& name, std::vector<std::string> hosts) {
           {"spec", {{"rules", rules}}}};
 }
 
-class DiscoveryControllerTest : public ::testing::Test {
+class DiscoveryControllerTest : public domain::testing::ControllerTest {
  protected:
-  DiscoveryControllerTest() : metrics_(registry_) {
-    kube_.SetSendHandler([this](const http::HttpRequest& r) { return api_.Handle(r); });
-    kube::RestConfig config;
-    config.server = "http://kube.test";
-    client_ = std::make_unique<kube::Client>(kube_, config, clock_);
-    events_ = std::make_unique<kube::EventRecorder>(*client_, kube::EventAggregatorConfig{"test"}, clock_);
-    controller_ = std::make_unique<DiscoveryController>(
-        domain::Context{*client_, domains_, *events_, metrics_, clock_}, ingresses_, nullptr);
+  DiscoveryControllerTest() {
+    controller_ = std::make_unique<DiscoveryController>(context(), ingresses_, nullptr);
   }
   std::string Metrics() {
     std::string out;
@@ -41,14 +32,6 @@ class DiscoveryControllerTest : public ::testing::Test {
     return out;
   }
 
-  FakeClock clock_;
-  kube::testing::FakeApiServer api_;
-  http::FakeTransport kube_;
-  std::unique_ptr<kube::Client> client_;
-  std::unique_ptr<kube::EventRecorder> events_;
-  metrics::Registry registry_;
-  metrics::DomainMetrics metrics_;
-  kube::Store domains_;
   kube::Store ingresses_;
   std::unique_ptr<DiscoveryController> controller_;
 };
@@ -60,8 +43,7 @@ TEST_F(DiscoveryControllerTest, UncoveredDomainIsAMetricAndOneEventUntilADomainC
   ASSERT_TRUE(controller_->Reconcile("web/web").status.ok());  // no second Event for the same domain
   EXPECT_THAT(Metrics(), HasSubstr("domainguard_unmonitored_domain{namespace=\"web\",domain=\"forgotten.test\"} 1"));
   EXPECT_THAT(Metrics(), ::testing::Not(HasSubstr("shop.test")));
-  ASSERT_TRUE(events_->WaitIdle(5s));
-  std::vector<json> ev = api_.events();
+  std::vector<json> ev = SentEvents();
   ASSERT_EQ(ev.size(), 1u);
   EXPECT_EQ(ev[0]["reason"], "UnmonitoredDomain");
   EXPECT_EQ(ev[0]["regarding"]["kind"], "Ingress");

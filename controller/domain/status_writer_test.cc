@@ -3,8 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "controller/base/time_format.h"
-#include "controller/http/fake_transport.h"
-#include "controller/kube/fake_apiserver.h"
+#include "controller/kube/testing/api_test.h"
 
 namespace domainguard::domain {
 namespace {
@@ -31,13 +30,9 @@ StatusPart Part(const std::string& name, const std::string& type) {
   return p;
 }
 
-class StatusWriterTest : public ::testing::Test {
+class StatusWriterTest : public kube::testing::ApiTest {
  protected:
-  StatusWriterTest() : clock_(*ParseRfc3339("2026-12-06T12:00:00Z")) {
-    transport_.SetSendHandler([this](const http::HttpRequest& r) { return api_.Handle(r); });
-    kube::RestConfig config;
-    config.server = "http://kube.test";
-    client_ = std::make_unique<kube::Client>(transport_, config, clock_);
+  StatusWriterTest() : ApiTest(*ParseRfc3339("2026-12-06T12:00:00Z")) {
     UseWriter();
     store_.Upsert(NewDomain());
   }
@@ -48,14 +43,13 @@ class StatusWriterTest : public ::testing::Test {
     o.first_pass_parts = {"records", "delegation"};
     o.first_pass_lead = std::move(lead);
     writer_ = std::make_unique<StatusWriter>(
-        *client_, store_, clock_,
+        client_, store_, clock_,
         std::vector<PartOwnership>{{"records", {"providers"}, {"RecordsSynced"}, nullptr},
                                    {"delegation", {}, {"DelegationHealthy"}, nullptr},
                                    {"domainguard-ready", {}, {}, nullptr}},
         o);
     writer_->SetScheduler([this](const std::string& key, std::chrono::nanoseconds) { scheduled_.push_back(key); });
-    events_ = std::make_unique<kube::EventRecorder>(*client_, kube::EventAggregatorConfig{}, clock_);
-    writer_->SetEventRecorder(events_.get());
+    writer_->SetEventRecorder(&events_);
   }
   // `count` new Domains (no status) reach the cache, one every `gap`.
   void Arrive(int count, std::chrono::milliseconds gap) {
@@ -69,10 +63,7 @@ class StatusWriterTest : public ::testing::Test {
   kube::EventSpec Synced(const json& domain) {
     return {kube::ObjectRef::FromObject(domain), "Normal", "Synced", "applied at pdns-a (20 changes)"};
   }
-  size_t EventsSent() {
-    EXPECT_TRUE(events_->WaitIdle(5s));
-    return api_.events().size();
-  }
+  size_t EventsSent() { return SentEvents().size(); }
   // The cache after the apiserver took the last apply (the writer's keys replaced as a whole).
   void CacheLastApply() {
     json d = *store_.Get("web/d");
@@ -81,11 +72,6 @@ class StatusWriterTest : public ::testing::Test {
     store_.Upsert(d);
   }
 
-  FakeClock clock_;
-  http::FakeTransport transport_;
-  kube::testing::FakeApiServer api_;
-  std::unique_ptr<kube::Client> client_;
-  std::unique_ptr<kube::EventRecorder> events_;
   kube::Store store_;
   std::unique_ptr<StatusWriter> writer_;
   std::vector<std::string> scheduled_;
@@ -220,7 +206,7 @@ TEST_F(StatusWriterTest, APartRevertedWhileItsApplyIsUnderWayIsWrittenAgain) {
   ASSERT_TRUE(*writer_->Write(*store_.Get("web/d"), broken));
   // The delegation controller finds it healthy again while the apply of "False" is under way.
   bool reverted = false;
-  transport_.SetSendHandler([&](const http::HttpRequest& r) {
+  kube_.SetSendHandler([&](const http::HttpRequest& r) {
     if (!reverted) {
       reverted = true;
       EXPECT_TRUE(*writer_->Write(*store_.Get("web/d"), Part("delegation", "DelegationHealthy")));
@@ -270,7 +256,7 @@ TEST_F(StatusWriterTest, HeldEventSurvivesAPartReportedDuringTheApply) {
   ASSERT_TRUE(*writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")));
   clock_.Advance(2s);
   bool again = false;
-  transport_.SetSendHandler([&](const http::HttpRequest& r) {
+  kube_.SetSendHandler([&](const http::HttpRequest& r) {
     if (!again) {
       again = true;
       EXPECT_FALSE(*writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")));

@@ -3,15 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "controller/domain/domain_object.h"
+#include "controller/domain/testing/controller_test.h"
 #include "controller/failover/failover_controller.h"
 #include "controller/failover/sibling.h"
-#include "controller/http/fake_transport.h"
-#include "controller/kube/client.h"
-#include "controller/kube/event_recorder.h"
-#include "controller/kube/fake_apiserver.h"
-#include "controller/metrics/domain_metrics.h"
-#include "controller/metrics/registry.h"
 
 namespace domainguard::failover {
 namespace {
@@ -53,10 +47,10 @@ json UserIngress() {
     "status": {"loadBalancer": {"ingress": [{"ip": "192.0.2.80"}]}}})");
 }
 
-class ReconcileTest : public ::testing::Test {
+class ReconcileTest : public domain::testing::ControllerTest {
  protected:
-  ReconcileTest() : clock_(SystemTime(std::chrono::seconds(1'800'000'000))), metrics_(registry_) {
-    transport_.SetSendHandler([this](const http::HttpRequest& r) -> Result<http::HttpResponse> {
+  ReconcileTest() {
+    kube_.SetSendHandler([this](const http::HttpRequest& r) -> Result<http::HttpResponse> {
       const std::string path = r.url.substr(0, r.url.find('?'));
       if (path.find("/ingresses") != std::string::npos) {
         std::lock_guard<std::mutex> lock(mu_);
@@ -80,44 +74,24 @@ class ReconcileTest : public ::testing::Test {
       }
       return api_.Handle(r);
     });
-    kube::RestConfig config;
-    config.server = "http://kube.test";
-    client_ = std::make_unique<kube::Client>(transport_, config, clock_);
-    events_ = std::make_unique<kube::EventRecorder>(*client_, kube::EventAggregatorConfig{"test"}, clock_);
-    domains_.AddIndex(domain::kZoneIndex, domain::ZoneIndexValues);
     domains_.Upsert(Domain("backup", "shop-backup.sm", "u-2"));
     ingresses_.Upsert(UserIngress());
-    controller_ = std::make_unique<FailoverController>(
-        domain::Context{*client_, domains_, *events_, metrics_, clock_}, FailoverStores{ingresses_},
-        FailoverControllerOptions{});
+    controller_ = std::make_unique<FailoverController>(context(), FailoverStores{ingresses_},
+                                                       FailoverControllerOptions{});
   }
   // The status the last apply wrote, merged into the cached Domain as the apiserver would.
-  void MergeLastStatus(const std::string& name) {
-    json d = *domains_.Get("web/" + name);
-    json applied = api_.applies().back()["status"];
-    for (auto it = applied.begin(); it != applied.end(); ++it) d["status"][it.key()] = it.value();
-    domains_.Upsert(d);
-  }
+  void MergeLastStatus(const std::string& name) { MergeLastApply(domains_, "web/" + name); }
   std::vector<std::string> Writes() {
     std::lock_guard<std::mutex> lock(mu_);
     return writes_;
   }
   std::vector<std::string> EventReasons() {
-    EXPECT_TRUE(events_->WaitIdle(5s));
     std::vector<std::string> out;
-    for (const json& e : api_.events()) out.push_back(e.value("reason", ""));
+    for (const json& e : SentEvents()) out.push_back(e.value("reason", ""));
     return out;
   }
   json LastFailover() { return api_.applies().back()["status"]["failover"]; }
 
-  FakeClock clock_;
-  kube::testing::FakeApiServer api_;
-  http::FakeTransport transport_;
-  std::unique_ptr<kube::Client> client_;
-  std::unique_ptr<kube::EventRecorder> events_;
-  metrics::Registry registry_;
-  metrics::DomainMetrics metrics_;
-  kube::Store domains_;
   kube::Store ingresses_;
   std::mutex mu_;
   std::vector<std::string> writes_;

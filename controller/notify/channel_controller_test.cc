@@ -3,10 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "controller/domain/testing/controller_test.h"
 #include "controller/http/fake_transport.h"
-#include "controller/kube/event_recorder.h"
-#include "controller/kube/fake_apiserver.h"
-#include "controller/metrics/registry.h"
 #include "controller/notify/domain_alerting_controller.h"
 
 namespace domainguard::notify {
@@ -43,36 +41,25 @@ json Finding(const std::string& reason, const std::string& severity) {
   return {{"reason", reason}, {"severity", severity}, {"message", reason + " seen"}, {"since", "2026-12-06T02:00:00Z"}};
 }
 
-class ChannelControllerTest : public ::testing::Test {
+class ChannelControllerTest : public domain::testing::ControllerTest {
  protected:
-  ChannelControllerTest() : metrics_(registry_) {
+  ChannelControllerTest() : ControllerTest(SystemTime{} + std::chrono::seconds(1796526000)) {
     // data: base64 of kHmacKey.
     api_.Serve("/namespaces/web/secrets/hook", {{"kind", "Secret"}, {"data", {{"key", "aG1hYy1rZXktbmV2ZXItbG9nZ2Vk"}}}});
-    kube_.SetSendHandler([this](const http::HttpRequest& r) { return api_.Handle(r); });
-    kube::RestConfig config;
-    config.server = "http://kube.test";
-    client_ = std::make_unique<kube::Client>(kube_, config, clock_);
-    events_ = std::make_unique<kube::EventRecorder>(*client_, kube::EventAggregatorConfig{"test"}, clock_);
     deliverer_ = std::make_unique<Deliverer>(hooks_, mail_);
     Restart();
   }
 
   // A new controller (a restart or a new leader): nothing in memory, only what the status says.
   void Restart() {
-    controller_ = std::make_unique<ChannelController>(domain::Context{*client_, domains_, *events_, metrics_, clock_},
-                                                      channels_, *deliverer_);
+    controller_ = std::make_unique<ChannelController>(context(), channels_, *deliverer_);
   }
 
   // Reconciles, then lets the channel's cached object carry what was applied (as the informer would).
   kube::ReconcileResult Reconcile() {
     const size_t before = api_.applies().size();
     kube::ReconcileResult r = controller_->Reconcile("web/ops");
-    if (api_.applies().size() > before) {
-      json obj = *channels_.Get("web/ops");
-      const json applied = api_.applies().back()["status"];
-      for (auto& [k, v] : applied.items()) obj["status"][k] = v;
-      channels_.Upsert(obj);
-    }
+    if (api_.applies().size() > before) MergeLastApply(channels_, "web/ops");
     return r;
   }
 
@@ -96,16 +83,8 @@ class ChannelControllerTest : public ::testing::Test {
     for (int i = 0; i < n; ++i) hooks_.ExpectJson("POST", "hooks.test", 200, "");
   }
 
-  FakeClock clock_{SystemTime{} + std::chrono::seconds(1796526000)};
-  kube::testing::FakeApiServer api_;
-  http::FakeTransport kube_;
   http::FakeTransport hooks_;
   NoMail mail_;
-  std::unique_ptr<kube::Client> client_;
-  std::unique_ptr<kube::EventRecorder> events_;
-  metrics::Registry registry_;
-  metrics::DomainMetrics metrics_;
-  kube::Store domains_;
   kube::Store channels_;
   std::unique_ptr<Deliverer> deliverer_;
   std::unique_ptr<ChannelController> controller_;
@@ -130,7 +109,7 @@ TEST_F(ChannelControllerTest, FindingStartsResolvesAndIsNeverSentTwiceAcrossARes
     signed_ok |= h.name == kSignatureHeader && h.value == SignBody(kHmacKey, first.body);
   }
   EXPECT_TRUE(signed_ok);
-  EXPECT_TRUE(events_->WaitIdle(5s));
+  EXPECT_TRUE(events_.WaitIdle(5s));
   for (const json& a : api_.applies()) EXPECT_THAT(a.dump(), Not(HasSubstr(kHmacKey)));
   for (const json& e : api_.events()) EXPECT_THAT(e.dump(), Not(HasSubstr(kHmacKey)));
 
@@ -176,7 +155,7 @@ TEST_F(ChannelControllerTest, ReceiverDownGetsEveryNoticeOnceAfterItReturns) {
     ASSERT_TRUE(Reconcile().status.ok());
   }
   EXPECT_EQ(Status()["consecutiveFailures"], 3);
-  DomainAlertingController alerting(domain::Context{*client_, domains_, *events_, metrics_, clock_}, channels_);
+  DomainAlertingController alerting(context(), channels_);
   ASSERT_TRUE(alerting.Reconcile("web/shop").status.ok());
   json applied = api_.applies().back()["status"];
   ASSERT_EQ(applied["findings"].size(), 2u);

@@ -3,11 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "controller/domain/inputs.h"
+#include "controller/domain/testing/controller_test.h"
 #include "controller/http/fake_transport.h"
-#include "controller/kube/event_recorder.h"
-#include "controller/kube/fake_apiserver.h"
-#include "controller/metrics/registry.h"
 
 namespace domainguard::providers {
 namespace {
@@ -40,21 +37,14 @@ json DomainUsing(const std::string& ns, const std::string& name, const std::stri
           {"spec", {{"zone", name + ".test"}, {"providers", {{{"name", provider}}}}}}};
 }
 
-class DnsProviderControllerTest : public ::testing::Test {
+class DnsProviderControllerTest : public domain::testing::ControllerTest {
  protected:
-  DnsProviderControllerTest() : metrics_(registry_) {
+  DnsProviderControllerTest() {
     api_.Serve(kSecretUrl, ApiKeySecret());
-    kube_.SetSendHandler([this](const http::HttpRequest& r) { return api_.Handle(r); });
-    kube::RestConfig config;
-    config.server = "http://kube.test";
-    client_ = std::make_unique<kube::Client>(kube_, config, clock_);
-    events_ = std::make_unique<kube::EventRecorder>(*client_, kube::EventAggregatorConfig{"test"}, clock_);
-    domains_.AddIndex(domain::kProviderIndex, domain::ProviderIndexValues);
-    const domain::Context ctx{*client_, domains_, *events_, metrics_, clock_};
     ProviderRegistryOptions ro;
     ro.start_pollers = false;
-    provider_registry_ = std::make_unique<ProviderRegistry>(ctx, pdns_, ro);
-    controller_ = std::make_unique<DnsProviderController>(ctx, providers_, *provider_registry_);
+    provider_registry_ = std::make_unique<ProviderRegistry>(context(), pdns_, ro);
+    controller_ = std::make_unique<DnsProviderController>(context(), providers_, *provider_registry_);
   }
 
   // The PowerDNS probe: the zone that cannot exist is not there.
@@ -65,20 +55,8 @@ class DnsProviderControllerTest : public ::testing::Test {
     return n;
   }
   json LastStatus() const { return api_.applies().back()["status"]; }
-  std::vector<json> Events() {
-    EXPECT_TRUE(events_->WaitIdle(5s));
-    return api_.events();
-  }
 
-  FakeClock clock_;
-  kube::testing::FakeApiServer api_;
-  http::FakeTransport kube_;
   http::FakeTransport pdns_;
-  std::unique_ptr<kube::Client> client_;
-  std::unique_ptr<kube::EventRecorder> events_;
-  metrics::Registry registry_;
-  metrics::DomainMetrics metrics_;
-  kube::Store domains_;
   kube::Store providers_;
   std::unique_ptr<ProviderRegistry> provider_registry_;
   std::unique_ptr<DnsProviderController> controller_;
@@ -109,7 +87,7 @@ TEST_F(DnsProviderControllerTest, AnsweringProviderIsReadyAndCountsItsDomains) {
   const http::HttpRequest probe = pdns_.requests()[0];
   for (const http::Header& h : probe.headers) keyed |= h.name == "X-API-Key" && h.value == kApiKey;
   EXPECT_TRUE(keyed);
-  std::vector<json> events = Events();
+  std::vector<json> events = SentEvents();
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0]["reason"], "Reachable");
 }
@@ -151,7 +129,7 @@ TEST_F(DnsProviderControllerTest, RefusedConnectionIsUnreachableAndRetriedSooner
   EXPECT_EQ(cond["status"], "False");
   EXPECT_EQ(cond["reason"], "Unreachable");
   EXPECT_THAT(cond["message"].get<std::string>(), HasSubstr("connection refused"));
-  std::vector<json> events = Events();
+  std::vector<json> events = SentEvents();
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0]["type"], "Warning");
   EXPECT_EQ(events[0]["reason"], "Unreachable");
@@ -165,7 +143,7 @@ TEST_F(DnsProviderControllerTest, RefusedConnectionIsUnreachableAndRetriedSooner
   ProbeAnswers();
   ASSERT_TRUE(controller_->Reconcile("web/pdns-a").status.ok());
   EXPECT_EQ(LastStatus()["conditions"][0]["reason"], "Reachable");
-  events = Events();
+  events = SentEvents();
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[1]["reason"], "Reachable");
 }
@@ -188,7 +166,7 @@ TEST_F(DnsProviderControllerTest, TheKeyNeverReachesStatusOrEvents) {
   ASSERT_TRUE(controller_->Reconcile("web/pdns-a").status.ok());
   EXPECT_EQ(LastStatus()["conditions"][0]["reason"], "Unreachable");
   for (const json& a : api_.applies()) EXPECT_THAT(a.dump(), Not(HasSubstr(kApiKey)));
-  for (const json& e : Events()) EXPECT_THAT(e.dump(), Not(HasSubstr(kApiKey)));
+  for (const json& e : SentEvents()) EXPECT_THAT(e.dump(), Not(HasSubstr(kApiKey)));
 }
 
 TEST_F(DnsProviderControllerTest, ASerialPollRoundStandsForTheProbe) {

@@ -6,13 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "controller/api/spec_reads.h"
-#include "controller/domain/domain_object.h"
-#include "controller/http/fake_transport.h"
-#include "controller/kube/client.h"
-#include "controller/kube/event_recorder.h"
-#include "controller/kube/fake_apiserver.h"
-#include "controller/metrics/domain_metrics.h"
-#include "controller/metrics/registry.h"
+#include "controller/domain/testing/controller_test.h"
 
 namespace domainguard::records {
 namespace {
@@ -34,21 +28,14 @@ json Spec() {
     "records": [{"name": "www", "type": "A", "values": ["192.0.2.80"]}]})");
 }
 
-class RecordsReconcileTest : public ::testing::Test {
+class RecordsReconcileTest : public domain::testing::ControllerTest {
  protected:
-  RecordsReconcileTest() : clock_(SystemTime(std::chrono::seconds(1'800'000'000))), metrics_(metrics_registry_) {
-    transport_.SetSendHandler([this](const http::HttpRequest& r) { return api_.Handle(r); });
-    kube::RestConfig config;
-    config.server = "http://kube.test";
-    client_ = std::make_unique<kube::Client>(transport_, config, clock_);
-    events_ = std::make_unique<kube::EventRecorder>(*client_, kube::EventAggregatorConfig{"test"}, clock_);
-    domains_.AddIndex(domain::kZoneIndex, domain::ZoneIndexValues);
-    const domain::Context ctx{*client_, domains_, *events_, metrics_, clock_};
+  RecordsReconcileTest() {
     providers::ProviderRegistryOptions registry_options;
     registry_options.start_pollers = false;
-    provider_registry_ = std::make_unique<providers::ProviderRegistry>(ctx, transport_, registry_options);
-    controller_ =
-        std::make_unique<RecordsController>(ctx, dns_providers_, *provider_registry_, RecordsControllerOptions{});
+    provider_registry_ = std::make_unique<providers::ProviderRegistry>(context(), kube_, registry_options);
+    controller_ = std::make_unique<RecordsController>(context(), dns_providers_, *provider_registry_,
+                                                      RecordsControllerOptions{});
   }
 
   // The RecordsSynced condition of the last status apply.
@@ -62,14 +49,6 @@ class RecordsReconcileTest : public ::testing::Test {
     return json::object();
   }
 
-  FakeClock clock_;
-  kube::testing::FakeApiServer api_;
-  http::FakeTransport transport_;
-  std::unique_ptr<kube::Client> client_;
-  std::unique_ptr<kube::EventRecorder> events_;
-  metrics::Registry metrics_registry_;
-  metrics::DomainMetrics metrics_;
-  kube::Store domains_;
   kube::Store dns_providers_;
   std::unique_ptr<providers::ProviderRegistry> provider_registry_;
   std::unique_ptr<RecordsController> controller_;

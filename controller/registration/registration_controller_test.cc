@@ -9,12 +9,8 @@
 #include "controller/api/conditions.h"
 #include "controller/api/spec_reads.h"
 #include "controller/base/time_format.h"
-#include "controller/domain/domain_object.h"
+#include "controller/domain/testing/controller_test.h"
 #include "controller/http/fake_transport.h"
-#include "controller/kube/event_recorder.h"
-#include "controller/kube/fake_apiserver.h"
-#include "controller/kube/store.h"
-#include "controller/metrics/registry.h"
 #include "controller/registration/reasons.h"
 
 namespace domainguard::registration {
@@ -363,15 +359,9 @@ json Domain(json registration_checks = json::object()) {
   return d;
 }
 
-class ControllerTest : public ::testing::Test {
+class ControllerTest : public domain::testing::ControllerTest {
  protected:
-  ControllerTest() : clock_(Now0()), metrics_(registry_) {
-    kube_transport_.SetSendHandler([this](const http::HttpRequest& r) { return api_.Handle(r); });
-    kube::RestConfig config;
-    config.server = "http://kube.test";
-    client_ = std::make_unique<kube::Client>(kube_transport_, config, clock_);
-    events_ = std::make_unique<kube::EventRecorder>(*client_, kube::EventAggregatorConfig{"test"}, clock_);
-    store_.AddIndex(domain::kZoneIndex, domain::ZoneIndexValues);
+  ControllerTest() : domain::testing::ControllerTest(Now0()) {
     RegistrationStackOptions o;
     o.rdap_bootstrap_path = WriteBootstrap();
     o.whois = false;
@@ -386,38 +376,20 @@ class ControllerTest : public ::testing::Test {
   }
 
   void NewController() {
-    controller_ = std::make_unique<RegistrationController>(
-        domain::Context{*client_, store_, *events_, metrics_, clock_}, stack_->monitor());
+    controller_ = std::make_unique<RegistrationController>(context(), stack_->monitor());
   }
   size_t RdapRequests() const { return rdap_transport_.requests().size(); }
-  std::vector<json> Events() {
-    EXPECT_TRUE(events_->WaitIdle(5s));
-    return api_.events();
-  }
   // The store object as the apiserver would hold it after the last apply (status merged field by field).
-  void ApplyLastStatusToStore() {
-    json d = *store_.Get("web/example-test");
-    json applied = api_.applies().back()["status"];
-    for (auto it = applied.begin(); it != applied.end(); ++it) d["status"][it.key()] = it.value();
-    store_.Upsert(d);
-  }
+  void ApplyLastStatusToStore() { MergeLastApply(domains_, "web/example-test"); }
   std::string Metrics() const { return registry_.Expose(); }
 
-  FakeClock clock_;
-  kube::testing::FakeApiServer api_;
-  http::FakeTransport kube_transport_;
   http::FakeTransport rdap_transport_;
-  std::unique_ptr<kube::Client> client_;
-  std::unique_ptr<kube::EventRecorder> events_;
-  metrics::Registry registry_;
-  metrics::DomainMetrics metrics_;
-  kube::Store store_;
   std::unique_ptr<RegistrationStack> stack_;
   std::unique_ptr<RegistrationController> controller_;
 };
 
 TEST_F(ControllerTest, HealthyDomainIsWrittenOnceAndNotLookedUpAgainUntilDue) {
-  store_.Upsert(Domain({{"expectTransferLock", true}}));
+  domains_.Upsert(Domain({{"expectTransferLock", true}}));
   rdap_transport_.Expect("GET", "/domain/example.test", Rdap("example.test", Now0() + 200 * 24h));
 
   const uint64_t spec_reads = api::SpecReadCount();
@@ -444,7 +416,7 @@ TEST_F(ControllerTest, HealthyDomainIsWrittenOnceAndNotLookedUpAgainUntilDue) {
   EXPECT_EQ(status["conditions"][0]["status"], "True");
   EXPECT_EQ(status["conditions"][0]["reason"], "Registered");
   EXPECT_EQ(status["conditions"][0]["observedGeneration"], 3);
-  EXPECT_THAT(Events(), IsEmpty());  // healthy from the start: nothing to tell
+  EXPECT_THAT(SentEvents(), IsEmpty());  // healthy from the start: nothing to tell
   EXPECT_THAT(Metrics(), HasSubstr("domainguard_domain_expiry_timestamp_seconds{namespace=\"web\",domain=\"example-test\","
                                    "zone=\"example.test.\"}"));
 
@@ -459,7 +431,7 @@ TEST_F(ControllerTest, HealthyDomainIsWrittenOnceAndNotLookedUpAgainUntilDue) {
 }
 
 TEST_F(ControllerTest, WorseningEmitsOneWarningAndRecoveryOneRegistered) {
-  store_.Upsert(Domain());
+  domains_.Upsert(Domain());
   rdap_transport_.Expect("GET", "/domain/", Rdap("example.test", Now0() + 200 * 24h));
   ASSERT_TRUE(controller_->Reconcile("web/example-test").status.ok());
   ApplyLastStatusToStore();
@@ -475,7 +447,7 @@ TEST_F(ControllerTest, WorseningEmitsOneWarningAndRecoveryOneRegistered) {
   ASSERT_EQ(status["findings"].size(), 1u);
   EXPECT_EQ(status["findings"][0]["reason"], "ExpiringSoon");
   EXPECT_EQ(status["findings"][0]["severity"], "Warning");
-  std::vector<json> events = Events();
+  std::vector<json> events = SentEvents();
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0]["type"], "Warning");
   EXPECT_EQ(events[0]["reason"], "ExpiringSoon");
@@ -487,14 +459,14 @@ TEST_F(ControllerTest, WorseningEmitsOneWarningAndRecoveryOneRegistered) {
   clock_.Advance(24h);
   rdap_transport_.Expect("GET", "/domain/", Rdap("example.test", Now0() + 10 * 24h));
   ASSERT_TRUE(controller_->Reconcile("web/example-test").status.ok());
-  EXPECT_EQ(Events().size(), 1u);
+  EXPECT_EQ(SentEvents().size(), 1u);
   ApplyLastStatusToStore();
 
   // Renewed.
   clock_.Advance(24h);
   rdap_transport_.Expect("GET", "/domain/", Rdap("example.test", Now0() + 400 * 24h));
   ASSERT_TRUE(controller_->Reconcile("web/example-test").status.ok());
-  events = Events();
+  events = SentEvents();
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[1]["type"], "Normal");
   EXPECT_EQ(events[1]["reason"], "Registered");
@@ -505,10 +477,10 @@ TEST_F(ControllerTest, AfterARestartTheStatusFindingsAreTheBaseline) {
   json d = Domain();
   d["status"] = {{"findings", {{{"reason", "ExpiringSoon"}, {"severity", "Warning"}, {"message", "old"}, {"since", "2026-11-01T00:00:00Z"}},
                                {{"reason", "GlueMissing"}, {"severity", "Critical"}, {"message", "delegation's"}}}}};
-  store_.Upsert(d);
+  domains_.Upsert(d);
   rdap_transport_.Expect("GET", "/domain/", Rdap("example.test", Now0() + 10 * 24h));
   ASSERT_TRUE(controller_->Reconcile("web/example-test").status.ok());
-  EXPECT_THAT(Events(), IsEmpty());  // already reported before the restart
+  EXPECT_THAT(SentEvents(), IsEmpty());  // already reported before the restart
   // Only our findings are written; GlueMissing is the delegation controller's.
   json findings = api_.applies().back()["status"]["findings"];
   ASSERT_EQ(findings.size(), 1u);
@@ -521,7 +493,7 @@ TEST_F(ControllerTest, StatusRecordSeedsTheMonitorWhenTheRegistryIsDown) {
   d["status"]["registration"] = {{"source", "rdap"}, {"registrar", "Example Registrar, LLC"},
                                  {"expiresAt", FormatRfc3339(Now0() + 300 * 24h)}, {"statuses", {"clientTransferProhibited"}},
                                  {"nameservers", {"ns1.pdns-a.net."}}, {"lastCheckTime", "2026-11-23T10:00:00Z"}};
-  store_.Upsert(d);
+  domains_.Upsert(d);
   http::HttpResponse down;
   down.status = 503;
   down.body = "{}";
@@ -540,7 +512,7 @@ TEST_F(ControllerTest, StatusRecordSeedsTheMonitorWhenTheRegistryIsDown) {
 }
 
 TEST_F(ControllerTest, UnknownExpiryRemovesTheMetricAndSaysUnknown) {
-  store_.Upsert(Domain());
+  domains_.Upsert(Domain());
   rdap_transport_.Expect("GET", "/domain/", Rdap("example.test", Now0() + 200 * 24h));
   ASSERT_TRUE(controller_->Reconcile("web/example-test").status.ok());
   EXPECT_THAT(Metrics(), HasSubstr("domainguard_domain_expiry_timestamp_seconds"));
@@ -553,13 +525,13 @@ TEST_F(ControllerTest, UnknownExpiryRemovesTheMetricAndSaysUnknown) {
   EXPECT_EQ(status["conditions"][0]["status"], "Unknown");
   EXPECT_EQ(status["conditions"][0]["reason"], "RegistrationUnknown");
   EXPECT_FALSE(status["registration"].contains("expiresAt"));
-  std::vector<json> events = Events();
+  std::vector<json> events = SentEvents();
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0]["reason"], "RegistrationUnknown");
 }
 
 TEST_F(ControllerTest, InvalidSpecIsReportedWithoutALookup) {
-  store_.Upsert(Domain({{"interval", "30s"}}));
+  domains_.Upsert(Domain({{"interval", "30s"}}));
   kube::ReconcileResult r = controller_->Reconcile("web/example-test");
   ASSERT_TRUE(r.status.ok());
   EXPECT_FALSE(r.requeue_after);  // the spec edit brings the next reconcile
@@ -569,7 +541,7 @@ TEST_F(ControllerTest, InvalidSpecIsReportedWithoutALookup) {
   EXPECT_EQ(c["status"], "False");
   EXPECT_EQ(c["reason"], "RegistrationUnknown");
   EXPECT_THAT(c["message"].get<std::string>(), HasSubstr("spec.checks.registration.interval"));
-  std::vector<json> events = Events();
+  std::vector<json> events = SentEvents();
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0]["type"], "Warning");
   EXPECT_THAT(events[0]["note"].get<std::string>(), HasSubstr("spec.checks.registration.interval"));
@@ -577,27 +549,27 @@ TEST_F(ControllerTest, InvalidSpecIsReportedWithoutALookup) {
   // Reconciled again with the same bad spec: no second Event.
   ApplyLastStatusToStore();
   ASSERT_TRUE(controller_->Reconcile("web/example-test").status.ok());
-  EXPECT_EQ(Events().size(), 1u);
+  EXPECT_EQ(SentEvents().size(), 1u);
   EXPECT_EQ(api_.applies().size(), 1u);
 
   // Fixed: looked up, healthy, and "Registered" says so.
-  json fixed = *store_.Get("web/example-test");
+  json fixed = *domains_.Get("web/example-test");
   fixed["spec"]["checks"]["registration"]["interval"] = "1h";
   fixed["metadata"]["generation"] = 4;
-  store_.Upsert(fixed);
+  domains_.Upsert(fixed);
   rdap_transport_.Expect("GET", "/domain/", Rdap("example.test", Now0() + 200 * 24h));
   r = controller_->Reconcile("web/example-test");
   ASSERT_TRUE(r.status.ok());
   EXPECT_EQ(*r.requeue_after, 1h);
   EXPECT_EQ(api_.applies().back()["status"]["conditions"][0]["status"], "True");
   EXPECT_EQ(api_.applies().back()["status"]["conditions"][0]["observedGeneration"], 4);
-  events = Events();
+  events = SentEvents();
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[1]["reason"], "Registered");
 }
 
 TEST_F(ControllerTest, StatusWriteErrorIsTheResult) {
-  store_.Upsert(Domain());
+  domains_.Upsert(Domain());
   rdap_transport_.Expect("GET", "/domain/", Rdap("example.test", Now0() + 200 * 24h));
   api_.set_fail_applies(true);
   kube::ReconcileResult r = controller_->Reconcile("web/example-test");
@@ -612,17 +584,17 @@ TEST_F(ControllerTest, StatusWriteErrorIsTheResult) {
 }
 
 TEST_F(ControllerTest, DeletedDomainIsForgotten) {
-  store_.Upsert(Domain());
+  domains_.Upsert(Domain());
   rdap_transport_.Expect("GET", "/domain/", Rdap("example.test", Now0() + 200 * 24h));
   ASSERT_TRUE(controller_->Reconcile("web/example-test").status.ok());
-  store_.Remove(Domain());
+  domains_.Remove(Domain());
   kube::ReconcileResult r = controller_->Reconcile("web/example-test");
   EXPECT_TRUE(r.status.ok());
   EXPECT_FALSE(r.requeue_after);
   EXPECT_EQ(api_.applies().size(), 1u);
 
   // Created again: the monitor's state was dropped, so it looks up at once instead of in 12h.
-  store_.Upsert(Domain());
+  domains_.Upsert(Domain());
   rdap_transport_.Expect("GET", "/domain/", Rdap("example.test", Now0() + 200 * 24h));
   ASSERT_TRUE(controller_->Reconcile("web/example-test").status.ok());
   EXPECT_EQ(RdapRequests(), 2u);
@@ -632,13 +604,13 @@ TEST_F(ControllerTest, ForgetKeepsStateASiblingDomainStillUses) {
   json sub = Domain();
   sub["metadata"]["name"] = "shop";
   sub["spec"]["zone"] = "shop.example.test";
-  store_.Upsert(Domain());
-  store_.Upsert(sub);
+  domains_.Upsert(Domain());
+  domains_.Upsert(sub);
   rdap_transport_.Expect("GET", "/domain/", Rdap("example.test", Now0() + 200 * 24h));
   ASSERT_TRUE(controller_->Reconcile("web/example-test").status.ok());
   ASSERT_TRUE(controller_->Reconcile("web/shop").status.ok());
   EXPECT_EQ(RdapRequests(), 1u);  // one registrable domain, one lookup
-  store_.Remove(sub);
+  domains_.Remove(sub);
   ASSERT_TRUE(controller_->Reconcile("web/shop").status.ok());
   ASSERT_TRUE(controller_->Reconcile("web/example-test").status.ok());
   EXPECT_EQ(RdapRequests(), 1u);  // example-test still relies on that state

@@ -1,4 +1,5 @@
-// FakeApiServer: the few apiserver answers a controller's unit test needs, for http::FakeTransport's send handler
+// FakeApiServer (test-only, library dg_kube_testing): the few apiserver answers a controller's unit test needs,
+// for http::FakeTransport's send handler
 // (transport.SetSendHandler([&](const http::HttpRequest& r) { return api.Handle(r); })):
 //   PATCH .../status      a status apply: recorded (body and URL) and echoed back; 500 while set_fail_applies
 //   POST  .../events      an Event: recorded, 201
