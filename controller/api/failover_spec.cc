@@ -33,71 +33,6 @@ std::string CanonicalZoneName(std::string name) {
 
 std::string FailoverModeName(FailoverMode m) { return m == FailoverMode::kStandby ? "Standby" : "OnFailure"; }
 
-bool LabelSelector::Matches(const json& obj) const {
-  const json* labels = nullptr;
-  if (obj.is_object() && obj.contains("metadata") && obj["metadata"].is_object() &&
-      obj["metadata"].contains("labels") && obj["metadata"]["labels"].is_object()) {
-    labels = &obj["metadata"]["labels"];
-  }
-  auto value = [&](const std::string& key) -> std::optional<std::string> {
-    if (!labels || !labels->contains(key) || !(*labels)[key].is_string()) return std::nullopt;
-    return (*labels)[key].get<std::string>();
-  };
-  for (const LabelRequirement& r : requirements) {
-    std::optional<std::string> v = value(r.key);
-    const bool listed = v && std::find(r.values.begin(), r.values.end(), *v) != r.values.end();
-    if (r.op == "In" && !listed) return false;
-    if (r.op == "NotIn" && listed) return false;
-    if (r.op == "Exists" && !v) return false;
-    if (r.op == "DoesNotExist" && v) return false;
-  }
-  return true;
-}
-
-Result<LabelSelector> ParseLabelSelector(const json& selector, const std::string& field) {
-  if (!selector.is_object()) return Error::InvalidArgument(field + ": must be an object");
-  LabelSelector out;
-  if (selector.contains("matchLabels")) {
-    const json& m = selector["matchLabels"];
-    if (!m.is_object()) return Error::InvalidArgument(field + ".matchLabels: must be a map of strings");
-    for (auto it = m.begin(); it != m.end(); ++it) {
-      if (!it.value().is_string()) {
-        return Error::InvalidArgument(field + ".matchLabels." + it.key() + ": must be a string");
-      }
-      out.requirements.push_back({it.key(), "In", {it.value().get<std::string>()}});
-    }
-  }
-  if (selector.contains("matchExpressions")) {
-    const json& list = selector["matchExpressions"];
-    if (!list.is_array()) return Error::InvalidArgument(field + ".matchExpressions: must be a list");
-    for (size_t i = 0; i < list.size(); ++i) {
-      const std::string path = field + ".matchExpressions[" + std::to_string(i) + "]";
-      const json& e = list[i];
-      if (!e.is_object() || !e.contains("key") || !e["key"].is_string()) {
-        return Error::InvalidArgument(path + ".key: required");
-      }
-      LabelRequirement r{e["key"].get<std::string>(), e.value("operator", ""), {}};
-      if (r.op != "In" && r.op != "NotIn" && r.op != "Exists" && r.op != "DoesNotExist") {
-        return Error::InvalidArgument(path + ".operator: unknown operator \"" + r.op + "\"");
-      }
-      if (e.contains("values") && e["values"].is_array()) {
-        for (const json& v : e["values"]) {
-          if (v.is_string()) r.values.push_back(v.get<std::string>());
-        }
-      }
-      const bool needs_values = r.op == "In" || r.op == "NotIn";
-      if (needs_values && r.values.empty()) {
-        return Error::InvalidArgument(path + ".values: required for operator " + r.op);
-      }
-      if (!needs_values && !r.values.empty()) {
-        return Error::InvalidArgument(path + ".values: must be empty for operator " + r.op);
-      }
-      out.requirements.push_back(std::move(r));
-    }
-  }
-  return out;
-}
-
 std::string FailoverZoneOf(const json& domain) {
   CountSpecRead();
   const json* spec = NonNullMember(domain, "spec");
@@ -132,12 +67,13 @@ Result<std::optional<FailoverSpec>> ParseFailoverSpec(const json& domain) {
     return Error::InvalidArgument("spec.failover.mode: \"" + mode + "\" is not Standby or OnFailure");
   }
   if (f.contains("ingressSelector") && !f["ingressSelector"].is_null()) {
-    Result<LabelSelector> s = ParseLabelSelector(f["ingressSelector"], "spec.failover.ingressSelector");
+    Result<kube::LabelSelector> s = kube::ParseLabelSelector(f["ingressSelector"], "spec.failover.ingressSelector");
     if (!s.ok()) return s.error();
     out.ingress_selector = std::move(*s);
   }
   if (f.contains("httpRouteSelector") && !f["httpRouteSelector"].is_null()) {
-    Result<LabelSelector> s = ParseLabelSelector(f["httpRouteSelector"], "spec.failover.httpRouteSelector");
+    Result<kube::LabelSelector> s =
+        kube::ParseLabelSelector(f["httpRouteSelector"], "spec.failover.httpRouteSelector");
     if (!s.ok()) return s.error();
     out.httproute_selector = std::move(*s);
   }

@@ -53,11 +53,11 @@ TEST(ParseFailoverSpec, FullSpec) {
   EXPECT_EQ(s.failback, Failback::kManual);
   EXPECT_EQ(s.triggers, std::vector<std::string>{"DelegationMissing"});
   ASSERT_TRUE(s.ingress_selector);
-  EXPECT_TRUE(s.ingress_selector->Matches(json{{"metadata", {{"labels", {{"failover", "yes"}}}}}}));
-  EXPECT_FALSE(s.ingress_selector->Matches(json{{"metadata", {{"labels", {{"failover", "no"}}}}}}));
-  EXPECT_FALSE(s.ingress_selector->Matches(json{{"metadata", json::object()}}));
+  EXPECT_TRUE(s.ingress_selector->MatchesObject(json{{"metadata", {{"labels", {{"failover", "yes"}}}}}}));
+  EXPECT_FALSE(s.ingress_selector->MatchesObject(json{{"metadata", {{"labels", {{"failover", "no"}}}}}}));
+  EXPECT_FALSE(s.ingress_selector->MatchesObject(json{{"metadata", json::object()}}));
   ASSERT_TRUE(s.httproute_selector);
-  EXPECT_TRUE(s.httproute_selector->Matches(json{{"metadata", {{"labels", {{"tier", "web"}}}}}}));
+  EXPECT_TRUE(s.httproute_selector->MatchesObject(json{{"metadata", {{"labels", {{"tier", "web"}}}}}}));
 }
 
 struct BadCase {
@@ -86,35 +86,6 @@ INSTANTIATE_TEST_SUITE_P(
          {{"domain", "b.sm"},
           {"ingressSelector", {{"matchExpressions", {{{"key", "a"}, {"operator", "Like"}}}}}}},
          "spec.failover.ingressSelector.matchExpressions[0].operator: unknown operator \"Like\""},
-    }),
-    [](const auto& info) { return info.param.name; });
-
-struct SelCase {
-  std::string name;
-  json selector;
-  json labels;
-  bool want;
-};
-class SelectorTest : public ::testing::TestWithParam<SelCase> {};
-TEST_P(SelectorTest, Matches) {
-  Result<LabelSelector> s = ParseLabelSelector(GetParam().selector, "sel");
-  ASSERT_TRUE(s.ok()) << s.error().message;
-  EXPECT_EQ(s->Matches(json{{"metadata", {{"labels", GetParam().labels}}}}), GetParam().want);
-}
-INSTANTIATE_TEST_SUITE_P(
-    Selectors, SelectorTest,
-    ::testing::ValuesIn(std::vector<SelCase>{
-        {"empty_matches_all", json::parse("{}"), json::parse("{}"), true},
-        {"match_labels", json::parse(R"({"matchLabels": {"a": "1"}})"), json::parse(R"({"a": "1", "b": "2"})"), true},
-        {"match_labels_other_value", json::parse(R"({"matchLabels": {"a": "1"}})"), json::parse(R"({"a": "2"})"),
-         false},
-        {"not_in_absent_matches",
-         json::parse(R"({"matchExpressions": [{"key": "a", "operator": "NotIn", "values": ["1"]}]})"),
-         json::parse("{}"), true},
-        {"exists", json::parse(R"({"matchExpressions": [{"key": "a", "operator": "Exists"}]})"),
-         json::parse(R"({"a": ""})"), true},
-        {"does_not_exist", json::parse(R"({"matchExpressions": [{"key": "a", "operator": "DoesNotExist"}]})"),
-         json::parse(R"({"a": ""})"), false},
     }),
     [](const auto& info) { return info.param.name; });
 

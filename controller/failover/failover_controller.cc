@@ -228,11 +228,11 @@ FailoverController::Converged FailoverController::ConvergeSiblings(const json& d
   // Computed in every mode: OnFailure readiness says what a switch would create.
   std::map<std::pair<std::string, std::string>, std::pair<const kube::Resource*, Sibling>> desired;
   {
-    auto add = [&](const kube::Resource& r, const std::optional<api::LabelSelector>& sel, const kube::Store* store,
+    auto add = [&](const kube::Resource& r, const std::optional<kube::LabelSelector>& sel, const kube::Store* store,
                    auto render) {
       if (!sel || !store) return;
       for (const json& o : store->ByIndex(kube::kNamespaceIndex, ns)) {
-        if (IsSibling(o) || !sel->Matches(o)) continue;
+        if (IsSibling(o) || !sel->MatchesObject(o)) continue;
         std::optional<Sibling> s = render(o, d, spec.backup_zone);
         if (!s) continue;
         std::pair<std::string, std::string> id(std::string(r.kind), kube::Name(s->object));

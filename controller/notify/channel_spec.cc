@@ -153,8 +153,9 @@ Result<ChannelSpec> ParseChannelSpec(const json& spec) {
       break;
   }
 
-  Result<LabelSelector> selector =
-      ParseLabelSelector(spec.contains("domainSelector") ? spec["domainSelector"] : json(), "spec.domainSelector");
+  const json no_selector;
+  Result<kube::LabelSelector> selector = kube::ParseLabelSelector(
+      spec.contains("domainSelector") ? spec["domainSelector"] : no_selector, "spec.domainSelector");
   if (!selector.ok()) return selector.error();
   out.domain_selector = std::move(*selector);
 

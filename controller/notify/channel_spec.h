@@ -21,7 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "controller/base/result.h"
-#include "controller/notify/label_selector.h"
+#include "controller/kube/label_selector.h"
 
 namespace domainguard::notify {
 
@@ -53,7 +53,7 @@ struct ChannelSpec {
   std::optional<SecretKeyRef> signing_key;  // webhook: HMAC-SHA256 key
   EmailSpec email;
 
-  LabelSelector domain_selector;             // empty: every Domain of the namespace
+  kube::LabelSelector domain_selector;      // empty: every Domain of the namespace
   std::vector<std::string> severities;       // default Critical, Warning
   std::vector<std::string> reasons;          // empty: every reason
   std::optional<std::chrono::seconds> heartbeat;  // periodic test notice

@@ -17,7 +17,7 @@ std::vector<std::string> NamedChannels(const json& domain) { return api::AlertCh
 bool RoutesTo(const json& domain, const json& channel, const ChannelSpec& spec) {
   const std::vector<std::string> named = NamedChannels(domain);
   if (std::find(named.begin(), named.end(), kube::Name(channel)) != named.end()) return true;
-  return spec.domain_selector.Matches(LabelsOf(domain));
+  return spec.domain_selector.MatchesObject(domain);
 }
 
 std::string FailingReason(const json& channel) {
