@@ -1,10 +1,8 @@
 #include "controller/api/domain_spec.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 
-#include "controller/api/spec_reads.h"
 #include "controller/api/zone_spec.h"
 #include "controller/base/json_member.h"
 #include "controller/base/time_format.h"
@@ -14,8 +12,6 @@ namespace domainguard::api {
 namespace {
 
 using nlohmann::json;
-
-std::atomic<uint64_t> spec_reads{0};
 
 const json& EmptyObject() {
   static const json kEmpty = json::object();
@@ -158,16 +154,7 @@ std::string FormatSeconds(std::chrono::seconds s) { return FormatDuration(std::c
 
 }  // namespace
 
-uint64_t SpecReadCount() { return spec_reads.load(std::memory_order_relaxed); }
-
-void CountSpecRead() { spec_reads.fetch_add(1, std::memory_order_relaxed); }
-
 Result<RegistrationChecksSpec> ParseRegistrationChecks(const json& spec) {
-  CountSpecRead();
-  return ParseRegistrationChecksUncounted(spec);
-}
-
-Result<RegistrationChecksSpec> ParseRegistrationChecksUncounted(const json& spec) {
   RegistrationChecksSpec out;
   const json* checks = NonNullMember(spec, "checks");
   if (checks == nullptr) return out;
@@ -203,33 +190,15 @@ Result<RegistrationChecksSpec> ParseRegistrationChecksUncounted(const json& spec
   return out;
 }
 
-std::string CanonicalZoneOf(const json& domain) {
-  CountSpecRead();
-  return CanonicalZone(domain);
-}
+std::string CanonicalZoneOf(const json& domain) { return CanonicalZone(domain); }
 
-Result<DomainSpec> ParseDomainSpec(const json& domain) {
-  CountSpecRead();
-  return Read(domain, Mode::kStrict);
-}
+Result<DomainSpec> ParseDomainSpec(const json& domain) { return Read(domain, Mode::kStrict); }
 
-Result<std::vector<NameserverSpec>> ParseNameservers(const json& spec) {
-  CountSpecRead();
-  return ParseNameserversUncounted(spec);
-}
+Result<std::vector<NameserverSpec>> ParseNameservers(const json& spec) { return Nameservers(spec, Mode::kStrict); }
 
-Result<std::vector<NameserverSpec>> ParseNameserversUncounted(const json& spec) {
-  return Nameservers(spec, Mode::kStrict);
-}
+DomainSpec ReadDomainSpec(const json& domain) { return Read(domain, Mode::kLenient).value(); }
 
-DomainSpec ReadDomainSpecUncounted(const json& domain) { return Read(domain, Mode::kLenient).value(); }
-
-DomainSpec ReadDomainSpec(const json& domain) {
-  CountSpecRead();
-  return ReadDomainSpecUncounted(domain);
-}
-
-std::vector<Checked<std::string>> ParseProviderEntriesUncounted(const json& domain) {
+std::vector<Checked<std::string>> ParseProviderEntries(const json& domain) {
   std::vector<Checked<std::string>> out;
   const json* list = NonNullMember(SpecOf(domain), "providers");
   if (list == nullptr || !list->is_array()) return out;
@@ -247,7 +216,6 @@ std::vector<Checked<std::string>> ParseProviderEntriesUncounted(const json& doma
 }
 
 std::vector<std::string> AlertChannelNames(const json& domain) {
-  CountSpecRead();
   std::vector<std::string> out;
   const json* list = NonNullMember(SpecOf(domain), "alertChannels");
   if (list == nullptr || !list->is_array()) return out;
@@ -256,11 +224,6 @@ std::vector<std::string> AlertChannelNames(const json& domain) {
     if (name != nullptr && name->is_string()) out.push_back(name->get<std::string>());
   }
   return out;
-}
-
-std::vector<Checked<std::string>> ParseProviderEntries(const json& domain) {
-  CountSpecRead();
-  return ParseProviderEntriesUncounted(domain);
 }
 
 }  // namespace domainguard::api

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "controller/api/spec_reads.h"
 #include "controller/base/json_member.h"
 #include "controller/base/time_format.h"
 
@@ -34,7 +33,6 @@ std::string CanonicalZoneName(std::string name) {
 std::string FailoverModeName(FailoverMode m) { return m == FailoverMode::kStandby ? "Standby" : "OnFailure"; }
 
 std::string FailoverZoneOf(const json& domain) {
-  CountSpecRead();
   const json* spec = NonNullMember(domain, "spec");
   const json* f = spec != nullptr ? NonNullMember(*spec, "failover") : nullptr;
   const json* zone = f != nullptr ? NonNullMember(*f, "domain") : nullptr;
@@ -42,7 +40,6 @@ std::string FailoverZoneOf(const json& domain) {
 }
 
 Result<std::optional<FailoverSpec>> ParseFailoverSpec(const json& domain) {
-  CountSpecRead();
   const json spec = domain.is_object() ? domain.value("spec", json::object()) : json::object();
   if (!spec.is_object() || !spec.contains("failover") || spec["failover"].is_null()) {
     return std::optional<FailoverSpec>();

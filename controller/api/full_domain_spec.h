@@ -30,7 +30,8 @@ struct FullDomainSpec {
   Result<std::vector<NameserverSpec>> nameservers = std::vector<NameserverSpec>{};  // ParseNameservers (strict)
 };
 
-// Every section above, from the whole object `domain`; counts one spec read (spec_reads.h).
+// Every section above, from the whole object `domain` (a controller reads it through its SpecReader,
+// spec_reader.h).
 FullDomainSpec ReadFullDomainSpec(const nlohmann::json& domain);
 
 }  // namespace domainguard::api

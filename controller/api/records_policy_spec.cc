@@ -2,7 +2,6 @@
 
 #include <string>
 
-#include "controller/api/spec_reads.h"
 #include "controller/base/json_member.h"
 
 namespace domainguard::api {
@@ -34,11 +33,6 @@ Result<int> MaxDeletePercent(const json& spec) {
 }  // namespace
 
 Result<RecordsPolicySpec> ParseRecordsPolicy(const json& spec) {
-  CountSpecRead();
-  return ParseRecordsPolicyUncounted(spec);
-}
-
-Result<RecordsPolicySpec> ParseRecordsPolicyUncounted(const json& spec) {
   RecordsPolicySpec out;
   Result<OwnershipMode> ownership = Ownership(spec);
   if (!ownership.ok()) return ownership.error();

@@ -1,6 +1,5 @@
 #include "controller/api/zone_spec.h"
 
-#include "controller/api/spec_reads.h"
 #include "controller/base/json_member.h"
 
 namespace domainguard::api {
@@ -90,7 +89,7 @@ std::vector<Checked<RecordSpec>> RecordList(const json& list, size_t first_index
 
 }  // namespace
 
-Result<ZoneSpec> ParseZoneSpecUncounted(const json& spec) {
+Result<ZoneSpec> ParseZoneSpec(const json& spec) {
   if (!spec.is_object()) return Error::InvalidArgument("spec: must be an object");
   ZoneSpec out;
   if (const json* zone = Member(spec, "zone"); zone != nullptr && zone->is_string()) {
@@ -113,11 +112,6 @@ Result<ZoneSpec> ParseZoneSpecUncounted(const json& spec) {
     }
   }
   return out;
-}
-
-Result<ZoneSpec> ParseZoneSpec(const json& spec) {
-  CountSpecRead();
-  return ParseZoneSpecUncounted(spec);
 }
 
 std::vector<Checked<RecordSpec>> ParseRecordList(const json& list, size_t first_index) {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "controller/api/spec_reader.h"
 #include "controller/base/clock.h"
 #include "controller/kube/client.h"
 #include "controller/kube/event_recorder.h"
@@ -34,7 +35,14 @@ struct Context {
   // The shared status writer (status_writer.h): the Domain's status parts are written through it, as one apply
   // where they come together; null: each part is applied at once under its own field manager (WriteStatus).
   StatusWriter* status = nullptr;
+  // How a pass reads the Domain's spec; null: api::DefaultSpecReader(). Tests hand a counting one.
+  const api::SpecReader* specs = nullptr;
 };
+
+// ctx.specs, or the default reader when unset.
+inline const api::SpecReader& SpecsOf(const Context& ctx) {
+  return ctx.specs != nullptr ? *ctx.specs : api::DefaultSpecReader();
+}
 
 // ctx.extra_records(domain), or none when unset.
 inline std::vector<nlohmann::json> ExtraRecords(const Context& ctx, const nlohmann::json& domain) {

@@ -107,7 +107,8 @@ BackupHealth AssessBackup(const std::optional<json>& backup, const std::string& 
   return {true, ""};
 }
 
-std::vector<std::string> SharedWithBackup(const json& primary, const json& backup) {
+std::vector<std::string> SharedWithBackup(const json& primary, const json& backup,
+                                          const api::SpecReader& specs) {
   std::vector<std::string> shared;
   const json& ps = domain::StatusOf(primary);
   const json& bs = domain::StatusOf(backup);
@@ -122,8 +123,8 @@ std::vector<std::string> SharedWithBackup(const json& primary, const json& backu
   if (!pid.empty() && pid == registrar_id(bs)) shared.push_back("registrar IANA ID " + pid);
 
   // Each Domain's spec read once for every comparison below.
-  const api::DomainSpec pspec = api::ReadDomainSpec(primary);
-  const api::DomainSpec bspec = api::ReadDomainSpec(backup);
+  const api::DomainSpec pspec = specs.Common(primary);
+  const api::DomainSpec bspec = specs.Common(backup);
   const std::string& pz = pspec.zone;
   const std::string& bz = bspec.zone;
   if (pz.size() > 1 && Tld(pz) == Tld(bz)) shared.push_back("TLD ." + Tld(pz));

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "controller/api/spec_reader.h"
 #include "controller/failover/decision.h"
 
 namespace domainguard::failover {
@@ -36,6 +37,8 @@ BackupHealth AssessBackup(const std::optional<nlohmann::json>& backup, const std
 //   "zone pdns-a.net. hosting name servers of both"  a zone in both status.dependsOn lists, or one Domain's
 //                                       zone hosting the other's name servers
 //   "every DNS provider (pdns-a)"       every spec.providers entry of the backup is one of the primary's
-std::vector<std::string> SharedWithBackup(const nlohmann::json& primary, const nlohmann::json& backup);
+// Each Domain's spec is read once, through `specs`.
+std::vector<std::string> SharedWithBackup(const nlohmann::json& primary, const nlohmann::json& backup,
+                                          const api::SpecReader& specs);
 
 }  // namespace domainguard::failover

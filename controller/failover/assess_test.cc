@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "controller/api/spec_reads.h"
+#include "controller/api/testing/counting_spec_reader.h"
 
 namespace domainguard::failover {
 namespace {
@@ -64,7 +64,7 @@ TEST(SharedWithBackup, IndependentSharesNothing) {
   json b = Dom("backup.sm", Provs({"bind-c"}),
                {{"delegation", Ns({"ns1.bind-c.net."})}, {"dependsOn", {"bind-c.net"}},
                 {"registration", {{"registrarIANAID", "2"}}}});
-  EXPECT_THAT(SharedWithBackup(p, b), IsEmpty());
+  EXPECT_THAT(SharedWithBackup(p, b, api::DefaultSpecReader()), IsEmpty());
 }
 
 TEST(SharedWithBackup, NamesEverythingShared) {
@@ -74,7 +74,7 @@ TEST(SharedWithBackup, NamesEverythingShared) {
   json b = Dom("backup.test", Provs({"pdns-a"}),
                {{"delegation", Ns({"ns1.pdns-a.net."})}, {"dependsOn", {"pdns-a.net"}},
                 {"registration", {{"registrarIANAID", "292"}}}});
-  EXPECT_THAT(SharedWithBackup(p, b),
+  EXPECT_THAT(SharedWithBackup(p, b, api::DefaultSpecReader()),
               ElementsAre("registrar IANA ID 292", "TLD .test", "name server ns1.pdns-a.net.",
                           "zone pdns-a.net. hosting name servers of both", "every DNS provider (pdns-a)"));
 }
@@ -83,15 +83,16 @@ TEST(SharedWithBackup, NamesEverythingShared) {
 TEST(SharedWithBackup, ReadsEachSpecOnce) {
   json p = Dom("shop.test", Provs({"a"}), json::object());
   json b = Dom("backup.sm", Provs({"a"}), json::object());
-  const uint64_t before = api::SpecReadCount();
-  EXPECT_THAT(SharedWithBackup(p, b), ElementsAre("every DNS provider (a)"));
-  EXPECT_EQ(api::SpecReadCount() - before, 2u);
+  api::testing::CountingSpecReader specs;
+  EXPECT_THAT(SharedWithBackup(p, b, specs), ElementsAre("every DNS provider (a)"));
+  EXPECT_EQ(specs.reads(), 2u);
 }
 
 TEST(SharedWithBackup, BackupNameServersInsideThePrimary) {
   json p = Dom("shop.test", Provs({"a"}), json::object());
   json b = Dom("backup.sm", Provs({"b"}), {{"delegation", Ns({"ns1.shop.test."})}});
-  EXPECT_THAT(SharedWithBackup(p, b), ElementsAre("zone shop.test. hosting name servers of both"));
+  EXPECT_THAT(SharedWithBackup(p, b, api::DefaultSpecReader()),
+              ElementsAre("zone shop.test. hosting name servers of both"));
 }
 
 }  // namespace

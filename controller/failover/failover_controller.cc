@@ -565,7 +565,7 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
                                       : "backup not ready: " + Join(not_ready, "; ");
 
   if (backup) {
-    std::vector<std::string> shared = SharedWithBackup(*d, *backup);
+    std::vector<std::string> shared = SharedWithBackup(*d, *backup, domain::SpecsOf(ctx_));
     if (!shared.empty()) {
       part.findings.push_back({std::string(reasons::kFailoverNotIndependent), "Warning",
                                "the failover domain " + spec.backup_zone + " shares " + Join(shared) +

@@ -473,7 +473,7 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
     return {};
   }
   // The spec, read once for the whole pass.
-  const api::FullDomainSpec spec = api::ReadFullDomainSpec(*domain);
+  const api::FullDomainSpec spec = domain::SpecsOf(ctx_).Full(*domain);
   const std::string& zone = spec.common.zone;
   std::optional<std::string> winner = domain::ZoneClaimWinner(ctx_.domains.ByIndex(domain::kZoneIndex, zone));
   if (winner && *winner != key) return WriteConflict(*domain, zone, *winner);

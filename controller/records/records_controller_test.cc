@@ -5,7 +5,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "controller/api/spec_reads.h"
 #include "controller/domain/testing/controller_test.h"
 
 namespace domainguard::records {
@@ -56,9 +55,9 @@ class RecordsReconcileTest : public domain::testing::ControllerTest {
 
 TEST_F(RecordsReconcileTest, APassReadsTheSpecOnce) {
   domains_.Upsert(Domain(Spec()));
-  const uint64_t before = api::SpecReadCount();
+  const uint64_t before = spec_reads_.reads();
   controller_->Reconcile("web/shop");
-  EXPECT_EQ(api::SpecReadCount() - before, 1u);
+  EXPECT_EQ(spec_reads_.reads() - before, 1u);
   EXPECT_THAT(LastCondition().value("message", ""),
               HasSubstr(R"(spec.providers[0].name: DNSProvider "pdns-a" not found in namespace "web")"));
 }
@@ -78,9 +77,9 @@ TEST_P(RecordsSpecTest, ReportsTheSectionOnce) {
   json spec = Spec();
   spec.merge_patch(json::parse(c.patch));
   domains_.Upsert(Domain(spec));
-  const uint64_t before = api::SpecReadCount();
+  const uint64_t before = spec_reads_.reads();
   controller_->Reconcile("web/shop");
-  EXPECT_EQ(api::SpecReadCount() - before, 1u);
+  EXPECT_EQ(spec_reads_.reads() - before, 1u);
   const json cond = LastCondition();
   EXPECT_EQ(cond.value("reason", ""), c.reason);
   EXPECT_THAT(cond.value("message", ""), HasSubstr(c.message));

@@ -263,7 +263,7 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
   const std::string ns = kube::Namespace(domain);
   const std::string name = kube::Name(domain);
   // The spec, read once for the whole pass.
-  const api::FullDomainSpec full_spec = api::ReadFullDomainSpec(domain);
+  const api::FullDomainSpec full_spec = domain::SpecsOf(ctx_).Full(domain);
   const std::string& zone = full_spec.common.zone;
   const int64_t generation = kube::Generation(domain);
   const json& status = StatusOf(domain);

@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include "controller/api/conditions.h"
-#include "controller/api/spec_reads.h"
 #include "controller/base/time_format.h"
 #include "controller/domain/testing/controller_test.h"
 #include "controller/http/fake_transport.h"
@@ -392,10 +391,10 @@ TEST_F(ControllerTest, HealthyDomainIsWrittenOnceAndNotLookedUpAgainUntilDue) {
   domains_.Upsert(Domain({{"expectTransferLock", true}}));
   rdap_transport_.Expect("GET", "/domain/example.test", Rdap("example.test", Now0() + 200 * 24h));
 
-  const uint64_t spec_reads = api::SpecReadCount();
+  const uint64_t spec_reads = spec_reads_.reads();
   kube::ReconcileResult r = controller_->Reconcile("web/example-test");
   ASSERT_TRUE(r.status.ok()) << r.status.error().ToString();
-  EXPECT_EQ(api::SpecReadCount() - spec_reads, 1u) << "a pass reads the Domain's spec once (issue #14 item 1)";
+  EXPECT_EQ(spec_reads_.reads() - spec_reads, 1u) << "a pass reads the Domain's spec once (issue #14 item 1)";
   ASSERT_TRUE(r.requeue_after);
   EXPECT_EQ(*r.requeue_after, 12h);
   EXPECT_EQ(RdapRequests(), 1u);
