@@ -134,9 +134,8 @@ ZoneSpec ZoneSpecFromDesired(const zone::DesiredZone& desired, const std::vector
   return out;
 }
 
-ZoneSpec ZoneSpecFromDomain(const json& domain, const std::vector<domain::ProviderRef>& providers) {
+ZoneSpec ZoneSpecFromDomain(const api::DomainSpec& spec, const std::vector<domain::ProviderRef>& providers) {
   ZoneSpec out;
-  const api::DomainSpec spec = api::ReadDomainSpec(domain);
   out.zone = spec.zone;
   for (const api::NameserverSpec& n : spec.nameservers) {
     NameserverSpec ns;
@@ -258,8 +257,8 @@ std::vector<ProviderZone> ProviderZonesFrom(const std::vector<records::ProviderZ
   return out;
 }
 
-std::chrono::nanoseconds DelegationInterval(const json& domain, std::chrono::nanoseconds fallback) {
-  return api::ReadDomainSpec(domain).delegation_interval.value_or(fallback);
+std::chrono::nanoseconds DelegationInterval(const api::DomainSpec& spec, std::chrono::nanoseconds fallback) {
+  return spec.delegation_interval.value_or(fallback);
 }
 
 DelegationController::DelegationController(domain::Context ctx, kube::Store& providers, Prober& prober,
@@ -272,13 +271,15 @@ Result<bool> DelegationController::Write(const json& domain, const domain::Statu
   return wrote;
 }
 
-std::optional<DelegationController::Pending> DelegationController::Prepare(const std::string& key, const json& domain) {
+std::optional<DelegationController::Pending> DelegationController::Prepare(const std::string& key, const json& domain,
+                                                                          const api::FullDomainSpec& spec) {
   Pending p;
   p.key = key;
   p.ns = kube::Namespace(domain);
   p.name = kube::Name(domain);
-  p.zone = domain::CanonicalZone(domain);
+  p.zone = spec.common.zone;
   if (p.zone.empty()) return std::nullopt;
+  p.uid = kube::Uid(domain);
   p.generation = kube::Generation(domain);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -288,7 +289,7 @@ std::optional<DelegationController::Pending> DelegationController::Prepare(const
       p.previous = it->second.findings;
     }
   }
-  Expected expected = ExpectationsOf(key, domain);
+  Expected expected = ExpectationsOf(key, domain, spec);
   p.interval = expected.interval;
   p.spec = std::move(expected.spec);
   p.expectations = std::move(expected.expectations);
@@ -296,10 +297,13 @@ std::optional<DelegationController::Pending> DelegationController::Prepare(const
   return p;
 }
 
-DelegationController::Expected DelegationController::ExpectationsOf(const std::string& key, const json& domain) {
-  const std::vector<domain::ProviderRef> providers = domain::ResolveProviders(domain, providers_);
+DelegationController::Expected DelegationController::ExpectationsOf(const std::string& key, const json& domain,
+                                                                   const api::FullDomainSpec& spec) {
+  const std::string ns = kube::Namespace(domain);
+  const std::vector<domain::ProviderRef> providers = domain::ResolveProviders(ns, spec.providers, providers_);
   const std::vector<json> extra = domain::ExtraRecords(ctx_, domain);
-  const std::string version = domain::ZoneInputsVersion(domain, providers, ctx_.configmaps, extra);
+  const std::string version =
+      domain::ZoneInputsVersion(domain, spec.common.records_from, providers, ctx_.configmaps, extra);
   if (!version.empty()) {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = expected_.find(key); it != expected_.end() && it->second.version == version) return it->second;
@@ -307,10 +311,12 @@ DelegationController::Expected DelegationController::ExpectationsOf(const std::s
   // What to expect: the desired zone, or only the zone (and spec.nameservers) when it cannot be built.
   Expected e;
   e.version = version;
-  e.interval = DelegationInterval(domain, options_.default_interval);
+  e.interval = DelegationInterval(spec.common, options_.default_interval);
   Result<zone::DesiredZone> desired =
-      domain::BuildDomainZone(domain, providers, ctx_.client, ctx_.configmaps, extra);
-  e.spec = desired.ok() ? ZoneSpecFromDesired(*desired, providers) : ZoneSpecFromDomain(domain, providers);
+      spec.zone.ok() ? domain::BuildDomainZone(ns, *spec.zone, spec.common.records_from, providers, ctx_.client,
+                                               ctx_.configmaps, extra)
+                     : Result<zone::DesiredZone>(spec.zone.error());
+  e.spec = desired.ok() ? ZoneSpecFromDesired(*desired, providers) : ZoneSpecFromDomain(spec.common, providers);
   e.expectations = desired.ok() ? "desired" : "none error=\"" + desired.error().message + "\"";
   // Kept only while nothing it was built from can change unseen: a failure to read (not a bad spec) is retried.
   if (!version.empty() && (desired.ok() || desired.error().code == ErrorCode::kInvalidArgument)) {
@@ -354,7 +360,7 @@ void DelegationController::AddDueOthers(const std::string& key, std::vector<Pend
         s.records_reported = RecordsReported(domain::WithPendingStatus(ctx_, *domain), generation);
         due = NextDelegationCheck(s, horizon).action == NextCheck::Action::kProbe;
       }
-      if (due) p = Prepare(other, *domain);
+      if (due) p = Prepare(other, *domain, domain::SpecsOf(ctx_).Full(*domain));
     }
     if (p) {
       batch.push_back(std::move(*p));
@@ -402,8 +408,9 @@ kube::ReconcileResult DelegationController::Finish(Pending& p, const ZoneSpec& s
     std::lock_guard<std::mutex> lock(mu_);
     ZoneState& st = states_[p.key] = ZoneState{zone, p.generation, due, verdict.history, verdict.findings,
                                                std::nullopt, ""};
-    // Edited or being deleted since the sweep was prepared: its own reconcile reads it.
-    if (kube::Generation(*domain) == p.generation && domain::CanonicalZone(*domain) == zone && !IsDeleting(*domain)) {
+    // Edited (a new generation), deleted and created again (a new uid) or being deleted since the sweep was
+    // prepared: its own reconcile reads it. The same uid and generation are the same spec, so the same zone.
+    if (kube::Generation(*domain) == p.generation && kube::Uid(*domain) == p.uid && !IsDeleting(*domain)) {
       st.resource_version = kube::ResourceVersion(*domain);
     }
   }
@@ -489,7 +496,10 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   }
   const std::string ns = kube::Namespace(*domain);
   const std::string name = kube::Name(*domain);
-  const std::string zone = domain::CanonicalZone(*domain);
+  // The spec, read once for the whole pass (issue #14 item 1; was read 6 times: the zone twice, the providers,
+  // the recordsFrom ConfigMap, the interval and the zone sections).
+  const api::FullDomainSpec spec = domain::SpecsOf(ctx_).Full(*domain);
+  const std::string& zone = spec.common.zone;
   if (zone.empty()) {
     // Nothing to probe; the records controller reports the invalid spec.
     spdlog::info("delegation domain={}/{} zone= decision=skip why=\"spec.zone is empty\"", ns, name);
@@ -580,7 +590,7 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   std::vector<ZoneSpec> specs;  // moved out of the batch: the prober reads them, Finish judges against them
   {
     PhaseTimer timer(times.prepare);
-    batch.push_back(*Prepare(key, *domain));  // the zone is not empty: Prepare succeeds
+    batch.push_back(*Prepare(key, *domain, spec));  // the zone is not empty: Prepare succeeds
     AddDueOthers(key, batch);                 // each one taken in probing_
     specs.reserve(batch.size());
     for (Pending& p : batch) specs.push_back(std::move(p.spec));

@@ -142,7 +142,7 @@ class DelegationController {
 
   // One Domain of a sweep: what it is probed for and what its verdict needs.
   struct Pending {
-    std::string key, ns, name, zone;
+    std::string key, ns, name, zone, uid;
     int64_t generation = 0;
     std::chrono::nanoseconds interval{0};
     ZoneSpec spec;             // moved to the sweep's list before the probe
@@ -151,10 +151,12 @@ class DelegationController {
     std::optional<std::vector<Finding>> previous;  // the last verdict's findings, when remembered
   };
 
-  // The Pending for `domain`; nullopt when it has no zone.
-  std::optional<Pending> Prepare(const std::string& key, const nlohmann::json& domain);
-  // What `domain` is probed for: kept in expected_ while its inputs' version holds, else built.
-  Expected ExpectationsOf(const std::string& key, const nlohmann::json& domain);
+  // The Pending for `domain`, whose spec the pass read as `spec`; nullopt when it has no zone.
+  std::optional<Pending> Prepare(const std::string& key, const nlohmann::json& domain,
+                                 const api::FullDomainSpec& spec);
+  // What `domain` (its spec read as `spec`) is probed for: kept in expected_ while its inputs' version holds,
+  // else built.
+  Expected ExpectationsOf(const std::string& key, const nlohmann::json& domain, const api::FullDomainSpec& spec);
   // Appends every other cached Domain not being probed that its own reconcile would probe within batch_window:
   // probed before with the spec unchanged and due, or never probed (after a restart: all) and not waiting for
   // the records controller's report. At most options.max_batch in all.
@@ -193,8 +195,8 @@ class DelegationController {
 ZoneSpec ZoneSpecFromDesired(const zone::DesiredZone& desired, const std::vector<domain::ProviderRef>& providers);
 
 // The probe expectations when the desired zone cannot be built: the zone and spec.nameservers (names canonical,
-// addresses sorted, providers as above), no records. Malformed entries are skipped.
-ZoneSpec ZoneSpecFromDomain(const nlohmann::json& domain, const std::vector<domain::ProviderRef>& providers);
+// addresses sorted, providers as above), no records. Malformed entries are skipped (`spec` is the lenient reading).
+ZoneSpec ZoneSpecFromDomain(const api::DomainSpec& spec, const std::vector<domain::ProviderRef>& providers);
 
 // The DelegationHealthy condition with `generation` as observedGeneration. SinglePointOfFailure is a risk of the
 // zone's shape, not a failure of its delegation: it never decides the condition (the message names it).
@@ -242,6 +244,6 @@ bool RecordsReported(const nlohmann::json& domain, int64_t generation);
 std::vector<ProviderZone> ProviderZonesFrom(const std::vector<records::ProviderZoneFacts>& facts);
 
 // spec.checks.delegation.interval (a Go duration), or `fallback` when absent, malformed or not positive.
-std::chrono::nanoseconds DelegationInterval(const nlohmann::json& domain, std::chrono::nanoseconds fallback);
+std::chrono::nanoseconds DelegationInterval(const api::DomainSpec& spec, std::chrono::nanoseconds fallback);
 
 }  // namespace domainguard::delegation

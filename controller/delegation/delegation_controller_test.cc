@@ -8,8 +8,10 @@
 #include <set>
 
 #include "controller/api/conditions.h"
+#include "controller/api/testing/counting_spec_reader.h"
 #include "controller/delegation/reasons.h"
 #include "controller/dns/fake_resolver.h"
+#include "controller/domain/status_writer.h"
 #include "controller/http/fake_transport.h"
 #include "controller/kube/event_recorder.h"
 #include "controller/metrics/registry.h"
@@ -144,10 +146,10 @@ TEST(ZoneSpecFromDomain, OnlyTheZoneAndItsNameservers) {
                                                  {{"addresses", {"10.0.0.1"}}},
                                                  {{"name", "ns1.pdns-a.example"}}})},
                     {"records", json::array({{{"name", "www"}, {"type", "A"}, {"values", {"300.1.1.1"}}}})}}}};
-  const ZoneSpec z = ZoneSpecFromDomain(d, {Provider("pdns-a", {"ns1.pdns-a.example."})});
+  const ZoneSpec z = ZoneSpecFromDomain(api::ReadDomainSpec(d), {Provider("pdns-a", {"ns1.pdns-a.example."})});
   EXPECT_EQ(z.zone, "z.test.");
   EXPECT_THAT(DescribeSpec(z), ElementsAre("ns ns1.z.test. 10.0.2.1 10.0.2.9", "ns ns1.pdns-a.example. @pdns-a"));
-  EXPECT_THAT(ZoneSpecFromDomain({{"spec", {{"zone", "z.test"}}}}, {}).nameservers, IsEmpty());
+  EXPECT_THAT(ZoneSpecFromDomain(api::ReadDomainSpec({{"spec", {{"zone", "z.test"}}}}), {}).nameservers, IsEmpty());
 }
 
 // --- DelegationCondition ---
@@ -345,13 +347,15 @@ TEST(IsDelegationReason, ExactlyTheDelegationVocabulary) {
 }
 
 TEST(DelegationInterval, SpecOrFallback) {
-  auto with = [](json interval) { return json{{"spec", {{"checks", {{"delegation", {{"interval", interval}}}}}}}}; };
+  auto with = [](json interval) {
+    return api::ReadDomainSpec(json{{"spec", {{"checks", {{"delegation", {{"interval", interval}}}}}}}});
+  };
   EXPECT_EQ(DelegationInterval(with("5m"), 60s), 5min);
   EXPECT_EQ(DelegationInterval(with("1m30s"), 60s), 90s);
   EXPECT_EQ(DelegationInterval(with("soon"), 60s), 60s);
   EXPECT_EQ(DelegationInterval(with("0s"), 60s), 60s);
   EXPECT_EQ(DelegationInterval(with(30), 60s), 60s);
-  EXPECT_EQ(DelegationInterval(json{{"spec", {{"zone", "z.test"}}}}, 45s), 45s);
+  EXPECT_EQ(DelegationInterval(api::ReadDomainSpec(json{{"spec", {{"zone", "z.test"}}}}), 45s), 45s);
 }
 
 // --- Reconcile ---
@@ -505,14 +509,18 @@ json Domain(int64_t generation = 1) {
 }
 
 struct Bed {
-  Bed()
+  // `with_writer`: the controllers' shared status writer is in the context (for its batch of new Domains; it owns
+  // the records part only, so the delegation part is still applied at once, as FakeApi expects).
+  explicit Bed(bool with_writer = false)
       : api(domains),
         client(transport, Config(), clock),
         recorder(client, kube::EventAggregatorConfig{.reporting_instance = "test"}, clock),
         domain_metrics(registry),
         walker(resolver, kRoots),
         prober(resolver, walker),
-        controller(domain::Context{client, domains, recorder, domain_metrics, clock}, providers, prober,
+        writer(client, domains, clock, {{"records", {"providers"}, {"RecordsSynced"}, nullptr}},
+               domain::StatusWriterOptions{}),
+        controller(Context(with_writer), providers, prober,
                    DelegationControllerOptions{.default_interval = 60s, .confirmations = 2, .ledger = &ledger}) {
     transport.SetSendHandler([this](const http::HttpRequest& r) { return api.Handle(r); });
     ScriptHierarchy(resolver);
@@ -523,6 +531,14 @@ struct Bed {
     kube::RestConfig c;
     c.server = "http://127.0.0.1:1";
     return c;
+  }
+
+  // What app/ hands the controller, its spec reads counted in `specs`.
+  domain::Context Context(bool with_writer) {
+    domain::Context ctx{client, domains, recorder, domain_metrics, clock};
+    ctx.specs = &specs;
+    if (with_writer) ctx.status = &writer;
+    return ctx;
   }
 
   json Status() { return domains.Get("web/z")->value("status", json::object()); }
@@ -555,6 +571,8 @@ struct Bed {
   Walker walker;
   Prober prober;
   records::ZoneLedger ledger{clock};
+  api::testing::CountingSpecReader specs;
+  domain::StatusWriter writer;
   DelegationController controller;
 };
 
@@ -564,6 +582,7 @@ TEST(DelegationController, HealthyZoneWritesStatusAndWaitsForTheInterval) {
   ASSERT_TRUE(r.status.ok()) << r.status.error().ToString();
   EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(2min));
   EXPECT_EQ(bed.api.status_writes(), 1);
+  EXPECT_EQ(bed.specs.reads(), 1u) << "a pass reads the Domain's spec once (issue #14 item 1)";
 
   auto c = bed.Condition();
   ASSERT_TRUE(c);
@@ -591,6 +610,7 @@ TEST(DelegationController, HealthyZoneWritesStatusAndWaitsForTheInterval) {
   EXPECT_EQ(r.requeue_after, std::chrono::nanoseconds(90s));
   EXPECT_EQ(bed.resolver.probes().size(), probes);
   EXPECT_EQ(bed.api.status_writes(), 1);
+  EXPECT_EQ(bed.specs.reads(), 2u) << "this pass read it once too (the cache holds the version our write left)";
 
   // Due: probes again and sees the same: no write (issue #14: 0 writes per hour for a healthy unchanged Domain),
   // for an hour of checks; the status keeps the first check's lastChangeTime, freshness moves in the metric.
@@ -850,6 +870,7 @@ TEST(DelegationController, NeverProbedDomainsJoinTheFirstSweep) {
 
   ASSERT_TRUE(bed.controller.Reconcile("web/z").status.ok());
   EXPECT_EQ(bed.api.status_writes(), 2) << "z and y in one sweep, w left to wait for its records";
+  EXPECT_EQ(bed.specs.reads(), 2u) << "z's spec and y's, once each";
   EXPECT_TRUE(kube::FindCondition(bed.domains.Get("web/y")->value("status", json::object()), api::kDelegationHealthy).has_value());
   EXPECT_FALSE(kube::FindCondition(bed.domains.Get("web/w")->value("status", json::object()), api::kDelegationHealthy).has_value());
 
@@ -864,6 +885,62 @@ TEST(DelegationController, NeverProbedDomainsJoinTheFirstSweep) {
   ASSERT_TRUE(r.status.ok());
   EXPECT_EQ(bed.resolver.probes().size(), probes);
   EXPECT_EQ(bed.api.status_writes(), 2);
+}
+
+// A Domain never probed waits while the user creates Domains in a batch (StatusWriter::BatchEndsAt) and is probed
+// when it ends, with the others in one sweep; a Domain probed before never waits for a batch (issue #14: the
+// apply ratio).
+TEST(DelegationController, NeverProbedWaitsForTheBatchOfNewDomainsProbedNever) {
+  Bed bed(/*with_writer=*/true);
+  int arrived = 0;
+  auto arrive = [&](int count) {  // new Domains reach the cache: no status yet
+    for (int i = 0; i < count; ++i) {
+      json d = NamedDomain("new" + std::to_string(arrived++));
+      d.erase("status");
+      bed.writer.NoteAdded(d);
+    }
+  };
+  arrive(10);
+  const std::optional<MonotonicTime> end = bed.writer.BatchEndsAt();
+  ASSERT_TRUE(end.has_value()) << "10 new Domains at once are a batch";
+  kube::ReconcileResult r = bed.controller.Reconcile("web/z");
+  ASSERT_TRUE(r.status.ok());
+  ASSERT_TRUE(r.requeue_after);
+  EXPECT_EQ(*r.requeue_after, *end - bed.clock.Monotonic()) << "looks again when the batch ends";
+  EXPECT_THAT(bed.resolver.probes(), IsEmpty());
+  EXPECT_EQ(bed.api.status_writes(), 0);
+  EXPECT_EQ(bed.specs.reads(), 0u) << "decided before the Domain is parsed";
+
+  // More arrive: the batch goes on, so does the wait.
+  bed.clock.Advance(1s);
+  arrive(1);
+  r = bed.controller.Reconcile("web/z");
+  ASSERT_TRUE(r.requeue_after);
+  EXPECT_EQ(*r.requeue_after, *bed.writer.BatchEndsAt() - bed.clock.Monotonic());
+  EXPECT_THAT(bed.resolver.probes(), IsEmpty());
+
+  // The batch ends: probed.
+  bed.clock.Advance(*r.requeue_after);
+  EXPECT_FALSE(bed.writer.BatchEndsAt().has_value());
+  r = bed.controller.Reconcile("web/z");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_FALSE(bed.resolver.probes().empty());
+  EXPECT_EQ(bed.api.status_writes(), 1);
+  ASSERT_TRUE(r.requeue_after);
+  const std::chrono::nanoseconds to_due = *r.requeue_after;
+
+  // Due again while another batch arrives: probed at once, not held.
+  bed.clock.Advance(to_due - 1s);
+  arrive(10);
+  bed.clock.Advance(1s);
+  ASSERT_TRUE(bed.writer.BatchEndsAt().has_value());
+  ASSERT_GT(*bed.writer.BatchEndsAt(), bed.clock.Monotonic()) << "the batch is still arriving";
+  const size_t probes = bed.resolver.probes().size();
+  r = bed.controller.Reconcile("web/z");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_GT(bed.resolver.probes().size(), probes) << "a probed Domain waited for the batch";
+  ASSERT_TRUE(r.requeue_after);
+  EXPECT_GT(*r.requeue_after, 1min) << "its next probe is the next round's, not the batch's end";
 }
 
 TEST(DelegationController, FirstSweepIsBoundedByMaxBatch) {

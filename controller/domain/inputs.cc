@@ -87,13 +87,15 @@ std::string RecordsFromConfigMap(const json& domain) {
   return ref ? ref->name : "";
 }
 
-std::string ZoneInputsVersion(const json& domain, const std::vector<ProviderRef>& providers,
-                              const kube::Store* configmaps, const std::vector<json>& extra_records) {
+std::string ZoneInputsVersion(const json& domain, const std::optional<api::ConfigMapKeyRef>& records_from,
+                              const std::vector<ProviderRef>& providers, const kube::Store* configmaps,
+                              const std::vector<json>& extra_records) {
   std::string version = kube::Uid(domain) + "|" + std::to_string(kube::Generation(domain));
   for (const ProviderRef& p : providers) {
     version += "|" + p.name + "@" + (p.object ? kube::ResourceVersion(*p.object) : "-");
   }
-  if (const std::string cm = RecordsFromConfigMap(domain); !cm.empty()) {
+  if (records_from) {
+    const std::string& cm = records_from->name;
     if (!configmaps) return "";
     std::optional<json> obj = configmaps->Get(kube::ObjectKey(kube::Namespace(domain), cm));
     version += "|cm:" + cm + "@" + (obj ? kube::ResourceVersion(*obj) : "-");

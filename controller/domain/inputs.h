@@ -89,7 +89,9 @@ std::string RecordsFromConfigMap(const nlohmann::json& domain);
 // (or what it derives from it) per version instead of building it on every pass (issue #14: ~2.6 ms of CPU per
 // delegation check at 10,000 Domains). "" when it cannot be known: recordsFrom without a ConfigMap cache (read
 // from the apiserver on every build).
-std::string ZoneInputsVersion(const nlohmann::json& domain, const std::vector<ProviderRef>& providers,
-                              const kube::Store* configmaps, const std::vector<nlohmann::json>& extra_records);
+// `records_from` is the Domain's spec.recordsFrom as the caller read it.
+std::string ZoneInputsVersion(const nlohmann::json& domain, const std::optional<api::ConfigMapKeyRef>& records_from,
+                              const std::vector<ProviderRef>& providers, const kube::Store* configmaps,
+                              const std::vector<nlohmann::json>& extra_records);
 
 }  // namespace domainguard::domain

@@ -37,6 +37,11 @@ TEST(DomainsUsingProvider, OnlyTheProvidersOwnNamespace) {
 
 // What BuildDomainZone reads, one change at a time: each one moves the version, nothing else does.
 TEST(ZoneInputsVersion, MovesWithEveryInputOfTheZoneOnly) {
+  // The version of `d` with its recordsFrom read as a controller's pass reads it.
+  auto version = [](const json& d, const std::vector<ProviderRef>& providers, const kube::Store* configmaps,
+                    const std::vector<json>& extra) {
+    return ZoneInputsVersion(d, api::ReadDomainSpec(d).records_from, providers, configmaps, extra);
+  };
   kube::Store configmaps;
   configmaps.Upsert({{"metadata", {{"name", "zone-file"}, {"namespace", "web"}, {"resourceVersion", "7"}}}});
   auto domain = [](int64_t generation, const std::string& uid, bool records_from) {
@@ -58,28 +63,28 @@ TEST(ZoneInputsVersion, MovesWithEveryInputOfTheZoneOnly) {
   const std::vector<ProviderRef> both = {provider("pdns-a", "10"), provider("pdns-b", "11")};
   const std::vector<json> extra = {{{"name", "www"}, {"type", "A"}, {"values", {"192.0.2.1"}}}};
 
-  const std::string base = ZoneInputsVersion(domain(1, "u1", false), both, &configmaps, {});
+  const std::string base = version(domain(1, "u1", false), both, &configmaps, {});
   EXPECT_FALSE(base.empty());
   // The same inputs read again (a status write moves only the Domain's resourceVersion): the same version.
   json status_written = domain(1, "u1", false);
   status_written["metadata"]["resourceVersion"] = "99";
   status_written["status"] = {{"conditions", json::array()}};
-  EXPECT_EQ(ZoneInputsVersion(status_written, both, &configmaps, {}), base);
+  EXPECT_EQ(version(status_written, both, &configmaps, {}), base);
 
   struct Case {
     std::string what;
     std::string version;
   };
   const std::vector<Case> moved = {
-      {"a spec edit (generation)", ZoneInputsVersion(domain(2, "u1", false), both, &configmaps, {})},
-      {"deleted and created again (uid)", ZoneInputsVersion(domain(1, "u2", false), both, &configmaps, {})},
-      {"a DNSProvider changed", ZoneInputsVersion(domain(1, "u1", false),
+      {"a spec edit (generation)", version(domain(2, "u1", false), both, &configmaps, {})},
+      {"deleted and created again (uid)", version(domain(1, "u2", false), both, &configmaps, {})},
+      {"a DNSProvider changed", version(domain(1, "u1", false),
                                                   {provider("pdns-a", "10"), provider("pdns-b", "12")}, &configmaps,
                                                   {})},
-      {"a DNSProvider gone", ZoneInputsVersion(domain(1, "u1", false), {provider("pdns-a", "10"), missing},
+      {"a DNSProvider gone", version(domain(1, "u1", false), {provider("pdns-a", "10"), missing},
                                                &configmaps, {})},
-      {"extra records", ZoneInputsVersion(domain(1, "u1", false), both, &configmaps, extra)},
-      {"recordsFrom", ZoneInputsVersion(domain(1, "u1", true), both, &configmaps, {})},
+      {"extra records", version(domain(1, "u1", false), both, &configmaps, extra)},
+      {"recordsFrom", version(domain(1, "u1", true), both, &configmaps, {})},
   };
   for (const Case& c : moved) {
     EXPECT_NE(c.version, base) << c.what;
@@ -87,11 +92,11 @@ TEST(ZoneInputsVersion, MovesWithEveryInputOfTheZoneOnly) {
   }
 
   // The recordsFrom ConfigMap: its edit moves the version; without a ConfigMap cache it cannot be known.
-  const std::string with_cm = ZoneInputsVersion(domain(1, "u1", true), both, &configmaps, {});
+  const std::string with_cm = version(domain(1, "u1", true), both, &configmaps, {});
   configmaps.Upsert({{"metadata", {{"name", "zone-file"}, {"namespace", "web"}, {"resourceVersion", "8"}}}});
-  EXPECT_NE(ZoneInputsVersion(domain(1, "u1", true), both, &configmaps, {}), with_cm);
-  EXPECT_EQ(ZoneInputsVersion(domain(1, "u1", true), both, nullptr, {}), "");
-  EXPECT_EQ(ZoneInputsVersion(domain(1, "u1", false), both, nullptr, {}), base);
+  EXPECT_NE(version(domain(1, "u1", true), both, &configmaps, {}), with_cm);
+  EXPECT_EQ(version(domain(1, "u1", true), both, nullptr, {}), "");
+  EXPECT_EQ(version(domain(1, "u1", false), both, nullptr, {}), base);
 }
 
 }  // namespace

@@ -402,7 +402,7 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
 
   Params params;
   params.confirmations = spec.confirmations;
-  params.interval = delegation::DelegationInterval(*d, options_.default_interval);
+  params.interval = delegation::DelegationInterval(domain::SpecsOf(ctx_).Common(*d), options_.default_interval);
   params.hold_down = spec.hold_down;
   params.failback = spec.failback;
 
