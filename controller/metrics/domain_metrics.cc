@@ -30,9 +30,9 @@ DomainMetrics::DomainMetrics(Registry& registry)
       finding(registry.AddGauge("domainguard_domain_finding",
                                 "1 for each finding currently reported on the Domain, by reason and severity.",
                                 DomainLabelsPlus({"reason", "severity"}))),
-      condition(registry.AddGauge("domainguard_domain_condition",
-                                  "1 for the current status of each Domain condition, 0 for the other statuses.",
-                                  DomainLabelsPlus({"type", "status"}))),
+      condition(registry.AddStateSet("domainguard_domain_condition",
+                                     "1 for the current status of each Domain condition, 0 for the other statuses.",
+                                     DomainLabelsPlus({"type", "status"}), {"True", "False", "Unknown"})),
       provider_requests(registry.AddCounter("domainguard_provider_requests_total",
                                             "Requests sent to DNS providers, by method and response code.",
                                             {"namespace", "provider", "method", "code"})),
@@ -80,9 +80,7 @@ void DomainMetrics::SetExpiry(const DomainRef& d, std::optional<SystemTime> expi
 }
 
 void DomainMetrics::SetCondition(const DomainRef& d, std::string_view type, std::string_view status) {
-  for (std::string_view s : {"True", "False", "Unknown"}) {
-    condition.WithLabels(Values(d, {type, s}))->Set(s == status ? 1 : 0);
-  }
+  condition.Set(Values(d, {type}), status);
 }
 
 void DomainMetrics::SetFindings(const DomainRef& d, const std::vector<FindingSample>& findings) {

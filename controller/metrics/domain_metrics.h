@@ -18,6 +18,7 @@
 
 #include "controller/base/clock.h"
 #include "controller/metrics/registry.h"
+#include "controller/metrics/state_set.h"
 
 namespace domainguard::metrics {
 
@@ -42,7 +43,7 @@ class DomainMetrics {
   // The families, for callers that need more than the setters below.
   GaugeFamily& expiry_timestamp;  // domainguard_domain_expiry_timestamp_seconds{namespace,domain,zone}
   GaugeFamily& finding;           // domainguard_domain_finding{namespace,domain,zone,reason,severity}
-  GaugeFamily& condition;         // domainguard_domain_condition{namespace,domain,zone,type,status}
+  StateSetFamily& condition;      // domainguard_domain_condition{namespace,domain,zone,type,status}
   CounterFamily& provider_requests;     // domainguard_provider_requests_total{namespace,provider,method,code}
   GaugeFamily& provider_pending_changes;  // domainguard_provider_pending_changes{namespace,provider}
   GaugeFamily& failover_active;           // domainguard_failover_active{namespace,domain,zone}

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "controller/base/log.h"
+#include "controller/metrics/state_set.h"
 
 namespace domainguard::metrics {
 
@@ -235,6 +236,23 @@ HistogramFamily& Registry::AddHistogram(const std::string& name, const std::stri
   while (!buckets.empty() && std::isinf(buckets.back())) buckets.pop_back();
   return Add<Histogram>(name, help, std::move(labels), MetricType::kHistogram,
                         [buckets] { return std::make_shared<Histogram>(buckets); });
+}
+
+StateSetFamily& Registry::AddStateSet(const std::string& name, const std::string& help,
+                                      std::vector<std::string> labels, std::vector<std::string> states) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = families_.find(name);
+  if (it != families_.end()) {
+    auto* existing = dynamic_cast<StateSetFamily*>(it->second.get());
+    if (existing != nullptr && existing->label_names() == labels) return *existing;
+    spdlog::warn("metrics decision=not_exported metric={} reason=registered_twice_with_other_type_or_labels", name);
+    orphans_.push_back(std::make_unique<StateSetFamily>(name, help, std::move(labels), std::move(states)));
+    return static_cast<StateSetFamily&>(*orphans_.back());
+  }
+  auto family = std::make_unique<StateSetFamily>(name, help, std::move(labels), std::move(states));
+  StateSetFamily& ref = *family;
+  families_.emplace(name, std::move(family));
+  return ref;
 }
 
 int Registry::AddCollectHook(std::function<void()> hook) {

@@ -25,6 +25,7 @@ namespace domainguard::metrics {
 
 // Label values in the order of the family's label names.
 using LabelValues = std::vector<std::string>;
+class StateSetFamily;  // state_set.h
 // Label name = value pairs a series must carry, e.g. {{"namespace", "web"}, {"domain", "example-com"}}.
 using LabelMatch = std::vector<std::pair<std::string, std::string>>;
 
@@ -245,6 +246,9 @@ class Registry {
   GaugeFamily& AddGauge(const std::string& name, const std::string& help, std::vector<std::string> labels);
   HistogramFamily& AddHistogram(const std::string& name, const std::string& help, std::vector<std::string> labels,
                                 std::vector<double> buckets);
+  // A gauge family of which one state label value is 1 at a time (state_set.h); `labels` ends with that label.
+  StateSetFamily& AddStateSet(const std::string& name, const std::string& help, std::vector<std::string> labels,
+                              std::vector<std::string> states);
 
   // Hooks run at the start of every Expose(), to refresh gauges computed on demand (e.g. the longest-running
   // processor of a work queue). Returns an id for RemoveCollectHook; remove it before what it captures dies.
