@@ -1,6 +1,7 @@
 // PackedZone: an ObservedZone as one string. See packed_zone.h.
 #include "controller/records/packed_zone.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 
@@ -55,6 +56,14 @@ class Reader {
     return out;
   }
 
+  uint8_t Byte() {
+    if (pos_ >= in_.size()) {
+      ok_ = false;
+      return 0;
+    }
+    return static_cast<uint8_t>(in_[pos_++]);
+  }
+
   bool ok() const { return ok_; }
   bool done() const { return pos_ == in_.size(); }
 
@@ -64,53 +73,81 @@ class Reader {
   bool ok_ = true;
 };
 
+// The tag byte of an rrset.
+constexpr uint8_t kApex = 0;          // the name is the zone's
+constexpr uint8_t kRelative = 1;      // the name is the stored label(s), a dot, the zone
+constexpr uint8_t kAbsolute = 2;      // the name is stored whole
+constexpr uint8_t kNameMask = 3;
+constexpr uint8_t kOwnerFollows = 4;  // else the owner is the rrset before's ("" for the first)
+constexpr uint8_t kAdopted = 8;
+
+bool UnderZone(std::string_view name, std::string_view zone) {
+  return !zone.empty() && name.size() > zone.size() + 1 && name.ends_with(zone) &&
+         name[name.size() - zone.size() - 1] == '.';
+}
+
 }  // namespace
 
 PackedZone::PackedZone(const providers::ObservedZone& zone) {
-  size_t size = zone.zone.size() + zone.version.soa.size() + 16;
+  std::string out;
+  out.reserve(zone.zone.size() + 8 + zone.rrsets.size() * 48);
+  PutString(out, zone.zone);
+  PutVarint(out, zone.rrsets.size());
+  const std::string* owner = nullptr;
   for (const providers::ObservedRRset& r : zone.rrsets) {
-    size += r.rrset.name.size() + r.rrset.type.size() + r.owner.size() + 12;
-    for (const std::string& v : r.rrset.values) size += v.size() + 2;
+    const std::string_view name = r.rrset.name;
+    uint8_t tag = name == zone.zone ? kApex : UnderZone(name, zone.zone) ? kRelative : kAbsolute;
+    const bool owner_follows = owner == nullptr ? !r.owner.empty() : *owner != r.owner;
+    if (owner_follows) tag |= kOwnerFollows;
+    if (r.adopted) tag |= kAdopted;
+    out.push_back(static_cast<char>(tag));
+    if ((tag & kNameMask) == kRelative) PutString(out, name.substr(0, name.size() - zone.zone.size() - 1));
+    if ((tag & kNameMask) == kAbsolute) PutString(out, name);
+    PutString(out, r.rrset.type);
+    PutVarint(out, r.rrset.ttl);
+    PutVarint(out, r.rrset.values.size());
+    for (const std::string& v : r.rrset.values) PutString(out, v);
+    if (owner_follows) PutString(out, r.owner);
+    owner = &r.owner;
   }
-  packed_.reserve(size);
-  PutString(packed_, zone.zone);
-  PutVarint(packed_, zone.version.serial);
-  PutString(packed_, zone.version.soa);
-  PutVarint(packed_, zone.version.soa_ttl);
-  PutVarint(packed_, zone.rrsets.size());
-  for (const providers::ObservedRRset& r : zone.rrsets) {
-    PutString(packed_, r.rrset.name);
-    PutString(packed_, r.rrset.type);
-    PutVarint(packed_, r.rrset.ttl);
-    PutVarint(packed_, r.rrset.values.size());
-    for (const std::string& v : r.rrset.values) PutString(packed_, v);
-    PutString(packed_, r.owner);
-    PutVarint(packed_, r.adopted ? 1 : 0);
-  }
-  packed_.shrink_to_fit();
+  size_ = out.size();
+  std::shared_ptr<char[]> bytes = std::make_shared_for_overwrite<char[]>(size_);
+  std::copy(out.begin(), out.end(), bytes.get());
+  packed_ = std::move(bytes);
 }
 
 Result<providers::ObservedZone> PackedZone::Unpack() const {
-  Reader in(packed_);
+  Reader in(view());
   providers::ObservedZone zone;
   zone.zone = in.String();
-  zone.version.serial = in.U32();
-  zone.version.soa = in.String();
-  zone.version.soa_ttl = in.U32();
   const uint64_t rrsets = in.Varint();
+  std::string owner;
   for (uint64_t i = 0; i < rrsets && in.ok(); ++i) {
     providers::ObservedRRset r;
-    r.rrset.name = in.String();
+    const uint8_t tag = in.Byte();
+    switch (tag & kNameMask) {
+      case kApex: r.rrset.name = zone.zone; break;
+      case kRelative: r.rrset.name = in.String() + "." + zone.zone; break;
+      case kAbsolute: r.rrset.name = in.String(); break;
+      default: return Error::Internal("a packed zone does not read back whole");
+    }
     r.rrset.type = in.String();
     r.rrset.ttl = in.U32();
     const uint64_t values = in.Varint();
     for (uint64_t k = 0; k < values && in.ok(); ++k) r.rrset.values.push_back(in.String());
-    r.owner = in.String();
-    r.adopted = in.Varint() != 0;
+    if (tag & kOwnerFollows) owner = in.String();
+    r.owner = owner;
+    r.adopted = (tag & kAdopted) != 0;
     zone.rrsets.push_back(std::move(r));
   }
   if (!in.ok() || !in.done()) return Error::Internal("a packed zone does not read back whole");
   return zone;
 }
+
+PackedZone PackedZone::Share(const PackedZone& other) const {
+  return *this == other ? other : *this;
+}
+
+bool PackedZone::operator==(const PackedZone& other) const { return view() == other.view(); }
 
 }  // namespace domainguard::records

@@ -451,8 +451,13 @@ kube::ReconcileResult RecordsController::Remember(const std::string& key, const 
     } else {
       st.extra_names.insert(desired.extra_names.begin(), desired.extra_names.end());
     }
+    const PackedZone* first = nullptr;  // providers holding the same rrsets share one buffer
     for (Slot& s : slots) {
-      if (s.outcome.observed) st.last_observed[s.name] = PackedZone(*s.outcome.observed);
+      if (!s.outcome.observed) continue;
+      PackedZone packed(*s.outcome.observed);
+      PackedZone& kept = st.last_observed[s.name];
+      kept = first ? packed.Share(*first) : std::move(packed);
+      if (!first) first = &kept;
     }
     // A held change (ChangeBlocked) or a bad spec waits for a person; the poll interval is soon enough.
     const bool waits_for_person =

@@ -98,7 +98,8 @@ class RecordsController {
     std::set<std::string> armed;        // DNSProvider keys whose serial poller watches `zone`
     std::set<std::string> pending_providers;  // providers with pending-change metrics set by this Domain
     // provider -> the zone as last read there: while a provider is unreachable, what is pending is the plan
-    // from the desired zone to this (status.providers[].pendingChanges). Packed: read rarely, held always.
+    // from the desired zone to this (status.providers[].pendingChanges). Packed: read rarely, held always; the
+    // providers holding the same rrsets share one buffer.
     std::map<std::string, PackedZone> last_observed;
   };
   // One DNSProvider of the Domain through a pass, in spec order.
