@@ -24,18 +24,16 @@ void Store::AddIndex(std::string name, IndexFunc fn) {
 
 Store::Entry Store::Pack(const json& obj) const {
   Entry e;
-  std::vector<uint8_t> bytes = json::to_msgpack(obj);
-  e.packed.assign(bytes.begin(), bytes.end());
-  e.packed.shrink_to_fit();
+  e.packed = PackJson(obj, keys_);
   e.resource_version = ResourceVersion(obj);
   e.index_values.reserve(indexes_.size());
   for (const auto& [name, fn] : indexes_) e.index_values.push_back(fn(obj));
   return e;
 }
 
-json Store::Unpack(const Entry& e) { return Unpack(e.packed); }
+json Store::Unpack(const Entry& e) const { return Unpack(e.packed); }
 
-json Store::Unpack(const std::string& packed) { return json::from_msgpack(packed.begin(), packed.end(), true, false); }
+json Store::Unpack(const std::string& packed) const { return UnpackJson(packed, keys_); }
 
 void Store::IndexInsert(const std::string& key, const Entry& e) {
   for (size_t i = 0; i < e.index_values.size() && i < index_maps_.size(); ++i) {
@@ -125,12 +123,12 @@ StoreChanges Store::CommitReplace() {
 void StoreChanges::ForEach(const std::function<void(const StoreChange&)>& each) const {
   for (const Change& c : changes_) {
     StoreChange change{c.type, std::nullopt, std::nullopt};
-    if (c.type != StoreChange::Type::kAdded) change.old_object = Store::Unpack(c.old_packed);
+    if (c.type != StoreChange::Type::kAdded) change.old_object = store_->Unpack(c.old_packed);
     if (c.type != StoreChange::Type::kDeleted) {
       std::shared_lock lock(store_->mu_);
       auto it = store_->items_.find(c.key);
       if (it == store_->items_.end()) continue;
-      change.new_object = Store::Unpack(it->second);
+      change.new_object = store_->Unpack(it->second);
     }
     each(change);
   }

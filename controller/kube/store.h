@@ -1,9 +1,9 @@
 // Store: the informer's thread-safe cache of one resource, keyed "namespace/name", with indexes.
 //
-// Objects are kept compactly: each as MessagePack bytes (about 0.8x its JSON text) plus its resourceVersion
-// and index values, and parsed on demand. A parsed nlohmann::json costs roughly 8-10x the JSON text, which for
-// 10,000 custom resources of a few KB each is the difference between a few MB and ~100 MB (bench_kube_informer
-// measures it).
+// Objects are kept compactly: each packed (packed_json.h: MessagePack's form with every object key a number in
+// the store's KeyTable, about 0.55x its JSON text) plus its resourceVersion and index values, and parsed on demand.
+// A parsed nlohmann::json costs roughly 8-10x the JSON text, which for 10,000 custom resources of a few KB each is
+// the difference between a few MB and ~100 MB (bench_kube_informer measures it).
 //
 // A relist is bracketed: BeginReplace, ReplaceAdd per object, CommitReplace swaps the whole content at once
 // and returns what changed, including deletes for objects that vanished while the watch was down.
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "controller/kube/object.h"
+#include "controller/kube/packed_json.h"
 
 namespace domainguard::kube {
 
@@ -56,7 +57,7 @@ class StoreChanges {
   struct Change {
     StoreChange::Type type;
     std::string key;
-    std::string old_packed;  // kUpdated, kDeleted
+    std::string old_packed;  // kUpdated, kDeleted; PackJson with the store's keys
   };
   const Store* store_ = nullptr;
   std::vector<Change> changes_;
@@ -103,7 +104,7 @@ class Store {
 
  private:
   struct Entry {
-    std::string packed;  // MessagePack
+    std::string packed;  // PackJson with keys_
     std::string resource_version;
     std::vector<std::vector<std::string>> index_values;  // per index, in indexes_ order
   };
@@ -112,11 +113,12 @@ class Store {
   friend class StoreChanges;
 
   Entry Pack(const json& obj) const;
-  static json Unpack(const std::string& packed);
-  static json Unpack(const Entry& e);
+  json Unpack(const std::string& packed) const;
+  json Unpack(const Entry& e) const;
   void IndexInsert(const std::string& key, const Entry& e);    // REQUIRES: mu_ held exclusively
   void IndexErase(const std::string& key, const Entry& e);     // REQUIRES: mu_ held exclusively
 
+  mutable KeyTable keys_;  // the object keys of every packed entry; learns keys in Pack (its own lock)
   std::vector<std::pair<std::string, IndexFunc>> indexes_;  // fixed before use
   mutable std::shared_mutex mu_;
   Map items_;                                                    // guarded by mu_
