@@ -3,7 +3,8 @@
 # Loads the apiserver hard: run it on a bed nothing else uses. scale.py measures, in one run: kubectl apply of N
 # Domains x R records with and without `domainguard run`, the last zone served at both PowerDNS after kubectl
 # returns, apiserver writes per new Domain and in steady state, PowerDNS API requests (each PowerDNS behind
-# count_proxy.py) per new zone and per poll interval, and with DG_SCALE_BIG the 10,000-Domain figures.
+# count_proxy.cc, built by count_proxy.sh) per new zone and per poll interval, and with DG_SCALE_BIG the
+# 10,000-Domain figures.
 # Prints a table (figure, target, measured, pass/fail) and writes build-bench/scale.json. Exits 0 when targets
 # are missed (it reports), non-zero only when it could not run.
 # Environment: DG_SCALE_DOMAINS (default 1000), DG_SCALE_RECORDS (20), DG_SCALE_STEADY (steady window, 300 s),
@@ -29,15 +30,16 @@ mkdir -p "$OUT"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 PA=$(free_port) PB=$(free_port)
-python3 "$ROOT/tests/bench/count_proxy.py" --listen "127.0.0.1:$PA" --upstream "$DG_PDNS_A_API" &
+PROXY="$("$ROOT/tests/bench/count_proxy.sh" "$OUT")"
+"$PROXY" --listen "127.0.0.1:$PA" --upstream "$DG_PDNS_A_API" &
 PROXY_A=$!
-python3 "$ROOT/tests/bench/count_proxy.py" --listen "127.0.0.1:$PB" --upstream "$DG_PDNS_B_API" &
+"$PROXY" --listen "127.0.0.1:$PB" --upstream "$DG_PDNS_B_API" &
 PROXY_B=$!
 # DG_SCALE_PIN=1 stands in for a cluster's layout on this one machine: the control plane (kube-apiserver, etcd and
 # the user's kubectl) on CPU 0, and everything a cluster runs elsewhere — the controller on a worker node, the DNS
-# providers, the registry, the bench's proxies and dig — on CPU 1. Every apply (the floors too) runs so, so the
-# ratio is what domainguard adds to the apiserver's work, not the controller's and PowerDNS's own CPU taken from
-# the apiserver's cores. The bed's processes get both CPUs back when the bench ends.
+# providers, the registry, the bench's proxies and DNS queries — on CPU 1. Every apply (the floors too) runs so,
+# so the ratio is what domainguard adds to the apiserver's work, not the controller's and PowerDNS's own CPU taken
+# from the apiserver's cores. The bed's processes get both CPUs back when the bench ends.
 BED_PIDS_PLANE=() BED_PIDS_REST=()
 if [ "${DG_SCALE_PIN:-0}" = 1 ]; then
   [ "$(nproc)" -ge 2 ] || die "DG_SCALE_PIN=1 needs 2 CPUs"
@@ -89,7 +91,7 @@ echo "    ${DG_SCALE_DOMAINS:-1000} Domains x ${DG_SCALE_RECORDS:-20} records on
   "controller --workers=${DG_SCALE_WORKERS:-2} --drift-poll-interval=${DG_SCALE_POLL:-30}s; steady window ${DG_SCALE_STEADY:-300} s;" \
   "10,000 figures: ${DG_SCALE_BIG:-skipped}"
 PIN=()
-[ "${DG_SCALE_PIN:-0}" = 1 ] && PIN=(taskset -c 1)  # the bench, its dig and the controller; kubectl: scale.py --pin
+[ "${DG_SCALE_PIN:-0}" = 1 ] && PIN=(taskset -c 1)  # the bench, its DNS queries and the controller; kubectl: scale.py --pin
 "${PIN[@]}" python3 "$ROOT/tests/bench/scale.py" --bin "$BIN" --namespace "$NS" --floor-namespace "$NS-floor" \
   --domains "${DG_SCALE_DOMAINS:-1000}" --records "${DG_SCALE_RECORDS:-20}" --big "${DG_SCALE_BIG:-0}" \
   --big-records "${DG_SCALE_BIG_RECORDS:-5}" \

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Provider requests of a real `domainguard run`, every PowerDNS API request counted by a proxy in front of PowerDNS A
-# (tests/bench/count_proxy.py): N new Domains converging (R records each, one provider), then the same N Domains at
-# rest for REST seconds. Issue #14 item 8: at rest at most one request per provider per poll interval whatever the
-# number of zones; a new zone at most 2 requests, an edit at most 3.
+# (tests/bench/count_proxy.cc, built by count_proxy.sh): N new Domains converging (R records each, one provider),
+# then the same N Domains at rest for REST seconds. Issue #14 item 8: at rest at most one request per provider per
+# poll interval whatever the number of zones; a new zone at most 2 requests, an edit at most 3.
 #
 #   eval "$(hack/testbed.sh env)"; flock /tmp/dg-bed.lock tests/bench/provider_requests.sh
 #
@@ -36,7 +36,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-python3 "$ROOT/tests/bench/count_proxy.py" --listen "127.0.0.1:$PROXY_PORT" --upstream "$DG_PDNS_A_API" \
+"$("$ROOT/tests/bench/count_proxy.sh" "$WORK")" --listen "127.0.0.1:$PROXY_PORT" --upstream "$DG_PDNS_A_API" \
   >"$WORK/proxy.log" 2>&1 &
 PIDS+=($!)
 kubectl apply -f "$ROOT/crds/" >/dev/null
