@@ -6,7 +6,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -239,6 +243,37 @@ TEST(WorkQueue, RealClockDelayedAddWakesByItself) {
   auto waited = std::chrono::steady_clock::now() - start;
   EXPECT_GE(waited, 30ms);
   EXPECT_LT(waited, 900ms);
+}
+
+TEST(WorkQueue, RealClockGetAsleepForALaterKeyWakesForASoonerOne) {
+  RealClock clock;
+  WorkQueue q("t", clock);
+  q.AddAfter("late", 30s);
+  auto got = std::async(std::launch::async, [&] { return q.Get(); });
+  EXPECT_EQ(got.wait_for(100ms), std::future_status::timeout);  // asleep until "late" (at most its 1 s idle wait)
+  auto start = std::chrono::steady_clock::now();
+  q.AddAfter("later", 60s);  // not sooner: no need to wake
+  q.AddAfter("soon", 30ms);
+  ASSERT_EQ(got.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(got.get(), "soon");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 700ms);  // woken, not the idle wait running out
+}
+
+TEST(WorkQueue, RealClockEveryWorkerAsleepGetsADelayedKeyDueTogether) {
+  RealClock clock;
+  WorkQueue q("t", clock);
+  std::vector<std::future<std::optional<std::string>>> got;
+  for (int i = 0; i < 3; ++i) got.push_back(std::async(std::launch::async, [&] { return q.Get(); }));
+  std::this_thread::sleep_for(50ms);
+  auto start = std::chrono::steady_clock::now();
+  for (const char* k : {"a", "b", "c"}) q.AddAfter(k, 30ms);
+  std::set<std::string> keys;
+  for (auto& g : got) {
+    ASSERT_EQ(g.wait_for(5s), std::future_status::ready);
+    keys.insert(*g.get());
+  }
+  EXPECT_EQ(keys, (std::set<std::string>{"a", "b", "c"}));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 700ms);
 }
 
 TEST(WorkQueue, ShutDownUnblocksGetDropsQueuedAndIgnoresAdds) {
