@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -64,6 +66,12 @@ int RunCommand(const std::vector<std::string>& args) {
 
   // Before any thread exists, so every thread inherits the blocked mask and only sigwait sees the signals.
   BlockShutdownSignals();
+  // The HTTP pool's threads only run non-blocking I/O steps and continuations: about one per core keeps them busy
+  // instead of waking one of 40 idle threads at every step (transport.h). After the mask: they are threads too.
+  if (auto sized = http::SizeThreadPool(std::clamp(std::thread::hardware_concurrency(), 2u, 8u)); !sized.ok()) {
+    std::fprintf(stderr, "error: %s\n", sized.error().ToString().c_str());
+    return 70;
+  }
   InitLogging(options.log_level);
 
   Result<kube::RestConfig> config = kube::LoadDefaultConfig(options.kubeconfig);

@@ -22,6 +22,7 @@
 #define _TURN_OFF_PLATFORM_STRING
 #include <cpprest/http_client.h>
 #include <cpprest/uri.h>
+#include <pplx/threadpool.h>
 #include <spdlog/spdlog.h>
 
 #include "controller/http/line_buffer.h"
@@ -400,6 +401,15 @@ class CppRestTransport final : public Transport {
 };
 
 }  // namespace
+
+Status SizeThreadPool(size_t threads) {
+  try {
+    crossplat::threadpool::initialize_with_threads(threads);
+  } catch (const std::exception& e) {
+    return Error::Internal(std::string("the HTTP thread pool is already running: ") + e.what());
+  }
+  return OkStatus();
+}
 
 Result<std::unique_ptr<Transport>> NewCppRestTransport(const TlsConfig& tls) {
   auto t = std::make_unique<CppRestTransport>(tls);
