@@ -36,9 +36,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$("$ROOT/tests/bench/count_proxy.sh" "$WORK")" --listen "127.0.0.1:$PROXY_PORT" --upstream "$DG_PDNS_A_API" \
+PROXY="$("$ROOT/tests/bench/count_proxy.sh" "$WORK")"
+"$PROXY" --listen "127.0.0.1:$PROXY_PORT" --upstream "$DG_PDNS_A_API" \
   >"$WORK/proxy.log" 2>&1 &
 PIDS+=($!)
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PROXY_PORT/_counts" >/dev/null 2>&1 && break; sleep 0.1; done
 kubectl apply -f "$ROOT/crds/" >/dev/null
 kubectl wait --for=condition=Established crd/domains.domainguard.io crd/dnsproviders.domainguard.io --timeout=30s >/dev/null
 kubectl create namespace "$NS" >/dev/null
