@@ -305,8 +305,17 @@ DelegationController::Expected DelegationController::ExpectationsOf(const std::s
   const std::string version =
       domain::ZoneInputsVersion(domain, spec.common.records_from, providers, ctx_.configmaps, extra);
   if (!version.empty()) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = expected_.find(key); it != expected_.end() && it->second.version == version) return it->second;
+    std::optional<KeptExpected> kept;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto it = expected_.find(key); it != expected_.end() && it->second.version == version) kept = it->second;
+    }
+    if (kept) {
+      Result<ZoneSpec> spec = kept->spec.Unpack();
+      if (spec.ok()) return {std::move(kept->version), std::move(*spec), std::move(kept->expectations), kept->interval};
+      // A bug: build it again below (and keep that instead).
+      spdlog::error("delegation domain={} decision=rebuild-expectations error=\"{}\"", key, spec.error().message);
+    }
   }
   // What to expect: the desired zone, or only the zone (and spec.nameservers) when it cannot be built.
   Expected e;
@@ -320,8 +329,9 @@ DelegationController::Expected DelegationController::ExpectationsOf(const std::s
   e.expectations = desired.ok() ? "desired" : "none error=\"" + desired.error().message + "\"";
   // Kept only while nothing it was built from can change unseen: a failure to read (not a bad spec) is retried.
   if (!version.empty() && (desired.ok() || desired.error().code == ErrorCode::kInvalidArgument)) {
+    KeptExpected kept{e.version, PackedZoneSpec(e.spec), e.expectations, e.interval};
     std::lock_guard<std::mutex> lock(mu_);
-    expected_[key] = e;
+    expected_[key] = std::move(kept);
   }
   return e;
 }

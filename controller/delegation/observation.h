@@ -25,6 +25,8 @@ struct DesiredRecord {
   std::string name;                 // canonical absolute owner name
   uint16_t type = 0;
   std::vector<std::string> values;  // sorted
+
+  bool operator==(const DesiredRecord&) const = default;
 };
 
 // What domainguard's records controller knows of the zone at one of its providers (records/zone_ledger.h).
