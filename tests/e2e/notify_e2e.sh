@@ -24,12 +24,17 @@ spec:
 YAML
 wait_cond notified RecordsSynced True/Synced 60
 serves "$C_DNS" "$Z" MX "10 mail.$Z." || fail "MX not served after sync"
+repairs() { grep -c "zone=$Z. provider=bind-c decision=apply .*reason=DriftRepaired" "$E2E_LOGS/$E2E_NAME.controller.log"; }
+repaired_more() { [ "$(repairs)" -gt "$repairs_before" ]; }
 # Let the NOTIFYs of domainguard's own writes pass first.
 sleep 3
+repairs_before=$(repairs || true)
 t0=$(date +%s%N)
 printf 'server %s\nzone %s\nupdate delete %s MX\nsend\n' "$C_DNS" "$Z" "$Z." |
   nsupdate -y "hmac-sha256:$DG_RFC2136_TSIG_NAME:$DG_RFC2136_TSIG_SECRET" -t 5 || fail "nsupdate deleting the MX failed"
-serves "$C_DNS" "$Z" MX "" || fail "the MX was not deleted behind domainguard's back"
+# The delete is seen either at BIND or, when the NOTIFY's repair beat this query (tens of ms on an idle bed), as a
+# DriftRepaired write in the controller's log for this zone.
+serves "$C_DNS" "$Z" MX "" || retry 10 repaired_more || fail "the MX was neither seen deleted nor repaired"
 retry 30 serves "$C_DNS" "$Z" MX "10 mail.$Z." || fail "the MX deleted at BIND was not restored within 30s (poll is 10m: NOTIFY missed)"
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 grep -q "zone=$Z. from=.* decision=notify" "$E2E_LOGS/$E2E_NAME.controller.log" || fail "the controller logged no NOTIFY for $Z"
