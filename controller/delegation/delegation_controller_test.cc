@@ -10,9 +10,9 @@
 #include "controller/api/conditions.h"
 #include "controller/api/testing/counting_spec_reader.h"
 #include "controller/delegation/reasons.h"
-#include "controller/dns/fake_resolver.h"
+#include "controller/dns/testing/fake_resolver.h"
 #include "controller/domain/status_writer.h"
-#include "controller/http/fake_transport.h"
+#include "controller/http/testing/fake_transport.h"
 #include "controller/kube/event_recorder.h"
 #include "controller/metrics/registry.h"
 

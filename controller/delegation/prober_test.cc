@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "controller/delegation/verdict.h"
-#include "controller/dns/fake_resolver.h"
+#include "controller/dns/testing/fake_resolver.h"
 
 namespace domainguard::delegation {
 namespace {

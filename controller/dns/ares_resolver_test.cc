@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "controller/dns/fake_resolver.h"
+#include "controller/dns/testing/fake_resolver.h"
 #include "controller/dns/test_dns_server.h"
 
 namespace domainguard::dns {

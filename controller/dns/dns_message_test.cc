@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "controller/dns/fake_resolver.h"
+#include "controller/dns/testing/fake_resolver.h"
 
 namespace domainguard::dns {
 namespace {

@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "controller/dns/fake_resolver.h"
+#include "controller/dns/testing/fake_resolver.h"
 
 namespace domainguard::dns {
 namespace {

@@ -2,7 +2,7 @@
 //
 // This is the one I/O interface of the delegation checks: they ask a parent server for a zone's NS, a name server
 // for its SOA, with RD=0, and look at the whole response. Implementations: AresResolver (c-ares + epoll, real
-// network) and FakeResolver (scripted, for unit tests).
+// network) and FakeResolver (scripted, for unit tests: testing/fake_resolver.h, library dg_dns_testing).
 //
 // Outcomes of one probe:
 //   a response arrived (any rcode: NOERROR, NXDOMAIN, REFUSED, SERVFAIL...) -> DnsMessage; callers read rcode/aa

@@ -8,7 +8,7 @@
 #include "controller/domain/domain_object.h"
 #include "controller/domain/inputs.h"
 #include "controller/failover/sibling.h"
-#include "controller/http/fake_transport.h"
+#include "controller/http/testing/fake_transport.h"
 #include "controller/kube/client.h"
 
 namespace domainguard::failover {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "controller/http/fake_transport.h"
+#include "controller/http/testing/fake_transport.h"
 
 namespace domainguard::kube {
 namespace {

@@ -18,7 +18,7 @@ dg_test(kube_runtime_test
   LIBS dg_kube_runtime)
 
 # EventRecorder over a Client on the fake transport (an in-memory Event API).
-dg_test(kube_runtime_io_test SOURCES ${_dg_rt}/runtime_io_test.cc LIBS dg_kube_runtime dg_http)
+dg_test(kube_runtime_io_test SOURCES ${_dg_rt}/runtime_io_test.cc LIBS dg_kube_runtime dg_http_testing)
 
 # The same against the test bed's kube-apiserver (skipped without $KUBECONFIG unless DG_REQUIRE_BED=1).
 dg_test(kube_runtime_integration_test SOURCES ${_dg_rt}/runtime_integration_test.cc

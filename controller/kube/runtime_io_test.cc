@@ -5,7 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "controller/http/fake_transport.h"
+#include "controller/http/testing/fake_transport.h"
 #include "controller/kube/event_recorder.h"
 
 namespace domainguard::kube {

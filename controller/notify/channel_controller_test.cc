@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "controller/domain/testing/controller_test.h"
-#include "controller/http/fake_transport.h"
+#include "controller/http/testing/fake_transport.h"
 #include "controller/notify/domain_alerting_controller.h"
 
 namespace domainguard::notify {

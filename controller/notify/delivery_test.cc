@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "controller/http/fake_transport.h"
+#include "controller/http/testing/fake_transport.h"
 
 namespace domainguard::notify {
 namespace {

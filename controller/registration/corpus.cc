@@ -8,7 +8,7 @@
 
 #include "controller/base/clock.h"
 #include "controller/base/time_format.h"
-#include "controller/http/fake_transport.h"
+#include "controller/http/testing/fake_transport.h"
 #include "controller/registration/bootstrap.h"
 #include "controller/registration/check.h"
 #include "controller/registration/epp_status.h"

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "controller/base/time_format.h"
-#include "controller/http/fake_transport.h"
+#include "controller/http/testing/fake_transport.h"
 #include "controller/registration/fixture_test_util.h"
 
 namespace domainguard::registration {

@@ -9,7 +9,7 @@
 #include "controller/api/conditions.h"
 #include "controller/base/time_format.h"
 #include "controller/domain/testing/controller_test.h"
-#include "controller/http/fake_transport.h"
+#include "controller/http/testing/fake_transport.h"
 #include "controller/registration/reasons.h"
 
 namespace domainguard::registration {

@@ -1,4 +1,4 @@
-// LIBS: dg_kube dg_http dg_base
+// LIBS: dg_kube dg_http_testing dg_base
 // Informer cache benchmarks (fake transport with realistic Domain JSON, no apiserver needed):
 //   BM_StoreMemoryPerDomain   bytes held per cached Domain vs its JSON size (and vs a parsed nlohmann::json)
 //   BM_WatchEventsThroughInformer  MODIFIED events/s from a watch stream through store + handler + a queue
@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "controller/api/resources.h"
-#include "controller/http/fake_transport.h"
+#include "controller/http/testing/fake_transport.h"
 #include "controller/kube/informer.h"
 
 namespace domainguard::kube {

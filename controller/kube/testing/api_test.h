@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "controller/base/clock.h"
-#include "controller/http/fake_transport.h"
+#include "controller/http/testing/fake_transport.h"
 #include "controller/kube/client.h"
 #include "controller/kube/event_recorder.h"
 #include "controller/kube/store.h"

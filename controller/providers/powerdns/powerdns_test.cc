@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "controller/http/fake_transport.h"
+#include "controller/http/testing/fake_transport.h"
 #include "controller/providers/powerdns/powerdns_json.h"
 #include "controller/providers/powerdns/powerdns_provider.h"
 

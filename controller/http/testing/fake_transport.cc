@@ -1,5 +1,5 @@
 // Scripted transport for unit tests (fake_transport.h).
-#include "controller/http/fake_transport.h"
+#include "controller/http/testing/fake_transport.h"
 
 namespace domainguard::http {
 namespace {

@@ -1,4 +1,4 @@
-#include "controller/http/fake_transport.h"
+#include "controller/http/testing/fake_transport.h"
 
 #include <thread>
 

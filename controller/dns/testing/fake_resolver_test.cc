@@ -1,4 +1,4 @@
-#include "controller/dns/fake_resolver.h"
+#include "controller/dns/testing/fake_resolver.h"
 
 #include <gtest/gtest.h>
 

@@ -1,15 +1,9 @@
 // FakeResolver: scripted answers for unit tests.
-#include "controller/dns/fake_resolver.h"
+#include "controller/dns/testing/fake_resolver.h"
 
 #include <utility>
 
 namespace domainguard::dns {
-
-std::string DescribeProbe(const Probe& probe) {
-  std::string server = probe.address.find(':') != std::string::npos ? "[" + probe.address + "]" : probe.address;
-  return server + ":" + std::to_string(probe.port) + " " + CanonicalName(probe.qname) + " " + TypeName(probe.qtype) +
-         (probe.tcp ? " tcp" : "");
-}
 
 void FakeResolver::SetAnswer(const std::string& server, const std::string& qname, uint16_t qtype, DnsMessage answer) {
   std::lock_guard<std::mutex> lock(mu_);
