@@ -6,76 +6,14 @@
 #include <utility>
 #include <vector>
 
+#include "controller/base/byte_codec.h"
+
 namespace domainguard::delegation {
 namespace {
 
-void PutVarint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-void PutString(std::string& out, std::string_view s) {
-  PutVarint(out, s.size());
-  out.append(s);
-}
-
-// Reads what PutVarint and PutString wrote, front to back; any read past the end or an overlong varint makes
-// ok() false for good.
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-
-  uint64_t Varint() {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64 && ok_; shift += 7) {
-      if (pos_ >= in_.size()) break;
-      const auto byte = static_cast<uint8_t>(in_[pos_++]);
-      v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) return v;
-    }
-    ok_ = false;
-    return 0;
-  }
-
-  // A count of items that each take at least one byte: more than the bytes left cannot be (and would reserve
-  // without bound).
-  uint64_t Count() {
-    const uint64_t n = Varint();
-    if (n > in_.size() - pos_) ok_ = false;
-    return ok_ ? n : 0;
-  }
-
-  std::string String() {
-    const uint64_t n = Varint();
-    if (!ok_ || n > in_.size() - pos_) {
-      ok_ = false;
-      return "";
-    }
-    std::string out(in_.substr(pos_, n));
-    pos_ += n;
-    return out;
-  }
-
-  uint8_t Byte() {
-    if (pos_ >= in_.size()) {
-      ok_ = false;
-      return 0;
-    }
-    return static_cast<uint8_t>(in_[pos_++]);
-  }
-
-  void Fail() { ok_ = false; }
-  bool ok() const { return ok_; }
-  bool done() const { return pos_ == in_.size(); }
-
- private:
-  std::string_view in_;
-  size_t pos_ = 0;
-  bool ok_ = true;
-};
+using base::ByteReader;
+using base::PutString;
+using base::PutVarint;
 
 // How a name is kept: its tag byte.
 constexpr uint8_t kApex = 0;      // the name is the zone's (nothing stored)
@@ -99,7 +37,7 @@ void PutName(std::string& out, std::string_view name, std::string_view zone) {
   }
 }
 
-std::string Name(Reader& in, const std::string& zone) {
+std::string Name(ByteReader& in, const std::string& zone) {
   switch (in.Byte()) {
     case kApex: return zone;
     case kRelative: return in.String() + "." + zone;
@@ -113,7 +51,7 @@ void PutStrings(std::string& out, const std::vector<std::string>& strings) {
   for (const std::string& s : strings) PutString(out, s);
 }
 
-std::vector<std::string> Strings(Reader& in) {
+std::vector<std::string> Strings(ByteReader& in) {
   std::vector<std::string> out;
   const uint64_t n = in.Count();
   out.reserve(n);
@@ -141,7 +79,7 @@ PackedZoneSpec::PackedZoneSpec(const ZoneSpec& spec) {
 }
 
 Result<ZoneSpec> PackedZoneSpec::Unpack() const {
-  Reader in(packed_);
+  ByteReader in(packed_);
   ZoneSpec spec;
   spec.zone = in.String();
   const uint64_t nameservers = in.Count();

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "controller/base/byte_codec.h"
+
 namespace domainguard::kube {
 
 using nlohmann::json;
@@ -27,18 +29,8 @@ enum Tag : uint8_t {
 // stack a level).
 constexpr int kMaxDepth = 10000;
 
-void PutVarint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-void PutString(std::string& out, std::string_view s) {
-  PutVarint(out, s.size());
-  out.append(s);
-}
+using base::PutString;
+using base::PutVarint;
 
 void Put(std::string& out, const json& v, KeyTable& keys) {
   switch (v.type()) {
@@ -107,44 +99,44 @@ class Reader {
 
   json Value(int depth) {
     if (depth > kMaxDepth) return Fail();
-    switch (Byte()) {
+    switch (in_.Byte(0xff)) {
       case kNull: return nullptr;
       case kFalse: return false;
       case kTrue: return true;
       case kInteger: {
-        const uint64_t z = Varint();
+        const uint64_t z = in_.Varint();
         return static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
       }
-      case kUnsigned: return Varint();
+      case kUnsigned: return in_.Varint();
       case kDouble: {
+        const std::string_view bytes = in_.Take(sizeof(double));
+        if (!in_.ok()) return Fail();
         double d = 0;
-        if (in_.size() - pos_ < sizeof d) return Fail();
-        std::memcpy(&d, in_.data() + pos_, sizeof d);
-        pos_ += sizeof d;
+        std::memcpy(&d, bytes.data(), sizeof d);
         return d;
       }
-      case kString: return String();
+      case kString: return in_.String();
       case kBinary: {
-        const std::string bytes = String();
+        const std::string bytes = in_.String();
         return json::binary(std::vector<uint8_t>(bytes.begin(), bytes.end()));
       }
       case kArray: {
-        const uint64_t n = Count();
+        const uint64_t n = in_.Count();
         json out = json::array();
         auto& items = out.get_ref<json::array_t&>();
         items.reserve(n);
-        for (uint64_t i = 0; i < n && ok_; ++i) items.push_back(Value(depth + 1));
+        for (uint64_t i = 0; i < n && in_.ok(); ++i) items.push_back(Value(depth + 1));
         return out;
       }
       case kObject: {
-        const uint64_t n = Count();
+        const uint64_t n = in_.Count();
         json out = json::object();
         auto& members = out.get_ref<json::object_t&>();
-        for (uint64_t i = 0; i < n && ok_; ++i) {
-          const uint64_t k = Varint();
+        for (uint64_t i = 0; i < n && in_.ok(); ++i) {
+          const uint64_t k = in_.Varint();
           std::string key;
           if (k == 0) {
-            key = String();
+            key = in_.String();
           } else if (k - 1 < keys_.size()) {
             key = keys_[k - 1];
           } else {
@@ -159,57 +151,17 @@ class Reader {
     }
   }
 
-  bool ok() const { return ok_; }
-  bool done() const { return pos_ == in_.size(); }
+  bool ok() const { return in_.ok(); }
+  bool done() const { return in_.done(); }
 
  private:
   json Fail() {
-    ok_ = false;
+    in_.Fail();
     return nullptr;
   }
 
-  uint8_t Byte() {
-    if (pos_ >= in_.size()) {
-      ok_ = false;
-      return 0xff;
-    }
-    return static_cast<uint8_t>(in_[pos_++]);
-  }
-
-  uint64_t Varint() {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64 && ok_; shift += 7) {
-      if (pos_ >= in_.size()) break;
-      const auto byte = static_cast<uint8_t>(in_[pos_++]);
-      v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) return v;
-    }
-    ok_ = false;
-    return 0;
-  }
-
-  // A count of items, each at least one byte: more than the bytes left is not a value Put wrote.
-  uint64_t Count() {
-    const uint64_t n = Varint();
-    if (n > in_.size() - pos_) ok_ = false;
-    return ok_ ? n : 0;
-  }
-
-  std::string String() {
-    const uint64_t n = Varint();
-    if (!ok_ || n > in_.size() - pos_) {
-      ok_ = false;
-      return "";
-    }
-    std::string out(in_.substr(pos_, n));
-    pos_ += n;
-    return out;
-  }
-
-  std::string_view in_;
+  base::ByteReader in_;
   const std::deque<std::string>& keys_;
-  size_t pos_ = 0;
-  bool ok_ = true;
 };
 
 }  // namespace

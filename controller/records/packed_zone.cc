@@ -5,73 +5,14 @@
 #include <cstdint>
 #include <string_view>
 
+#include "controller/base/byte_codec.h"
+
 namespace domainguard::records {
 namespace {
 
-void PutVarint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-void PutString(std::string& out, std::string_view s) {
-  PutVarint(out, s.size());
-  out.append(s);
-}
-
-// Reads what PutVarint and PutString wrote, front to back; any read past the end or an overlong varint makes
-// ok() false for good.
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-
-  uint64_t Varint() {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64 && ok_; shift += 7) {
-      if (pos_ >= in_.size()) break;
-      const auto byte = static_cast<uint8_t>(in_[pos_++]);
-      v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) return v;
-    }
-    ok_ = false;
-    return 0;
-  }
-
-  uint32_t U32() {
-    const uint64_t v = Varint();
-    if (v > UINT32_MAX) ok_ = false;
-    return static_cast<uint32_t>(v);
-  }
-
-  std::string String() {
-    const uint64_t n = Varint();
-    if (!ok_ || n > in_.size() - pos_) {
-      ok_ = false;
-      return "";
-    }
-    std::string out(in_.substr(pos_, n));
-    pos_ += n;
-    return out;
-  }
-
-  uint8_t Byte() {
-    if (pos_ >= in_.size()) {
-      ok_ = false;
-      return 0;
-    }
-    return static_cast<uint8_t>(in_[pos_++]);
-  }
-
-  bool ok() const { return ok_; }
-  bool done() const { return pos_ == in_.size(); }
-
- private:
-  std::string_view in_;
-  size_t pos_ = 0;
-  bool ok_ = true;
-};
+using base::ByteReader;
+using base::PutString;
+using base::PutVarint;
 
 // The tag byte of an rrset.
 constexpr uint8_t kApex = 0;          // the name is the zone's
@@ -117,7 +58,7 @@ PackedZone::PackedZone(const providers::ObservedZone& zone) {
 }
 
 Result<providers::ObservedZone> PackedZone::Unpack() const {
-  Reader in(view());
+  ByteReader in(view());
   providers::ObservedZone zone;
   zone.zone = in.String();
   const uint64_t rrsets = in.Varint();
