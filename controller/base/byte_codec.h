@@ -89,4 +89,33 @@ class ByteReader {
   bool ok_ = true;
 };
 
+// Names in the packed forms of a zone's data: the zone's own name is kept as its form alone, a name below it (byte for
+// byte) as the labels before the zone, any other name whole. A form is below 4, so a caller may keep flags of its own
+// in the higher bits of the byte that holds it.
+enum ZoneNameForm : uint8_t { kZoneApex = 0, kBelowZone = 1, kWholeName = 2 };
+inline constexpr uint8_t kZoneNameFormMask = 3;
+
+inline ZoneNameForm FormInZone(std::string_view name, std::string_view zone) {
+  if (zone.empty()) return kWholeName;
+  if (name == zone) return kZoneApex;
+  const bool below = name.size() > zone.size() + 1 && name.ends_with(zone) && name[name.size() - zone.size() - 1] == '.';
+  return below ? kBelowZone : kWholeName;
+}
+
+// Writes what `form` (FormInZone's) keeps of `name`.
+inline void PutNameInZone(std::string& out, std::string_view name, std::string_view zone, ZoneNameForm form) {
+  if (form == kBelowZone) PutString(out, name.substr(0, name.size() - zone.size() - 1));
+  if (form == kWholeName) PutString(out, name);
+}
+
+// Reads back a name PutNameInZone wrote in `form`; a form it never writes fails the reader.
+inline std::string ReadNameInZone(ByteReader& in, uint8_t form, std::string_view zone) {
+  switch (form) {
+    case kZoneApex: return std::string(zone);
+    case kBelowZone: return in.String().append(".").append(zone);
+    case kWholeName: return in.String();
+    default: in.Fail(); return "";
+  }
+}
+
 }  // namespace domainguard::base

@@ -72,3 +72,40 @@ TEST(ByteCodec, BadBytesFailForGood) {
 
 }  // namespace
 }  // namespace domainguard::base
+
+namespace domainguard::base {
+namespace {
+
+TEST(ByteCodec, NamesInAZone) {
+  struct Case {
+    const char* name;
+    const char* zone;
+    ZoneNameForm form;
+    size_t stored;  // bytes written
+  };
+  const Case cases[] = {
+      {"example.test.", "example.test.", kZoneApex, 0},
+      {"www.example.test.", "example.test.", kBelowZone, 4},
+      {"a.b.example.test.", "example.test.", kBelowZone, 4},
+      {"wwwexample.test.", "example.test.", kWholeName, 17},   // ends with the zone, not below it
+      {"ns1.other.test.", "example.test.", kWholeName, 16},
+      {"WWW.Example.test.", "example.test.", kWholeName, 18},  // not byte for byte below it
+      {"www.example.test.", "", kWholeName, 18},
+      {"", "", kWholeName, 1},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(FormInZone(c.name, c.zone), c.form) << c.name;
+    std::string out;
+    PutNameInZone(out, c.name, c.zone, c.form);
+    EXPECT_EQ(out.size(), c.stored) << c.name;
+    ByteReader in(out);
+    EXPECT_EQ(ReadNameInZone(in, c.form, c.zone), c.name) << c.name;
+    EXPECT_TRUE(in.ok() && in.done()) << c.name;
+  }
+  ByteReader in("");
+  EXPECT_EQ(ReadNameInZone(in, 3, "example.test."), "");
+  EXPECT_FALSE(in.ok());
+}
+
+}  // namespace
+}  // namespace domainguard::base

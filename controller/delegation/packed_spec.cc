@@ -15,36 +15,14 @@ using base::ByteReader;
 using base::PutString;
 using base::PutVarint;
 
-// How a name is kept: its tag byte.
-constexpr uint8_t kApex = 0;      // the name is the zone's (nothing stored)
-constexpr uint8_t kRelative = 1;  // the stored label(s), a dot, the zone
-constexpr uint8_t kAbsolute = 2;  // stored whole (outside the zone, or not byte for byte under it)
-
-bool UnderZone(std::string_view name, std::string_view zone) {
-  return !zone.empty() && name.size() > zone.size() + 1 && name.ends_with(zone) &&
-         name[name.size() - zone.size() - 1] == '.';
-}
-
+// A name: its base::ZoneNameForm as a byte, then what the form keeps.
 void PutName(std::string& out, std::string_view name, std::string_view zone) {
-  if (!zone.empty() && name == zone) {
-    out.push_back(static_cast<char>(kApex));
-  } else if (UnderZone(name, zone)) {
-    out.push_back(static_cast<char>(kRelative));
-    PutString(out, name.substr(0, name.size() - zone.size() - 1));
-  } else {
-    out.push_back(static_cast<char>(kAbsolute));
-    PutString(out, name);
-  }
+  const base::ZoneNameForm form = base::FormInZone(name, zone);
+  out.push_back(static_cast<char>(form));
+  base::PutNameInZone(out, name, zone, form);
 }
 
-std::string Name(ByteReader& in, const std::string& zone) {
-  switch (in.Byte()) {
-    case kApex: return zone;
-    case kRelative: return in.String() + "." + zone;
-    case kAbsolute: return in.String();
-    default: in.Fail(); return "";  // not a tag PutName writes
-  }
-}
+std::string Name(ByteReader& in, const std::string& zone) { return base::ReadNameInZone(in, in.Byte(), zone); }
 
 void PutStrings(std::string& out, const std::vector<std::string>& strings) {
   PutVarint(out, strings.size());

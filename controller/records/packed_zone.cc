@@ -14,18 +14,10 @@ using base::ByteReader;
 using base::PutString;
 using base::PutVarint;
 
-// The tag byte of an rrset.
-constexpr uint8_t kApex = 0;          // the name is the zone's
-constexpr uint8_t kRelative = 1;      // the name is the stored label(s), a dot, the zone
-constexpr uint8_t kAbsolute = 2;      // the name is stored whole
-constexpr uint8_t kNameMask = 3;
+// The tag byte of an rrset: the name's base::ZoneNameForm in its low bits, then these flags.
 constexpr uint8_t kOwnerFollows = 4;  // else the owner is the rrset before's ("" for the first)
 constexpr uint8_t kAdopted = 8;
-
-bool UnderZone(std::string_view name, std::string_view zone) {
-  return !zone.empty() && name.size() > zone.size() + 1 && name.ends_with(zone) &&
-         name[name.size() - zone.size() - 1] == '.';
-}
+static_assert((base::kZoneNameFormMask & (kOwnerFollows | kAdopted)) == 0);
 
 }  // namespace
 
@@ -37,13 +29,13 @@ PackedZone::PackedZone(const providers::ObservedZone& zone) {
   const std::string* owner = nullptr;
   for (const providers::ObservedRRset& r : zone.rrsets) {
     const std::string_view name = r.rrset.name;
-    uint8_t tag = name == zone.zone ? kApex : UnderZone(name, zone.zone) ? kRelative : kAbsolute;
+    const base::ZoneNameForm form = base::FormInZone(name, zone.zone);
+    uint8_t tag = form;
     const bool owner_follows = owner == nullptr ? !r.owner.empty() : *owner != r.owner;
     if (owner_follows) tag |= kOwnerFollows;
     if (r.adopted) tag |= kAdopted;
     out.push_back(static_cast<char>(tag));
-    if ((tag & kNameMask) == kRelative) PutString(out, name.substr(0, name.size() - zone.zone.size() - 1));
-    if ((tag & kNameMask) == kAbsolute) PutString(out, name);
+    base::PutNameInZone(out, name, zone.zone, form);
     PutString(out, r.rrset.type);
     PutVarint(out, r.rrset.ttl);
     PutVarint(out, r.rrset.values.size());
@@ -66,12 +58,7 @@ Result<providers::ObservedZone> PackedZone::Unpack() const {
   for (uint64_t i = 0; i < rrsets && in.ok(); ++i) {
     providers::ObservedRRset r;
     const uint8_t tag = in.Byte();
-    switch (tag & kNameMask) {
-      case kApex: r.rrset.name = zone.zone; break;
-      case kRelative: r.rrset.name = in.String() + "." + zone.zone; break;
-      case kAbsolute: r.rrset.name = in.String(); break;
-      default: return Error::Internal("a packed zone does not read back whole");
-    }
+    r.rrset.name = base::ReadNameInZone(in, tag & base::kZoneNameFormMask, zone.zone);
     r.rrset.type = in.String();
     r.rrset.ttl = in.U32();
     const uint64_t values = in.Varint();
