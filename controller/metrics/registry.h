@@ -132,6 +132,49 @@ std::string SeriesKey(const LabelValues& values);
 // The `n` values of `key` (SeriesKey's inverse; missing trailing values read as "").
 LabelValues SeriesValues(std::string_view key, size_t n);
 
+// Erases from `series` (keyed by SeriesKey of the values of the first `n` of `label_names`) every entry whose values
+// match every label of `match`; returns how many. An empty match, or one naming a label outside the first `n`
+// (the family does not describe such objects), erases nothing.
+template <typename V>
+size_t EraseMatching(std::map<std::string, V>& series, const std::vector<std::string>& label_names, size_t n,
+                     const LabelMatch& match) {
+  std::vector<std::pair<size_t, const std::string*>> wanted;
+  for (const auto& [label, value] : match) {
+    auto it = std::find(label_names.begin(), label_names.begin() + static_cast<std::ptrdiff_t>(n), label);
+    if (it == label_names.begin() + static_cast<std::ptrdiff_t>(n)) return 0;
+    wanted.emplace_back(static_cast<size_t>(it - label_names.begin()), &value);
+  }
+  if (wanted.empty()) return 0;
+  std::sort(wanted.begin(), wanted.end());
+  bool leading = true;
+  for (size_t i = 0; i < wanted.size(); ++i) leading = leading && wanted[i].first == i;
+  size_t removed = 0;
+  // The leading labels (a Domain's namespace and name): the map is sorted by its values, so the matching entries
+  // are one range, found in O(log n). A scan of every series cost each Domain's Ready reconcile ~10,000 label
+  // comparisons at 10,000 Domains (issue #14).
+  if (leading) {
+    LabelValues values;
+    for (const auto& w : wanted) values.push_back(*w.second);
+    if (values.size() == n) return series.erase(SeriesKey(values));
+    const std::string prefix = SeriesKey(values) + '\0';  // the separator: "web" is no prefix of "web2"
+    for (auto it = series.lower_bound(prefix); it != series.end() && std::string_view(it->first).starts_with(prefix);) {
+      it = series.erase(it);
+      ++removed;
+    }
+    return removed;
+  }
+  for (auto it = series.begin(); it != series.end();) {
+    const LabelValues values = SeriesValues(it->first, n);
+    if (std::all_of(wanted.begin(), wanted.end(), [&](const auto& w) { return values[w.first] == *w.second; })) {
+      it = series.erase(it);
+      ++removed;
+    } else {
+      ++it;
+    }
+  }
+  return removed;
+}
+
 // One metric name with its series.
 template <typename M>
 class Family final : public FamilyBase {
@@ -158,42 +201,8 @@ class Family final : public FamilyBase {
     return series_.erase(key) > 0;
   }
   int RemoveMatching(const LabelMatch& match) override {
-    std::vector<std::pair<size_t, const std::string*>> wanted;
-    for (const auto& [label, value] : match) {
-      auto it = std::find(label_names().begin(), label_names().end(), label);
-      if (it == label_names().end()) return 0;  // this family does not describe such objects
-      wanted.emplace_back(static_cast<size_t>(it - label_names().begin()), &value);
-    }
-    if (wanted.empty()) return 0;
-    std::sort(wanted.begin(), wanted.end());
     std::lock_guard<std::mutex> lock(mu_);
-    int removed = 0;
-    // The leading labels (a Domain's namespace and name): series_ is sorted by its values, so the matching series
-    // are one range, found in O(log n). A scan of every series cost each Domain's Ready reconcile ~10,000 label
-    // comparisons at 10,000 Domains (issue #14).
-    if (IsLeading(wanted)) {
-      LabelValues leading;
-      for (const auto& w : wanted) leading.push_back(*w.second);
-      if (leading.size() == label_names().size()) return static_cast<int>(series_.erase(SeriesKey(leading)));
-      const std::string prefix = SeriesKey(leading) + '\0';  // the separator: "web" is no prefix of "web2"
-      auto it = series_.lower_bound(prefix);
-      while (it != series_.end() && std::string_view(it->first).starts_with(prefix)) {
-        it = series_.erase(it);
-        ++removed;
-      }
-      return removed;
-    }
-    for (auto it = series_.begin(); it != series_.end();) {
-      const LabelValues values = SeriesValues(it->first, label_names().size());
-      bool all = std::all_of(wanted.begin(), wanted.end(), [&](const auto& w) { return values[w.first] == *w.second; });
-      if (all) {
-        it = series_.erase(it);
-        ++removed;
-      } else {
-        ++it;
-      }
-    }
-    return removed;
+    return static_cast<int>(EraseMatching(series_, label_names(), label_names().size(), match));
   }
   // Drops every series (a gauge family rebuilt from scratch at each evaluation).
   void Clear() {
@@ -214,14 +223,6 @@ class Family final : public FamilyBase {
   }
 
  private:
-  // True when the label indexes of `wanted` (sorted) are 0, 1, ..., n-1: one value each for the leading labels.
-  static bool IsLeading(const std::vector<std::pair<size_t, const std::string*>>& wanted) {
-    for (size_t i = 0; i < wanted.size(); ++i) {
-      if (wanted[i].first != i) return false;
-    }
-    return true;
-  }
-
   const Factory factory_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<M>> series_;  // guarded by mu_; SeriesKey -> series

@@ -61,45 +61,10 @@ void StateSetFamily::Render(std::string& out) const {
 }
 
 int StateSetFamily::RemoveMatching(const LabelMatch& match) {
-  if (match.empty() || label_names().empty()) return 0;
-  std::vector<std::pair<size_t, const std::string*>> wanted;
-  for (const auto& [label, value] : match) {
-    auto it = std::find(label_names().begin(), label_names().end() - 1, label);
-    if (it == label_names().end() - 1) return 0;  // not an entry's label (the state label, or none of ours)
-    wanted.emplace_back(static_cast<size_t>(it - label_names().begin()), &value);
-  }
-  std::sort(wanted.begin(), wanted.end());
-  bool leading = true;
-  for (size_t i = 0; i < wanted.size(); ++i) leading = leading && wanted[i].first == i;
-  const size_t n = label_names().size() - 1;
+  if (label_names().empty()) return 0;
   std::lock_guard<std::mutex> lock(mu_);
-  size_t removed = 0;
-  if (leading) {
-    // Entries are sorted by their values: those of one Domain (namespace, name) are one range.
-    LabelValues prefix_values;
-    for (const auto& w : wanted) prefix_values.push_back(*w.second);
-    const std::string prefix = SeriesKey(prefix_values);
-    if (prefix_values.size() == n) {
-      removed = entries_.erase(prefix);
-    } else {
-      const std::string range = prefix + '\0';  // "web" is no prefix of "web2"
-      for (auto it = entries_.lower_bound(range); it != entries_.end() && it->first.starts_with(range);) {
-        it = entries_.erase(it);
-        ++removed;
-      }
-    }
-  } else {
-    for (auto it = entries_.begin(); it != entries_.end();) {
-      const LabelValues values = SeriesValues(it->first, n);
-      if (std::all_of(wanted.begin(), wanted.end(), [&](const auto& w) { return values[w.first] == *w.second; })) {
-        it = entries_.erase(it);
-        ++removed;
-      } else {
-        ++it;
-      }
-    }
-  }
-  return static_cast<int>(removed * states_.size());
+  // An entry's labels are all but the state label: a match naming that erases nothing (its states go together).
+  return static_cast<int>(EraseMatching(entries_, label_names(), label_names().size() - 1, match) * states_.size());
 }
 
 }  // namespace domainguard::metrics
