@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace domainguard::zone {
 namespace {
 
@@ -77,6 +81,29 @@ INSTANTIATE_TEST_SUITE_P(
         {"empty", "A", "  ", ""},
     }),
     [](const auto& info) { return info.param.name; });
+
+// The address fast path must be invisible: every value gives what ldns alone gives, result or error message.
+TEST(NormalizeValue, AddressFastPathAgreesWithLdns) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"A", "192.0.2.1"},         {"A", "0.0.0.0"},          {"A", "255.255.255.255"}, {"A", "256.0.0.1"},
+      {"A", "1.2.3"},             {"A", "01.2.3.4"},         {"A", "1.2.3.4 "},        {"A", " 1.2.3.4"},
+      {"A", "1.2.3.4;comment"},   {"A", "1.2.3.4 x"},        {"A", "0x1.2.3.4"},       {"A", "::1"},
+      {"A", "1.2.3.4\n"},        {"A", ""},                 {"A", "1.2.3.4.5"},       {"A", "\t192.0.2.9\t"},
+      {"AAAA", "2001:db8::1"},    {"AAAA", "2001:DB8:0:0::10"}, {"AAAA", "::"},        {"AAAA", "::ffff:1.2.3.4"},
+      {"AAAA", "fe80::1%eth0"},   {"AAAA", "1.2.3.4"},       {"AAAA", "2001:db8::zz"}, {"AAAA", "2001:0db8:0000::0001"},
+      {"AAAA", "2001:db8::1 ; x"}, {"AAAA", "::ffff:0:0"},   {"AAAA", "1:2:3:4:5:6:7:8"}, {"AAAA", "1:2:3:4:5:6:7:8:9"},
+  };
+  for (const auto& [type, value] : cases) {
+    Result<std::string> fast = NormalizeValue(type, value, "www.example.com.", "example.com.");
+    Result<std::string> ldns = NormalizeValueWithLdns(type, value, "www.example.com.", "example.com.");
+    ASSERT_EQ(fast.ok(), ldns.ok()) << type << " " << value;
+    if (fast.ok()) {
+      EXPECT_EQ(*fast, *ldns) << type << " " << value;
+    } else {
+      EXPECT_EQ(fast.error().message, ldns.error().message) << type << " " << value;
+    }
+  }
+}
 
 TEST(NormalizeValue, ErrorMessagesSayWhatIsWrong) {
   Result<std::string> a = NormalizeValue("A", "300.1.1.1", "www.example.com.", "example.com.");
