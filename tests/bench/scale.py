@@ -396,6 +396,20 @@ class Controller:
                 out[k] = out.get(k, 0) + float(line.rsplit(" ", 1)[1])
         return out
 
+    def reconciles(self):
+        """{controller: count} of controller_runtime_reconcile_total (every result); None when unreadable."""
+        try:
+            text = self.metrics()
+        except Exception:
+            return None
+        out = {}
+        for line in text.splitlines():
+            if line.startswith("controller_runtime_reconcile_total{"):
+                labels = dict(re.findall(r'(\w+)="([^"]*)"', line[: line.rindex("}")]))
+                k = labels.get("controller", "")
+                out[k] = out.get(k, 0) + float(line.rsplit(" ", 1)[1])
+        return out
+
     def own_writes(self):
         """{(verb, resource): count} of domainguard's own writes (own_requests without get, list and watch; None when
         the controller does not export it)."""
@@ -545,15 +559,16 @@ def main():
         watches = {p: ServedWatch(dns[p], zones, max(600.0, 10 * floor_s), fast) for p in dns}
         t0 = time.monotonic()
         cpu = CpuWindow(bed, args.proxy_pids, ctl.proc.pid)
-        r0 = ctl.own_requests()
+        r0, k0 = ctl.own_requests(), ctl.reconciles()
         cpu.start()
         for w in watches.values():
             w.start()
         with_s = kubectl_apply(path)
         fast.set()
         cpu_add(rep, "with domainguard", cpu.stop())
-        r1 = ctl.own_requests()
+        r1, k1 = ctl.own_requests(), ctl.reconciles()
         rep.add("kubectl apply with domainguard running", "-", "%.1f s" % with_s, None, with_s, "as the floor")
+        reconciles_note(rep, "during that apply", k0, k1, n)
         if r0 is not None and r1 is not None:
             d = diff(r1, r0)
             rep.add("domainguard's apiserver requests during that apply", "-", "%d (%s)" % (sum(d.values()), ", ".join(
@@ -577,6 +592,7 @@ def main():
                          (waited, fmt_writes({k: v for k, v in ctl_writes.items() if k[1] not in INFRA})))
         ctl.check_alive("convergence")
         own_note(rep, "converging", o0, ctl.own_writes(), n)
+        reconciles_note(rep, "from the apply until settled", k0, ctl.reconciles(), n)
         p1 = {p: proxy_counts(u) for p, u in proxies.items()}
         for p in proxies:
             d = diff(p1[p], p0[p])
@@ -664,6 +680,17 @@ def cpu_add(rep, label, w):
     rep.add("CPU s during the %s apply" % label, "-", fmt_cpu(w), None, w,
             "utime+stime of /proc/PID/stat of the bed's processes (pid files), the controller and the proxies; "
             "kubectl's from wait4; bench = scale.py and its DNS queries; others = /proc/stat busy less all of these")
+
+
+def reconciles_note(rep, phase, before, after, n):
+    """Reconciles per new Domain by controller (controller_runtime_reconcile_total), a row of the table."""
+    if before is None or after is None:
+        return
+    d = {k: v for k, v in diff(after, before).items() if v}
+    total = sum(d.values()) / n
+    rep.add("reconciles per new Domain %s" % phase, "-", "%.2f (%s)" % (total, ", ".join(
+        "%s %.2f" % (k, v / n) for k, v in sorted(d.items())) or "none"), None,
+        {k: v / n for k, v in d.items()}, "controller_runtime_reconcile_total by controller over the span, over N")
 
 
 def own_note(rep, phase, before, after, n):
