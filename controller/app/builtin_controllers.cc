@@ -376,6 +376,8 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   // Ready summarises the other controllers' conditions, which a new Domain gets within moments of each other:
   // waiting 1 s turns their burst into one or two Ready writes instead of one per condition.
   ys.delay = std::chrono::seconds(1);
+  // A new Domain has nothing to summarise: the status writer's first apply carries Ready, and wakes it.
+  ys.add_filter = domain::ReadyHasWork;
   manager.AddController(std::move(ys));
 
   // The shared status writer's flushes: scheduled by its Write; woken by the Domain's changes only to forget what
@@ -410,6 +412,9 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   fs.name = "domain-failover";
   fs.resource = domains_type;
   fs.reconcile = ReconcileOf(rt->failover.get());
+  // Only Domains with spec.failover, or with what it wrote to remove: not every new Domain, nor every status write.
+  fs.add_filter = failover::ConcernsFailover;
+  fs.update_filter = failover::FailoverUpdateConcerns;
   // The primary's own changes wake it; so do its backup's (health, readiness) and the selected objects.
   fs.watches.push_back({domains_type, [&domains](const json& d) { return failover::PrimariesOfBackup(domains, d); }});
   auto primaries_of = [&domains](const json& obj) { return failover::PrimaryDomainsOfNamespace(domains, obj); };
@@ -439,6 +444,8 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   as.name = "domain-alerting";
   as.resource = domains_type;
   as.reconcile = ReconcileOf(rt->alerting.get());
+  // Woken by what its part reads (spec, labels, registration contacts), not by the other parts' status writes.
+  as.update_filter = notify::AlertingUpdateConcerns;
   as.watches.push_back({channels_type, AllInNamespace(domains), notify::ChannelRoutingChanged});
   manager.AddController(std::move(as));
 
@@ -456,11 +463,8 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
           return true;
         });
   }
-  auto every_ingress = [&ingresses](const json&) {
-    std::vector<std::string> keys;
-    for (const json& i : ingresses.List()) keys.push_back(kube::ObjectKey(i));
-    return keys;
-  };
+  // Keys only: each Domain of a batch parsed every cached Ingress here.
+  auto every_ingress = [&ingresses](const json&) { return ingresses.Keys(); };
   ControllerSpec us;
   us.name = "discovery-ingresses";
   us.resource = ingresses_type;

@@ -80,7 +80,10 @@ Controller::Controller(ControllerSpec spec, InformerSet& informers, const Clock&
   // Primary: every change enqueues the object's own key. Updates include the informer's relist differences.
   const std::chrono::milliseconds primary_delay = spec_.delay;
   informers.For(spec_.resource).AddHandlers(kube::InformerHandlers{
-      [this, primary_delay](const kube::json& obj) { Enqueue(kube::ObjectKey(obj), primary_delay); },
+      [this, primary_delay, add_filter = spec_.add_filter](const kube::json& obj) {
+        if (add_filter && !add_filter(obj)) return;
+        Enqueue(kube::ObjectKey(obj), primary_delay);
+      },
       [this, primary_delay, filter = spec_.update_filter](const kube::json& old_obj, const kube::json& obj) {
         if (filter && !filter(old_obj, obj)) return;
         Enqueue(kube::ObjectKey(obj), primary_delay);

@@ -95,6 +95,9 @@ using UpdateFilter = std::function<bool(const kube::json& old_obj, const kube::j
 // metadata.generation moved: the spec changed (status writes and relists of an unchanged object do not count).
 bool GenerationChanged(const kube::json& old_obj, const kube::json& new_obj);
 
+// Whether an added object concerns a controller (ControllerSpec::add_filter).
+using AddFilter = std::function<bool(const kube::json& obj)>;
+
 struct WatchSpec {
   ResourceType resource;
   MapFunc map;
@@ -119,6 +122,11 @@ struct ControllerSpec {
   // another controller's status write to the same object does not wake it. null: every update does; adds,
   // deletes and the periodic resync always do.
   UpdateFilter update_filter = nullptr;
+  // Whether a new object (an add of the primary, the informer's first list included) concerns this controller yet,
+  // so a controller that cannot act on a new Domain (Ready before any condition, failover without spec.failover)
+  // does not parse it for nothing; its first update that passes update_filter wakes it. null: every add does;
+  // deletes and the periodic resync always do.
+  AddFilter add_filter = nullptr;
 };
 
 class Controller {

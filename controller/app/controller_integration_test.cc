@@ -106,6 +106,7 @@ class ControllerIntegration : public ::testing::Test {
     spec.watches = std::move(watches);
     spec.delay = delay;
     spec.update_filter = update_filter_;
+    spec.add_filter = add_filter_;
     controller_ = std::make_unique<Controller>(spec, *informers_, env_->clock, nullptr, nullptr);
     informers_->Start();
     controller_->Start(workers);
@@ -131,6 +132,7 @@ class ControllerIntegration : public ::testing::Test {
   std::unique_ptr<Recorder> recorder_;
   std::unique_ptr<Controller> controller_;
   UpdateFilter update_filter_ = nullptr;  // set before StartController
+  AddFilter add_filter_ = nullptr;        // set before StartController
 };
 
 TEST_F(ControllerIntegration, ReconcilesCreatesUpdatesAndDeletes) {
@@ -286,6 +288,27 @@ TEST_F(ControllerIntegration, PrimaryUpdateFilterIgnoresUpdatesOfPartsNotRead) {
   }, 10s)) << "the spec edit was not reconciled";
   std::this_thread::sleep_for(500ms);
   EXPECT_EQ(recorder_->CallsFor(Key("f")).size(), 2u) << "label-only updates woke the controller";
+}
+
+// Issue #14: an added object the add filter declines (here: spec.x below 2) is not reconciled; its first update
+// that passes the update filter is, and a deletion always is.
+TEST_F(ControllerIntegration, PrimaryAddFilterSkipsNewObjectsUntilAnUpdate) {
+  if (env_ == nullptr) return;
+  add_filter_ = [](const kube::json& o) { return o.contains("spec") && o["spec"].value("x", 0) >= 2; };
+  StartController();
+  CreateWidget("skipped", 1);
+  CreateWidget("taken", 2);
+  ASSERT_TRUE(Eventually([&] { return recorder_->CallsFor(Key("taken")).size() == 1; }, 10s));
+  std::this_thread::sleep_for(300ms);
+  EXPECT_TRUE(recorder_->CallsFor(Key("skipped")).empty()) << "the declined add was reconciled";
+  ASSERT_TRUE(env_->client->MergePatch(Widgets(), ns_, "skipped", {{"metadata", {{"labels", {{"n", "1"}}}}}}).ok());
+  ASSERT_TRUE(Eventually([&] { return recorder_->CallsFor(Key("skipped")).size() == 1; }, 10s))
+      << "its first update was not reconciled";
+  ASSERT_TRUE(env_->client->Delete(Widgets(), ns_, "skipped").ok());
+  EXPECT_TRUE(Eventually([&] {
+    auto c = recorder_->CallsFor(Key("skipped"));
+    return c.size() == 2 && !c.back().exists;
+  }, 10s)) << "the delete was not reconciled";
 }
 
 TEST_F(ControllerIntegration, PeriodicResyncReconcilesUnchangedObjects) {

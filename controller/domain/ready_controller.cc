@@ -39,6 +39,17 @@ kube::ReadParts ReadyReads() {
                          .status_fields = {"findings", "failover"}};
 }
 
+bool ReadyHasWork(const json& domain) {
+  const json& status = StatusOf(domain);
+  if (!status.is_object()) return false;
+  for (const char* field : {"conditions", "findings"}) {
+    auto it = status.find(field);
+    if (it != status.end() && it->is_array() && !it->empty()) return true;
+  }
+  auto failover = status.find("failover");
+  return failover != status.end() && !failover->is_null();
+}
+
 kube::ReconcileResult ReadyController::Reconcile(const std::string& key) {
   std::optional<json> domain = ctx_.domains.Get(key);
   const size_t slash = key.find('/');

@@ -39,6 +39,13 @@ void AddReady(StatusPart& part, const nlohmann::json& domain);
 // condition but Ready (its own), and the findings and failover state it exports as metrics.
 kube::ReadParts ReadyReads();
 
+// Whether a Domain as added gives the Ready controller anything to do: its status holds a condition, a finding or
+// failover state (what Ready summarises and the metrics export). A new Domain has none: the status writer's first
+// apply carries Ready (computed from the parts it applies), and that apply's update wakes this controller, which
+// exports the metrics then; a restart's list of written Domains passes (issue #14: a reconcile per new Domain,
+// parsing it, for a part the writer computes anyway). The add filter of `domain-ready`.
+bool ReadyHasWork(const nlohmann::json& domain);
+
 class ReadyController {
  public:
   explicit ReadyController(Context ctx) : ctx_(ctx) {}

@@ -109,5 +109,34 @@ TEST(AddReady, SameReadyIsNoWrite) {
   EXPECT_EQ(PlanStatusPart(d["status"], part, SystemTime{} + std::chrono::hours(1)), std::nullopt);
 }
 
+// The add filter of domain-ready: a new Domain (no status, or only what a user or an older tool left that Ready
+// neither summarises nor exports) is left to the status writer's first apply; anything Ready reads is work.
+TEST(ReadyHasWork, OnlyADomainWithSomethingToSummarise) {
+  const json meta = {{"name", "d"}, {"namespace", "web"}, {"generation", 1}};
+  struct Case {
+    const char* name;
+    json status;  // null: no status at all
+    bool work;
+  };
+  const std::vector<Case> cases = {
+      {"no status", nullptr, false},
+      {"empty status", json::object(), false},
+      {"empty conditions and findings", {{"conditions", json::array()}, {"findings", json::array()}}, false},
+      {"conditions not a list", {{"conditions", "x"}}, false},
+      {"failover null", {{"failover", nullptr}}, false},
+      {"only providers", {{"providers", json::array({{{"name", "a"}}})}}, false},
+      {"a condition", {{"conditions", json::array({Cond("RecordsSynced", "True", "Synced")})}}, true},
+      {"only Ready", {{"conditions", json::array({Cond("Ready", "Unknown", "ChecksPending")})}}, true},
+      {"FailoverActive alone", {{"conditions", json::array({Cond("FailoverActive", "False", "Standby")})}}, true},
+      {"a finding", {{"findings", json::array({{{"reason", "NoAlertChannel"}, {"severity", "Warning"}}})}}, true},
+      {"failover state", {{"failover", {{"active", false}}}}, true},
+  };
+  for (const Case& c : cases) {
+    json d = {{"metadata", meta}, {"spec", {{"zone", "example.com"}}}};
+    if (!c.status.is_null()) d["status"] = c.status;
+    EXPECT_EQ(ReadyHasWork(d), c.work) << c.name;
+  }
+}
+
 }  // namespace
 }  // namespace domainguard::domain

@@ -184,6 +184,29 @@ TEST_F(StatusWriterTest, LaterChangeIsOneApplyKeepingTheOtherParts) {
   EXPECT_EQ(status["conditions"][2]["type"], "RecordsSynced");  // not pending: kept as the cache has it
 }
 
+// A flush woken by the cache with nothing pending decides from the cache's resourceVersion alone (issue #14: no
+// parse of the Domain): the last apply stays the base until the cache holds it, then it is forgotten.
+TEST_F(StatusWriterTest, FlushWokenByTheCacheKeepsTheLastApplyUntilTheCacheHoldsIt) {
+  api_.set_apply_version("20");
+  ASSERT_TRUE(writer_->Write(NewDomain(), Part("records", "RecordsSynced")).ok());
+  ASSERT_TRUE(writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")).ok());
+  EXPECT_FALSE(writer_->Flush("web/d").requeue_after);
+  ASSERT_EQ(api_.applies().size(), 1u);
+  json other_write = *store_.Get("web/d");  // another manager's write, older than our apply
+  other_write["metadata"]["resourceVersion"] = "15";
+  store_.Upsert(other_write);
+  EXPECT_FALSE(writer_->Flush("web/d").requeue_after);
+  EXPECT_EQ(writer_->Status("web/d")["conditions"].size(), 3u) << "the apply the cache does not hold was forgotten";
+  EXPECT_FALSE(*writer_->Write(*store_.Get("web/d"), Part("records", "RecordsSynced"))) << "compared with the apply";
+  rv_ = 19;
+  CacheLastApply();  // resourceVersion 20
+  EXPECT_FALSE(writer_->Flush("web/d").requeue_after);
+  EXPECT_EQ(writer_->Status("web/d"), store_.Get("web/d")->at("status"));
+  EXPECT_EQ(api_.applies().size(), 1u);
+  writer_->Flush("web/gone");  // never written, not cached: nothing
+  EXPECT_EQ(api_.applies().size(), 1u);
+}
+
 TEST_F(StatusWriterTest, FailedApplyKeepsThePartsForTheRetry) {
   ASSERT_TRUE(writer_->Write(NewDomain(), Part("records", "RecordsSynced")).ok());
   ASSERT_TRUE(writer_->Write(NewDomain(), Part("delegation", "DelegationHealthy")).ok());

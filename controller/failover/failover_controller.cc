@@ -19,6 +19,7 @@
 #include "controller/failover/sibling.h"
 #include "controller/api/failover_spec.h"
 #include "controller/kube/conditions.h"
+#include "controller/kube/predicate.h"
 
 namespace domainguard::failover {
 
@@ -163,6 +164,26 @@ std::vector<std::string> PrimaryDomainsOfNamespace(const kube::Store& domains, c
     if (!api::FailoverZoneOf(d).empty()) keys.push_back(kube::ObjectKey(d));
   });
   return keys;
+}
+
+bool ConcernsFailover(const json& d) {
+  const json& spec = d.is_object() ? d.value("spec", json::object()) : json::object();
+  if (spec.is_object() && spec.contains("failover") && !spec["failover"].is_null()) return true;
+  const json& status = domain::StatusOf(d);
+  if (!status.is_object()) return false;
+  if (status.contains("failover") && !status["failover"].is_null()) return true;
+  if (kube::FindCondition(status, api::kFailoverActive).has_value()) return true;
+  if (status.contains("findings") && status["findings"].is_array()) {
+    for (const json& f : status["findings"]) {
+      if (f.is_object() && f.value("reason", "") == reasons::kFailoverNotIndependent) return true;
+    }
+  }
+  return false;
+}
+
+bool FailoverUpdateConcerns(const json& old_obj, const json& new_obj) {
+  if (ConcernsFailover(old_obj) || ConcernsFailover(new_obj)) return true;
+  return kube::ChangesReadParts(kube::ReadParts{}, old_obj, new_obj);  // the spec, or the deletion state
 }
 
 std::vector<std::string> FailoverZoneIndexValues(const json& d) {

@@ -75,6 +75,17 @@ std::vector<nlohmann::json> ExtraRecords(const nlohmann::json& backup, const kub
 // the object's namespace named as spec.failover.domain by another Domain there.
 std::vector<std::string> BackupDomainsOfNamespace(const kube::Store& domains, const std::string& ns);
 
+// Whether the failover controller has anything to do for `domain` itself: it names spec.failover (valid or not),
+// or its status still holds what this controller wrote (status.failover, FailoverActive, FailoverNotIndependent),
+// which a Domain whose spec.failover went away must have removed. A Domain that is another's backup reaches its
+// primaries through their own watch, not here. The add filter of `domain-failover` (issue #14: each new Domain of
+// a batch was parsed only to find it has no failover).
+bool ConcernsFailover(const nlohmann::json& domain);
+
+// The update filter of `domain-failover`: a Domain that concerns failover before or after the update (its status,
+// its failback annotation and its health all matter then), or a spec or deletion change of any Domain.
+bool FailoverUpdateConcerns(const nlohmann::json& old_obj, const nlohmann::json& new_obj);
+
 // The primary Domain keys an Ingress/HTTPRoute concerns: every Domain of its namespace with spec.failover (a
 // sibling: the one it names).
 std::vector<std::string> PrimaryDomainsOfNamespace(const kube::Store& domains, const nlohmann::json& obj);

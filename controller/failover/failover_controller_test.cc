@@ -121,5 +121,57 @@ TEST(PrimaryDomainsOfNamespace, SiblingMapsToItsPrimaryOthersToEveryFailoverDoma
   EXPECT_EQ(PrimaryDomainsOfNamespace(domains, sib), std::vector<std::string>{"web/shop"});
 }
 
+// The add and update filters of domain-failover: a Domain with no spec.failover and nothing of failover's in its
+// status is not parsed by it; anything failover wrote, or a spec.failover (valid or not), is work.
+TEST(ConcernsFailover, SpecOrWhatFailoverLeftInStatus) {
+  struct Case {
+    const char* name;
+    json spec_failover;  // null: no spec.failover key
+    json status;         // null: no status
+    bool concerns;
+  };
+  const json active = {{"type", "FailoverActive"}, {"status", "False"}, {"reason", "Standby"}};
+  const json other = {{"type", "RecordsSynced"}, {"status", "True"}, {"reason", "Synced"}};
+  const std::vector<Case> cases = {
+      {"plain new Domain", nullptr, nullptr, false},
+      {"plain, other conditions and findings", nullptr,
+       {{"conditions", json::array({other})}, {"findings", json::array({{{"reason", "NoAlertChannel"}}})}}, false},
+      {"spec.failover", {{"domain", "b.sm"}}, nullptr, true},
+      {"spec.failover invalid (not an object)", "b.sm", nullptr, true},
+      {"spec.failover without a domain", json::object(), nullptr, true},
+      {"status.failover left", nullptr, {{"failover", {{"state", "Standby"}}}}, true},
+      {"FailoverActive left", nullptr, {{"conditions", json::array({other, active})}}, true},
+      {"FailoverNotIndependent left", nullptr,
+       {{"findings", json::array({{{"reason", "FailoverNotIndependent"}, {"severity", "Warning"}}})}}, true},
+  };
+  for (const Case& c : cases) {
+    json d = Domain("web", "shop", "shop.test", "u-1");
+    if (!c.spec_failover.is_null()) d["spec"]["failover"] = c.spec_failover;
+    if (!c.status.is_null()) d["status"] = c.status;
+    EXPECT_EQ(ConcernsFailover(d), c.concerns) << c.name;
+  }
+}
+
+TEST(FailoverUpdateConcerns, StatusWritesOfPlainDomainsDoNotWakeIt) {
+  json plain = Domain("web", "shop", "shop.test", "u-1");
+  plain["metadata"]["generation"] = 1;
+  json written = plain;
+  written["status"] = {{"conditions", json::array({{{"type", "Ready"}, {"status", "True"}}})}};
+  EXPECT_FALSE(FailoverUpdateConcerns(plain, written)) << "another controller's status write";
+  json edited = written;
+  edited["metadata"]["generation"] = 2;
+  EXPECT_TRUE(FailoverUpdateConcerns(written, edited)) << "a spec edit";
+  json deleting = written;
+  deleting["metadata"]["deletionTimestamp"] = "2026-12-07T00:00:00Z";
+  EXPECT_TRUE(FailoverUpdateConcerns(written, deleting)) << "a deletion";
+  json primary = Domain("web", "shop", "shop.test", "u-1", "b.sm");
+  json primary_written = primary;
+  primary_written["status"] = written["status"];
+  EXPECT_TRUE(FailoverUpdateConcerns(primary, primary_written)) << "a primary's health";
+  json removed = written;  // spec.failover gone, status.failover still there
+  removed["status"]["failover"] = {{"state", "Standby"}};
+  EXPECT_TRUE(FailoverUpdateConcerns(removed, written)) << "what failover wrote being removed";
+}
+
 }  // namespace
 }  // namespace domainguard::failover

@@ -6,6 +6,7 @@
 #include "controller/domain/domain_object.h"
 #include "controller/domain/status_part.h"
 #include "controller/domain/status_writer.h"
+#include "controller/kube/predicate.h"
 #include "controller/notify/own_mailbox.h"
 #include "controller/notify/reasons.h"
 #include "controller/notify/routing.h"
@@ -17,6 +18,30 @@ using nlohmann::json;
 bool ChannelRoutingChanged(const json& old_obj, const json& new_obj) {
   if (kube::Generation(old_obj) != kube::Generation(new_obj)) return true;
   return FailingReason(old_obj).empty() != FailingReason(new_obj).empty();
+}
+
+namespace {
+
+const json& MemberOf(const json& obj, const char* key) {
+  static const json kNull;
+  if (!obj.is_object()) return kNull;
+  auto it = obj.find(key);
+  return it == obj.end() ? kNull : *it;
+}
+
+bool HasContacts(const json& domain) {
+  const json& emails = MemberOf(MemberOf(domain::StatusOf(domain), "registration"), "contactEmails");
+  return emails.is_array() && !emails.empty();
+}
+
+}  // namespace
+
+bool AlertingUpdateConcerns(const json& old_obj, const json& new_obj) {
+  if (HasContacts(old_obj) || HasContacts(new_obj)) return true;
+  if (MemberOf(MemberOf(old_obj, "metadata"), "labels") != MemberOf(MemberOf(new_obj, "metadata"), "labels")) {
+    return true;
+  }
+  return kube::ChangesReadParts(kube::ReadParts{.status_fields = {"registration"}}, old_obj, new_obj);
 }
 
 kube::ReconcileResult DomainAlertingController::Reconcile(const std::string& key) {

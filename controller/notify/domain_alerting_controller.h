@@ -33,6 +33,12 @@ class DomainAlertingController {
   const std::function<bool()> channels_synced_;
 };
 
+// The update filter of `domain-alerting`: what of a Domain its part reads — the spec (spec.alertChannels), the
+// labels (channels' domainSelector), status.registration (the contacts) and the deletion state. A Domain with
+// registration contacts is woken by every update as before: NoticesToOwnDomain also reads the Ready of the
+// contacts' Domains, which no watch follows (issue #14: every status apply of every Domain woke it, parsing it).
+bool AlertingUpdateConcerns(const nlohmann::json& old_obj, const nlohmann::json& new_obj);
+
 // Whether an AlertChannel update matters to its Domains: spec changed, or whether it is failing changed.
 bool ChannelRoutingChanged(const nlohmann::json& old_obj, const nlohmann::json& new_obj);
 

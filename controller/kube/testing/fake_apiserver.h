@@ -34,6 +34,11 @@ class FakeApiServer {
       urls_.push_back(r.url);
       resp.status = fail_applies_ ? 500 : 200;
       resp.body = fail_applies_ ? R"({"kind":"Status","message":"etcd is sad"})" : r.body;
+      if (!fail_applies_ && !apply_version_.empty()) {
+        nlohmann::json applied = nlohmann::json::parse(r.body);
+        applied["metadata"]["resourceVersion"] = apply_version_;
+        resp.body = applied.dump();
+      }
     } else if (r.method == "POST" && path.find("/events") != std::string::npos) {
       events_.push_back(nlohmann::json::parse(r.body));
       resp.status = 201;
@@ -75,6 +80,11 @@ class FakeApiServer {
     std::lock_guard<std::mutex> lock(mu_);
     fail_applies_ = fail;
   }
+  // The resourceVersion an apply's answer carries ("": none, the request echoed).
+  void set_apply_version(std::string rv) {
+    std::lock_guard<std::mutex> lock(mu_);
+    apply_version_ = std::move(rv);
+  }
 
  private:
   mutable std::mutex mu_;
@@ -83,6 +93,7 @@ class FakeApiServer {
   std::vector<nlohmann::json> events_;              // guarded by mu_
   std::map<std::string, nlohmann::json> served_;    // guarded by mu_
   bool fail_applies_ = false;                       // guarded by mu_
+  std::string apply_version_;                       // guarded by mu_
 };
 
 }  // namespace domainguard::kube::testing
