@@ -165,7 +165,7 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
   // Upstreams first: a bad flag stops the start with one line naming it.
   Result<std::vector<delegation::NameserverSpec>> roots = delegation::LoadRootHints(options.root_hints);
   if (!roots.ok()) return roots.error().Wrap("--root-hints");
-  Result<std::unique_ptr<http::Transport>> transport = http::NewCppRestTransport({});
+  Result<std::unique_ptr<http::Transport>> transport = http::NewTransport({});
   if (!transport.ok()) return transport.error().Wrap("HTTP transport for providers and RDAP");
   rt->transport = std::move(*transport);
   Result<std::unique_ptr<dns::AresResolver>> resolver =

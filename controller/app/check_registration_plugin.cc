@@ -130,7 +130,7 @@ delegation::CheckPlugin MakeRegistrationCheckPlugin() {
     auto bootstrap = registration::RdapBootstrap::LoadFile(flag("--rdap-bootstrap", DefaultBootstrapPath()));
     if (!bootstrap.ok()) return "--rdap-bootstrap: " + bootstrap.error().message;
     state->bootstrap = std::move(bootstrap).value();
-    auto transport = http::NewCppRestTransport({});
+    auto transport = http::NewTransport({});
     if (!transport.ok()) return "registration: " + transport.error().message;
     state->transport = std::move(transport).value();
     state->whois = registration::NewTcpWhoisConnector();

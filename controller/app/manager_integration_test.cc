@@ -138,7 +138,7 @@ class ManagerIntegration : public ::testing::Test {
     env_ = testing::ConnectToBed();
     if (env_ == nullptr) return;
     kubeconfig_ = BedEnv("KUBECONFIG");
-    Result<std::unique_ptr<http::Transport>> t = http::NewCppRestTransport({});
+    Result<std::unique_ptr<http::Transport>> t = http::NewTransport({});
     ASSERT_TRUE(t.ok());
     http_ = std::move(t.value());
     ASSERT_TRUE(testing::EnsureTestCrd(*env_->client, "h7test.domainguard.io", "widgets", "Widget"));

@@ -66,8 +66,9 @@ int RunCommand(const std::vector<std::string>& args) {
 
   // Before any thread exists, so every thread inherits the blocked mask and only sigwait sees the signals.
   BlockShutdownSignals();
-  // The HTTP pool's threads only run non-blocking I/O steps and continuations: about one per core keeps them busy
-  // instead of waking one of 40 idle threads at every step (transport.h). After the mask: they are threads too.
+  // cpprestsdk's pool now serves only the metrics/probe server (clients run on their callers' threads: libcurl); its
+  // threads only run non-blocking I/O steps, so about one per core, not 40 idle ones (transport.h). After the
+  // mask: they are threads too.
   if (auto sized = http::SizeThreadPool(std::clamp(std::thread::hardware_concurrency(), 2u, 8u)); !sized.ok()) {
     std::fprintf(stderr, "error: %s\n", sized.error().ToString().c_str());
     return 70;
@@ -79,7 +80,7 @@ int RunCommand(const std::vector<std::string>& args) {
     spdlog::error("manager decision=exit code=1 why=\"no Kubernetes config\" error=\"{}\"", config.error().ToString());
     return 1;
   }
-  Result<std::unique_ptr<http::Transport>> transport = http::NewCppRestTransport(config->tls);
+  Result<std::unique_ptr<http::Transport>> transport = http::NewTransport(config->tls);
   if (!transport.ok()) {
     spdlog::error("manager decision=exit code=1 why=\"TLS setup\" error=\"{}\"", transport.error().ToString());
     return 1;

@@ -49,7 +49,7 @@ inline std::unique_ptr<KubeEnv> ConnectToBed() {
     ADD_FAILURE() << "kubeconfig " << kubeconfig << ": " << cfg.error().ToString();
     return nullptr;
   }
-  Result<std::unique_ptr<http::Transport>> t = http::NewCppRestTransport(cfg->tls);
+  Result<std::unique_ptr<http::Transport>> t = http::NewTransport(cfg->tls);
   if (!t.ok()) {
     ADD_FAILURE() << t.error().ToString();
     return nullptr;

@@ -66,7 +66,7 @@ delegation::CheckPlugin MakeDiscoveryCheckPlugin() {
     const std::string ns = flags.count("--discover-namespace") ? flags.at("--discover-namespace") : "";
     Result<kube::RestConfig> config = kube::LoadDefaultConfig(kubeconfig);
     if (!config.ok()) return "--kubeconfig: " + config.error().message;
-    Result<std::unique_ptr<http::Transport>> transport = http::NewCppRestTransport(config->tls);
+    Result<std::unique_ptr<http::Transport>> transport = http::NewTransport(config->tls);
     if (!transport.ok()) return "--kubeconfig: " + transport.error().message;
     RealClock clock;
     kube::Client client(**transport, *config, clock);

@@ -91,13 +91,6 @@ std::vector<Header> CopyHeaders(const web::http::http_headers& in) {
   return out;
 }
 
-bool ReadableFile(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
-  std::fclose(f);
-  return true;
-}
-
 // Body stream state shared between the reader and the pplx continuation that fills it.
 struct StreamState {
   std::mutex mu;
@@ -287,24 +280,6 @@ class CppRestTransport final : public Transport {
     return std::unique_ptr<LineStream>(new CppRestLineStream(st, r->value()->status));
   }
 
-  Status CheckFiles() const {
-    if (tls_.ca_pem.empty() && !tls_.ca_file.empty() && !ReadableFile(tls_.ca_file)) {
-      return Error::InvalidArgument("cannot read TLS file " + tls_.ca_file);
-    }
-    if (tls_.client_cert_pem.empty() && !tls_.client_cert_file.empty() && !ReadableFile(tls_.client_cert_file)) {
-      return Error::InvalidArgument("cannot read TLS file " + tls_.client_cert_file);
-    }
-    if (tls_.client_key_pem.empty() && !tls_.client_key_file.empty() && !ReadableFile(tls_.client_key_file)) {
-      return Error::InvalidArgument("cannot read TLS file " + tls_.client_key_file);
-    }
-    bool has_cert = !tls_.client_cert_file.empty() || !tls_.client_cert_pem.empty();
-    bool has_key = !tls_.client_key_file.empty() || !tls_.client_key_pem.empty();
-    if (has_cert != has_key) {
-      return Error::InvalidArgument("a client certificate needs both a certificate and a key");
-    }
-    return OkStatus();
-  }
-
  private:
   struct Prepared {
     std::string origin;
@@ -412,8 +387,8 @@ Status SizeThreadPool(size_t threads) {
 }
 
 Result<std::unique_ptr<Transport>> NewCppRestTransport(const TlsConfig& tls) {
+  if (auto s = CheckTlsConfig(tls); !s.ok()) return s.error();
   auto t = std::make_unique<CppRestTransport>(tls);
-  if (auto s = t->CheckFiles(); !s.ok()) return s.error();
   if (!tls.server_name.empty()) {
     // cpprestsdk verifies against the URL host and offers no hook to change it.
     return Error::InvalidArgument("TlsConfig.server_name is not supported by the cpprestsdk transport");

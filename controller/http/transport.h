@@ -1,5 +1,7 @@
 // HTTP client transport: the one interface every HTTP caller in domainguard uses (Kubernetes API, PowerDNS API,
-// RDAP, webhooks). cpprestsdk lives behind it, in this folder only, so a libcurl implementation can replace it.
+// RDAP, webhooks). Made by NewTransport: libcurl (curl_transport.h), each exchange on the caller's thread.
+// cpprestsdk's transport (NewCppRestTransport) is kept to compare the two (transport_test.cc, the HTTP bench);
+// cpprestsdk itself stays for the metrics/probe server (server.h). Both libraries' headers stay in this folder.
 //
 // Thread-safety: implementations are safe to call from several threads at once. Nothing here throws; every
 // failure is an Error value:
@@ -82,14 +84,21 @@ class Transport {
   virtual Result<std::unique_ptr<LineStream>> OpenStream(const HttpRequest& request) = 0;
 };
 
-// Sizes the thread pool that runs every cpprestsdk exchange's I/O and continuations (clients and the metrics
-// server) to `threads`, instead of cpprestsdk's 40. Nothing on the pool blocks (callers wait on their own
+// Creates domainguard's HTTP client transport: libcurl's (curl_transport.h). `tls` applies to https URLs. Fails with
+// kInvalidArgument when a TLS file cannot be read, naming the file.
+Result<std::unique_ptr<Transport>> NewTransport(const TlsConfig& tls);
+
+// Why `tls` cannot be used: a file that cannot be read (named), a certificate without its key or the reverse.
+Status CheckTlsConfig(const TlsConfig& tls);
+
+// Sizes the thread pool that runs every cpprestsdk exchange's I/O and continuations (the metrics server, and
+// NewCppRestTransport's clients) to `threads`, instead of cpprestsdk's 40. Nothing on the pool blocks (callers wait on their own
 // threads), so it needs about one thread per core; 40 idle threads meant a wake-up and a sleep of another thread
 // at nearly every step of every exchange, ~27% of the controller's CPU while 1,000 new Domains arrived (issue
 // #14). REQUIRES: before any transport or server is made; fails with kInternal after.
 Status SizeThreadPool(size_t threads);
 
-// Creates the cpprestsdk-backed transport. `tls` applies to https URLs. Fails with kInvalidArgument when a TLS
+// Creates the cpprestsdk-backed transport (no server_name). `tls` applies to https URLs. Fails with kInvalidArgument when a TLS
 // file cannot be read, naming the file.
 Result<std::unique_ptr<Transport>> NewCppRestTransport(const TlsConfig& tls);
 

@@ -187,7 +187,7 @@ class KubeIntegration : public ::testing::Test {
     auto cfg = LoadKubeconfig(kubeconfig);
     ASSERT_TRUE(cfg.ok()) << cfg.error().ToString();
     admin_cfg_ = *cfg;
-    auto t = http::NewCppRestTransport(admin_cfg_.tls);
+    auto t = http::NewTransport(admin_cfg_.tls);
     ASSERT_TRUE(t.ok()) << t.error().ToString();
     transport_ = std::move(*t);
     admin_ = std::make_unique<Client>(*transport_, admin_cfg_, clock_);
@@ -332,7 +332,7 @@ TEST_F(KubeIntegration, CompactionGoneRelistReportsDeletesThatHappenedMeanwhile)
   DG_BED_ENV(etcdctl, "DG_ETCDCTL");
   DG_BED_ENV(etcd, "DG_ETCD_ENDPOINT");
   CreateWidgets(10, 2);
-  auto gate_inner = http::NewCppRestTransport(admin_cfg_.tls);
+  auto gate_inner = http::NewTransport(admin_cfg_.tls);
   ASSERT_TRUE(gate_inner.ok());
   GateTransport gate(**gate_inner);
   Client watched(gate, admin_cfg_, clock_);
@@ -449,7 +449,7 @@ TEST_F(KubeIntegration, ForbiddenNamesVerbResourceAndNamespace) {
   cfg.tls.ca_file = ca;
   cfg.token = BoundToken(*admin_, ns_, "nobody", "nobody-token");
   ASSERT_FALSE(cfg.token.empty());
-  auto t = http::NewCppRestTransport(cfg.tls);
+  auto t = http::NewTransport(cfg.tls);
   ASSERT_TRUE(t.ok());
   Client c(**t, cfg, clock_);
   json d{{"apiVersion", "domainguard.io/v1alpha1"},
@@ -498,7 +498,7 @@ TEST_F(KubeIntegration, TokenFileRotationKeepsRequestsWorking) {
   cfg.server = server;
   cfg.tls.ca_file = ca;
   cfg.token_file = path;
-  auto t = http::NewCppRestTransport(cfg.tls);
+  auto t = http::NewTransport(cfg.tls);
   ASSERT_TRUE(t.ok());
   Client c(**t, cfg, clock_);
   ASSERT_TRUE(WaitUntil([&] { return c.Get(kConfigMaps, ns_, "probe").ok(); }, 10s)) << "RBAC never allowed get";

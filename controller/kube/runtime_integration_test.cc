@@ -33,7 +33,7 @@ std::unique_ptr<Real> Connect() {
     ADD_FAILURE() << config.error().ToString();
     return nullptr;
   }
-  auto transport = http::NewCppRestTransport(config->tls);
+  auto transport = http::NewTransport(config->tls);
   if (!transport.ok()) {
     ADD_FAILURE() << transport.error().ToString();
     return nullptr;

@@ -78,7 +78,7 @@ class RecordsBedTest : public ::testing::Test {
       env_[v] = BedEnv(v);
       if (BedUnavailable()) return;
     }
-    Result<std::unique_ptr<http::Transport>> t = http::NewCppRestTransport({});
+    Result<std::unique_ptr<http::Transport>> t = http::NewTransport({});
     ASSERT_TRUE(t.ok()) << t.error().ToString();
     transport_ = std::move(*t);
     a_ = providers::powerdns::NewPowerDnsProvider({.name = "pdns-a", .url = env_["DG_PDNS_A_API"], .api_key = env_["DG_PDNS_A_KEY"],

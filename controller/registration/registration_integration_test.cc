@@ -34,7 +34,7 @@ struct Bed {
     control = BedEnv("DG_REGISTRY_CONTROL");
     if (BedUnavailable()) return false;
     if (rdap.back() != '/') rdap += '/';
-    auto t = http::NewCppRestTransport({});
+    auto t = http::NewTransport({});
     EXPECT_TRUE(t.ok()) << t.error().ToString();
     if (!t.ok()) return false;
     transport = std::move(t).value();

@@ -98,7 +98,7 @@ struct Bed {
     api = a;
     key = k;
     if (const char* z = std::getenv("DG_BENCH_ZONES")) zones = std::max(1, std::atoi(z));
-    auto t = domainguard::http::NewCppRestTransport({});
+    auto t = domainguard::http::NewTransport({});
     if (!t.ok()) {
       state.SkipWithError(t.error().message.c_str());
       return false;

@@ -126,7 +126,7 @@ void BM_LocalRegistryServer(benchmark::State& state) {
     }
     return;
   }
-  auto t = http::NewCppRestTransport({});
+  auto t = http::NewTransport({});
   if (!t.ok()) {
     state.SkipWithError(t.error().ToString().c_str());
     for (auto _ : state) {
