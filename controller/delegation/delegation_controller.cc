@@ -362,7 +362,7 @@ void DelegationController::AddDueOthers(const std::string& key, std::vector<Pend
     }
     // Only as the cache has it now: gone, deleting or edited Domains are left to their own reconcile.
     std::optional<Pending> p;
-    if (std::optional<json> domain = ctx_.domains.Get(other); domain && !IsDeleting(*domain)) {
+    if (std::shared_ptr<const json> domain = ctx_.domains.GetShared(other); domain && !IsDeleting(*domain)) {
       const int64_t generation = kube::Generation(*domain);
       bool due = generation == s.generation;
       if (!s.last) {
@@ -391,7 +391,7 @@ kube::ReconcileResult DelegationController::Finish(Pending& p, const ZoneSpec& s
   // The Domain as the cache has it now, not as it was before the sweep: Ready and the plan compare with the other
   // controllers' latest writes. (A batch keeps no parsed copy: 2,000 of them were ~40 MB.) Gone meanwhile: its
   // own reconcile forgets it.
-  const std::optional<json> domain = ctx_.domains.Get(p.key);
+  const std::shared_ptr<const json> domain = ctx_.domains.GetShared(p.key);
   if (!domain) {
     spdlog::info("delegation domain={}/{} zone={} decision=skip why=\"deleted during the sweep\"", ns, name, zone);
     return {};
@@ -496,7 +496,7 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   }
 
   // 1. The Domain, or forget it.
-  std::optional<json> domain = ctx_.domains.Get(key);
+  std::shared_ptr<const json> domain = ctx_.domains.GetShared(key);
   if (!domain || IsDeleting(*domain)) {
     std::lock_guard<std::mutex> lock(mu_);
     records_waits_.erase(key);

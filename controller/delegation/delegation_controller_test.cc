@@ -54,8 +54,9 @@ std::vector<std::string> DescribeSpec(const ZoneSpec& s) {
 }
 
 domain::ProviderRef Provider(const std::string& name, std::vector<std::string> nameservers) {
-  return domain::ProviderRef{name, json{{"metadata", {{"name", name}, {"namespace", "web"}}},
-                                        {"spec", {{"nameservers", nameservers}}}},
+  return domain::ProviderRef{name,
+                             std::make_shared<const json>(json{{"metadata", {{"name", name}, {"namespace", "web"}}},
+                                                               {"spec", {{"nameservers", nameservers}}}}),
                              ""};
 }
 

@@ -20,10 +20,14 @@ std::vector<std::string> ZoneIndexValues(const json& domain) {
   return {z};
 }
 
-std::optional<std::string> ZoneClaimWinner(const std::vector<json>& claimants) {
+namespace {
+
+template <typename Each>
+std::optional<std::string> ClaimWinner(size_t n, const Each& each) {
   std::optional<std::string> best_key;
   std::string best_created;
-  for (const json& d : claimants) {
+  for (size_t i = 0; i < n; ++i) {
+    const json& d = each(i);
     std::string created;
     if (d.contains("metadata") && d["metadata"].contains("creationTimestamp") &&
         d["metadata"]["creationTimestamp"].is_string()) {
@@ -39,6 +43,16 @@ std::optional<std::string> ZoneClaimWinner(const std::vector<json>& claimants) {
     }
   }
   return best_key;
+}
+
+}  // namespace
+
+std::optional<std::string> ZoneClaimWinner(const std::vector<json>& claimants) {
+  return ClaimWinner(claimants.size(), [&](size_t i) -> const json& { return claimants[i]; });
+}
+
+std::optional<std::string> ZoneClaimWinner(const std::vector<std::shared_ptr<const json>>& claimants) {
+  return ClaimWinner(claimants.size(), [&](size_t i) -> const json& { return *claimants[i]; });
 }
 
 std::optional<std::string> Annotation(const json& obj, const std::string& name) {

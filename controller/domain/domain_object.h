@@ -28,6 +28,7 @@ std::vector<std::string> ZoneIndexValues(const nlohmann::json& domain);
 // Of several Domains claiming the same zone, the key ("namespace/name") of the one that keeps it: the oldest
 // creationTimestamp, ties broken by key order, so every replica and every reconcile agrees. nullopt for none.
 std::optional<std::string> ZoneClaimWinner(const std::vector<nlohmann::json>& claimants);
+std::optional<std::string> ZoneClaimWinner(const std::vector<std::shared_ptr<const nlohmann::json>>& claimants);
 
 // The Domain's annotation `name`, if set.
 std::optional<std::string> Annotation(const nlohmann::json& obj, const std::string& name);

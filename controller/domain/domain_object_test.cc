@@ -29,7 +29,7 @@ TEST(ZoneClaimWinner, OldestWinsThenKeyOrder) {
             "a/x");
   // Without a creation time (not yet stored) never wins over a stored object.
   EXPECT_EQ(ZoneClaimWinner({D("a", "x", "x.test", ""), D("b", "x", "x.test", "2026-12-01T10:00:00Z")}), "b/x");
-  EXPECT_EQ(ZoneClaimWinner({}), std::nullopt);
+  EXPECT_EQ(ZoneClaimWinner(std::vector<json>{}), std::nullopt);
 }
 
 TEST(Annotation, ReadsStringsOnly) {

@@ -24,7 +24,7 @@ std::vector<ProviderRef> ResolveProviders(const std::string& ns, const std::vect
       continue;
     }
     ref.name = entries[i].value;
-    ref.object = providers.Get(kube::ObjectKey(ns, ref.name));
+    ref.object = providers.GetShared(kube::ObjectKey(ns, ref.name));  // every Domain's pass reads the same few
     if (!ref.object) {
       ref.error = "spec.providers[" + std::to_string(i) + "].name: DNSProvider \"" + ref.name +
                   "\" not found in namespace \"" + ns + "\"";

@@ -25,7 +25,8 @@ namespace domainguard::domain {
 
 struct ProviderRef {
   std::string name;                    // spec.providers[i].name
-  std::optional<nlohmann::json> object;  // the DNSProvider of the Domain's namespace; nullopt: not found
+  std::shared_ptr<const nlohmann::json> object;  // the DNSProvider of the Domain's namespace (shared parse); null:
+                                                // not found
   std::string error;                   // why `object` is absent, naming the field
 };
 

@@ -54,7 +54,8 @@ TEST(ZoneInputsVersion, MovesWithEveryInputOfTheZoneOnly) {
   auto provider = [](const std::string& name, const std::string& rv) {
     ProviderRef r;
     r.name = name;
-    r.object = json{{"metadata", {{"name", name}, {"namespace", "web"}, {"resourceVersion", rv}}}};
+    r.object = std::make_shared<const json>(
+        json{{"metadata", {{"name", name}, {"namespace", "web"}, {"resourceVersion", rv}}}});
     return r;
   };
   ProviderRef missing;

@@ -51,7 +51,7 @@ bool ReadyHasWork(const json& domain) {
 }
 
 kube::ReconcileResult ReadyController::Reconcile(const std::string& key) {
-  std::optional<json> domain = ctx_.domains.Get(key);
+  std::shared_ptr<const json> domain = ctx_.domains.GetShared(key);
   const size_t slash = key.find('/');
   const std::string ns = slash == std::string::npos ? "" : key.substr(0, slash);
   const std::string name = slash == std::string::npos ? key : key.substr(slash + 1);

@@ -144,6 +144,13 @@ MonotonicTime StatusWriter::FirstPassDeadline(const KeyState& st) const {
   return std::min(limit, lead + options_.first_pass_wait);
 }
 
+bool StatusWriter::AwaitsPartsLocked(const KeyState& st, MonotonicTime now) const {
+  return st.first_report &&
+         !std::all_of(options_.first_pass_parts.begin(), options_.first_pass_parts.end(),
+                      [&](const std::string& p) { return st.reported.count(p) > 0; }) &&
+         now < FirstPassDeadline(st);
+}
+
 std::map<std::string, StatusPart> StatusWriter::Parts(const KeyState& st) {
   std::map<std::string, StatusPart> parts;
   for (const auto& [name, p] : st.pending) parts.emplace(name, p.part);
@@ -154,9 +161,9 @@ Result<bool> StatusWriter::Write(const json& domain, const StatusPart& part) {
   const std::string key = kube::ObjectKey(domain);
   // The caller's Domain is the cache's at the version it read; parsed again only when the cache has a newer one
   // (a new Domain's five parts each cost a parse of its whole spec otherwise: issue #14, CPU while Domains arrive).
-  std::optional<json> cached;
+  std::shared_ptr<const json> cached;
   const std::optional<std::string> cached_version = domains_.ResourceVersionOf(key);
-  if (!cached_version || *cached_version != kube::ResourceVersion(domain)) cached = domains_.Get(key);
+  if (!cached_version || *cached_version != kube::ResourceVersion(domain)) cached = domains_.GetShared(key);
   const json& obj = cached ? *cached : domain;
   const int64_t generation = kube::Generation(obj);
   const SystemTime now = clock_.Now();
@@ -173,6 +180,7 @@ Result<bool> StatusWriter::Write(const json& domain, const StatusPart& part) {
     flush = after != ManagedStatus(base, owners_);
     const bool first_pass = IsFirstPass(base, owners_);
     if (first_pass) {
+      if (!st.inflight && !st.applied) st.first_pass_version = kube::ResourceVersion(obj);
       st.reported.insert(part.field_manager);
       if (!st.first_report) st.first_report = clock_.Monotonic();
       if (part.field_manager == options_.first_pass_lead && !st.lead_report) st.lead_report = clock_.Monotonic();
@@ -189,7 +197,7 @@ Result<bool> StatusWriter::Write(const json& domain, const StatusPart& part) {
 }
 
 json StatusWriter::Status(const std::string& key) const {
-  const std::optional<json> cached = domains_.Get(key);
+  const std::shared_ptr<const json> cached = domains_.GetShared(key);
   if (!cached) return nullptr;
   std::lock_guard<std::mutex> lock(mu_);
   auto it = states_.find(key);
@@ -218,6 +226,11 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
       if (std::optional<MonotonicTime> until = HoldLocked(key, it->second, mono)) return {OkStatus(), *until - mono};
       KeyState& st = it->second;
       merge = !cached_version || !st.pending.empty();
+      // A first pass waiting for parts, on the status a Write judged at the cache's current version.
+      if (merge && cached_version && !st.inflight && !st.applied && !st.first_pass_version.empty() &&
+          st.first_pass_version == *cached_version && AwaitsPartsLocked(st, mono)) {
+        return {OkStatus(), FirstPassDeadline(st) - mono};
+      }
       if (!merge) {
         // Woken by the cache: forget the last apply once the cache holds it (as BaseLocked would).
         if (!st.inflight && st.applied && st.applied->first <= ResourceVersionNumber(*cached_version)) {
@@ -232,7 +245,7 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
       return {};
     }
   }
-  const std::optional<json> cached = domains_.Get(key);
+  const std::shared_ptr<const json> cached = domains_.GetShared(key);
   if (!cached) {
     std::lock_guard<std::mutex> lock(mu_);
     states_.erase(key);  // deleted: its held Events are about nothing
@@ -255,10 +268,7 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
       events = std::exchange(st.held_events, {});
       if (!st.applied) states_.erase(it);
       done = kube::ReconcileResult{};
-    } else if (IsFirstPass(base, owners_) && st.first_report &&
-               !std::all_of(options_.first_pass_parts.begin(), options_.first_pass_parts.end(),
-                            [&](const std::string& p) { return st.reported.count(p) > 0; }) &&
-               mono < FirstPassDeadline(st)) {
+    } else if (IsFirstPass(base, owners_) && AwaitsPartsLocked(st, mono)) {
       return {OkStatus(), FirstPassDeadline(st) - mono};
     } else {
       merged = MergeStatus(base, owners_, Parts(st), kube::Generation(*cached), now);
@@ -306,6 +316,7 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
     st.reported.clear();
     st.first_report.reset();
     st.lead_report.reset();
+    st.first_pass_version.clear();
     held = std::exchange(st.held, false);
     st.released.reset();
     events = std::exchange(st.held_events, {});  // the first pass they belong to is applied: the Events follow it

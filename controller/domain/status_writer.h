@@ -117,6 +117,9 @@ class StatusWriter {
     std::set<std::string> reported;          // parts that reported during the first pass
     std::optional<MonotonicTime> first_report;
     std::optional<MonotonicTime> lead_report;  // when first_pass_lead reported during the first pass
+    // The cache's resourceVersion whose status a Write found to be a first pass (no inflight or applied status
+    // over it): while the cache is still at it, a flush that waits for parts needs no parse to know so.
+    std::string first_pass_version;
     bool held = false;                          // the first pass was held for a batch of new Domains
     std::optional<MonotonicTime> released;      // when that hold ended (the followers' wait counts from here)
     std::optional<std::pair<uint64_t, nlohmann::json>> applied;  // resourceVersion and status of the last apply,
@@ -129,6 +132,8 @@ class StatusWriter {
   nlohmann::json BaseLocked(KeyState& st, const nlohmann::json& cached) const;
   // When a first pass that has not heard from every part is applied anyway. REQUIRES: st.first_report.
   MonotonicTime FirstPassDeadline(const KeyState& st) const;
+  // Whether a first pass still waits for parts of first_pass_parts at `now` (given that the status is a first pass).
+  bool AwaitsPartsLocked(const KeyState& st, MonotonicTime now) const;
   static std::map<std::string, StatusPart> Parts(const KeyState& st);
   // Whether the first pass of `key` waits for a batch of new Domains to end; the time to look again if so.
   std::optional<MonotonicTime> HoldLocked(const std::string& key, KeyState& st, MonotonicTime now);

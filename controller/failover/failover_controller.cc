@@ -336,7 +336,7 @@ kube::ReconcileResult FailoverController::Reconcile(const std::string& key) {
   if (stores_.wait_synced && !stores_.wait_synced(std::chrono::seconds(30))) {
     return {Error::Unavailable("the Ingress/HTTPRoute caches have not listed yet"), std::nullopt};
   }
-  std::optional<json> d = ctx_.domains.Get(key);
+  std::shared_ptr<const json> d = ctx_.domains.GetShared(key);
   const std::string ns = key.substr(0, key.find('/'));
   const std::string name = key.substr(key.find('/') + 1);
   if (!d) {

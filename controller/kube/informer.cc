@@ -60,14 +60,15 @@ void Informer::OnEvent(const WatcherEvent& ev) {
       return;
     }
     case WatcherEvent::Type::kApply: {
-      json obj = prepared();
-      auto old = store_.Upsert(obj);
+      // Shared with the store: the controllers woken by this event read this parse (Store::GetShared).
+      auto obj = std::make_shared<const json>(prepared());
+      std::shared_ptr<const json> old = store_.UpsertShared(obj);
       ++events_applied_;
       for (const auto& h : handlers_) {
         if (old) {
-          if (h.on_update) h.on_update(*old, obj);
+          if (h.on_update) h.on_update(*old, *obj);
         } else if (h.on_add) {
-          h.on_add(obj);
+          h.on_add(*obj);
         }
       }
       return;

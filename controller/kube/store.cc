@@ -52,10 +52,76 @@ void Store::IndexErase(const std::string& key, const Entry& e) {
   }
 }
 
+std::shared_ptr<const json> Store::RecentLocked(const std::string& key, const std::string& resource_version) const {
+  auto it = recent_index_.find(key);
+  if (it == recent_index_.end() || resource_version.empty() || it->second->resource_version != resource_version) {
+    return nullptr;
+  }
+  recent_.splice(recent_.begin(), recent_, it->second);
+  return it->second->obj;
+}
+
+void Store::RememberLocked(const std::string& key, const std::string& resource_version,
+                           std::shared_ptr<const json> obj) const {
+  auto it = recent_index_.find(key);
+  if (resource_version.empty()) {
+    if (it != recent_index_.end()) {
+      recent_.erase(it->second);
+      recent_index_.erase(it);
+    }
+    return;
+  }
+  if (it != recent_index_.end()) {
+    it->second->resource_version = resource_version;
+    it->second->obj = std::move(obj);
+    recent_.splice(recent_.begin(), recent_, it->second);
+    return;
+  }
+  recent_.push_front(Recent{key, resource_version, std::move(obj)});
+  recent_index_.emplace(key, recent_.begin());
+  if (recent_.size() > kRecentParsed) {
+    recent_index_.erase(recent_.back().key);
+    recent_.pop_back();
+  }
+}
+
+void Store::ForgetRecent(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(recent_mu_);
+  auto it = recent_index_.find(key);
+  if (it == recent_index_.end()) return;
+  recent_.erase(it->second);
+  recent_index_.erase(it);
+}
+
+std::shared_ptr<const json> Store::UpsertShared(std::shared_ptr<const json> obj) {
+  const std::string key = ObjectKey(*obj);
+  Entry e = Pack(*obj);
+  std::unique_lock lock(mu_);
+  std::shared_ptr<const json> old;
+  auto it = items_.find(key);
+  if (it != items_.end()) {
+    {
+      std::lock_guard<std::mutex> recent(recent_mu_);
+      old = RecentLocked(key, it->second.resource_version);
+    }
+    if (!old) old = std::make_shared<const json>(Unpack(it->second));
+    IndexErase(key, it->second);
+    it->second = std::move(e);
+    IndexInsert(key, it->second);
+  } else {
+    auto [ins, _] = items_.emplace(key, std::move(e));
+    IndexInsert(key, ins->second);
+  }
+  std::lock_guard<std::mutex> recent(recent_mu_);
+  RememberLocked(key, items_.find(key)->second.resource_version, std::move(obj));
+  return old;
+}
+
 std::optional<json> Store::Upsert(const json& obj) {
   const std::string key = ObjectKey(obj);
   Entry e = Pack(obj);
   std::unique_lock lock(mu_);
+  ForgetRecent(key);
   std::optional<json> old;
   auto it = items_.find(key);
   if (it != items_.end()) {
@@ -75,6 +141,7 @@ std::optional<json> Store::Remove(const json& obj) {
   std::unique_lock lock(mu_);
   auto it = items_.find(key);
   if (it == items_.end()) return std::nullopt;
+  ForgetRecent(key);
   json old = Unpack(it->second);
   IndexErase(key, it->second);
   items_.erase(it);
@@ -115,6 +182,11 @@ StoreChanges Store::CommitReplace() {
     if (!items_.count(key)) changes.changes_.push_back({StoreChange::Type::kAdded, key, {}});
   }
   items_ = std::move(fresh);
+  {
+    std::lock_guard<std::mutex> recent(recent_mu_);
+    recent_.clear();
+    recent_index_.clear();
+  }
   for (auto& m : index_maps_) m.clear();
   for (const auto& [key, e] : items_) IndexInsert(key, e);
   return changes;
@@ -139,6 +211,30 @@ std::optional<json> Store::Get(const std::string& key) const {
   auto it = items_.find(key);
   if (it == items_.end()) return std::nullopt;
   return Unpack(it->second);
+}
+
+std::shared_ptr<const json> Store::GetShared(const std::string& key) const {
+  std::shared_lock lock(mu_);  // held throughout: no write of `key` between its parse and remembering it
+  auto it = items_.find(key);
+  if (it == items_.end()) return nullptr;
+  {
+    std::lock_guard<std::mutex> recent(recent_mu_);
+    if (std::shared_ptr<const json> hit = RecentLocked(key, it->second.resource_version)) return hit;
+  }
+  // Parsed outside recent_mu_: readers of other keys do not wait for it.
+  auto obj = std::make_shared<const json>(Unpack(it->second));
+  std::lock_guard<std::mutex> recent(recent_mu_);
+  RememberLocked(key, it->second.resource_version, obj);
+  return obj;
+}
+
+std::vector<std::shared_ptr<const json>> Store::SharedByIndex(const std::string& index,
+                                                               const std::string& value) const {
+  std::vector<std::shared_ptr<const json>> out;
+  for (const std::string& key : KeysByIndex(index, value)) {
+    if (std::shared_ptr<const json> obj = GetShared(key)) out.push_back(std::move(obj));
+  }
+  return out;
 }
 
 std::optional<std::string> Store::ResourceVersionOf(const std::string& key) const {

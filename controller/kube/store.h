@@ -5,6 +5,13 @@
 // A parsed nlohmann::json costs roughly 8-10x the JSON text, which for 10,000 custom resources of a few KB each is
 // the difference between a few MB and ~100 MB (bench_kube_informer measures it).
 //
+// Readers that only read share parses: GetShared hands out one parsed object per (key, resourceVersion) to every
+// reader within moments — several controllers reconciling one new Domain, and the informer's own parse of the
+// watch event that brought it — from a small cache of the last kRecentParsed objects parsed or upserted (least
+// recently used out first; each write of a key replaces or forgets its entry, so a stale parse is never handed
+// out). Issue #14: each controller parsed a new Domain again from the packed cache (Store's unpack ~7 % of the
+// controller's CPU while a batch of Domains is applied).
+//
 // A relist is bracketed: BeginReplace, ReplaceAdd per object, CommitReplace swaps the whole content at once
 // and returns what changed, including deletes for objects that vanished while the watch was down.
 //
@@ -12,6 +19,7 @@
 #pragma once
 
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -72,8 +80,17 @@ class Store {
   // REQUIRES: called before objects are added.
   void AddIndex(std::string name, IndexFunc fn);
 
+  // How many parsed objects GetShared keeps: a Domain of the scale bench (20 records, its status) is ~30 KB parsed,
+  // so at most ~1.9 MB (issue #14: RSS at 10,000 Domains within 150 MB); 64 span about a second of a batch's
+  // arrivals or first-pass applies, the moments in which the controllers woken by one change read it.
+  static constexpr size_t kRecentParsed = 64;
+
   // Adds or replaces; returns the previous object if there was one.
   std::optional<json> Upsert(const json& obj);
+  // Upsert of an object the caller keeps parsed (the informer's watch event), which GetShared then hands out for
+  // its version; the previous object is shared too (from the recent parses when they hold its version). nullptr:
+  // there was none.
+  std::shared_ptr<const json> UpsertShared(std::shared_ptr<const json> obj);
   // Removes by the object's key; returns the removed object if there was one.
   std::optional<json> Remove(const json& obj);
 
@@ -85,6 +102,11 @@ class Store {
   StoreChanges CommitReplace();
 
   std::optional<json> Get(const std::string& key) const;
+  // The object parsed once and shared read-only (see the file comment); nullptr when `key` is not cached. An
+  // object without a resourceVersion is parsed on every call (its versions cannot be told apart).
+  std::shared_ptr<const json> GetShared(const std::string& key) const;
+  // ByIndex through GetShared.
+  std::vector<std::shared_ptr<const json>> SharedByIndex(const std::string& index, const std::string& value) const;
   // The cached object's resourceVersion, without parsing it; nullopt when `key` is not cached. The same version is
   // the same object: a caller that remembers what it read at a version need not parse it again.
   std::optional<std::string> ResourceVersionOf(const std::string& key) const;
@@ -115,6 +137,13 @@ class Store {
   Entry Pack(const json& obj) const;
   json Unpack(const std::string& packed) const;
   json Unpack(const Entry& e) const;
+  // The recent parse of `key` at `resource_version`, or nullptr; REQUIRES: recent_mu_ held.
+  std::shared_ptr<const json> RecentLocked(const std::string& key, const std::string& resource_version) const;
+  // Keeps `obj` as the parse of `key` at `resource_version` (forgets the key's entry when the version is empty);
+  // REQUIRES: recent_mu_ held.
+  void RememberLocked(const std::string& key, const std::string& resource_version,
+                      std::shared_ptr<const json> obj) const;
+  void ForgetRecent(const std::string& key) const;  // takes recent_mu_
   void IndexInsert(const std::string& key, const Entry& e);    // REQUIRES: mu_ held exclusively
   void IndexErase(const std::string& key, const Entry& e);     // REQUIRES: mu_ held exclusively
 
@@ -123,6 +152,16 @@ class Store {
   mutable std::shared_mutex mu_;
   Map items_;                                                    // guarded by mu_
   std::vector<std::map<std::string, std::set<std::string>>> index_maps_;  // guarded by mu_; value -> keys
+  struct Recent {
+    std::string key;
+    std::string resource_version;
+    std::shared_ptr<const json> obj;
+  };
+  // Taken after mu_ when both are held. The parses of recent_ always match items_ at the entry's resourceVersion:
+  // every write of a key (under mu_ exclusively) replaces or forgets its entry.
+  mutable std::mutex recent_mu_;
+  mutable std::list<Recent> recent_;  // guarded by recent_mu_; most recently used first, at most kRecentParsed
+  mutable std::unordered_map<std::string, std::list<Recent>::iterator> recent_index_;  // guarded by recent_mu_
   std::mutex replace_mu_;
   std::optional<Map> replacing_;  // guarded by replace_mu_
 };

@@ -116,5 +116,65 @@ TEST(Store, CompactStorageStaysWithinThreeTimesJson) {
   EXPECT_LT(s.ApproxBytes(), 3 * json_bytes) << "store " << s.ApproxBytes() << " json " << json_bytes;
 }
 
+// One parse per (key, resourceVersion), shared: readers of the same version get the same object; a new version, a
+// relist, a remove and a plain Upsert never leave a stale parse to be handed out.
+TEST(Store, GetSharedHandsOutOneParsePerVersion) {
+  Store s;
+  s.AddIndex("zone", ZoneIndex());
+  s.Upsert(D("web", "a", "1", "a.test"));
+  std::shared_ptr<const json> first = s.GetShared("web/a");
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(*first, D("web", "a", "1", "a.test"));
+  EXPECT_EQ(s.GetShared("web/a"), first) << "the same version parsed again";
+  EXPECT_EQ(s.GetShared("web/none"), nullptr);
+  // A watch event's parse is the one handed out, and the previous version comes back shared.
+  auto v2 = std::make_shared<const json>(D("web", "a", "2", "a.test"));
+  std::shared_ptr<const json> old = s.UpsertShared(v2);
+  EXPECT_EQ(old, first) << "the previous version, from the recent parses";
+  EXPECT_EQ(s.GetShared("web/a"), v2);
+  EXPECT_EQ(s.Get("web/a").value(), *v2);
+  ASSERT_EQ(s.SharedByIndex("zone", "a.test").size(), 1u);
+  EXPECT_EQ(s.SharedByIndex("zone", "a.test")[0], v2);
+  EXPECT_EQ(s.UpsertShared(std::make_shared<const json>(D("web", "b", "1", "b.test"))), nullptr) << "an add";
+  // A plain Upsert forgets the parse, even at the same resourceVersion.
+  json edited = D("web", "a", "2", "edited.test");
+  s.Upsert(edited);
+  EXPECT_EQ(*s.GetShared("web/a"), edited);
+  // Removed: none; relisted: the relisted object.
+  s.Remove(edited);
+  EXPECT_EQ(s.GetShared("web/a"), nullptr);
+  s.Upsert(D("web", "c", "1", "c.test"));
+  std::shared_ptr<const json> c1 = s.GetShared("web/c");
+  s.BeginReplace();
+  s.ReplaceAdd(D("web", "c", "1", "relisted.test"));  // same version, other content: the relist wins
+  s.CommitReplace();
+  EXPECT_EQ(*s.GetShared("web/c"), D("web", "c", "1", "relisted.test"));
+  EXPECT_EQ(*c1, D("web", "c", "1", "c.test")) << "a reader's parse stays valid";
+}
+
+TEST(Store, GetSharedParsesObjectsWithoutVersionEveryTime) {
+  Store s;
+  s.Upsert(D("web", "a", "", "a.test"));
+  std::shared_ptr<const json> one = s.GetShared("web/a");
+  std::shared_ptr<const json> two = s.GetShared("web/a");
+  ASSERT_NE(one, nullptr);
+  EXPECT_NE(one, two) << "no version to tell a stale parse by";
+  EXPECT_EQ(*one, *two);
+}
+
+TEST(Store, RecentParsesAreBounded) {
+  Store s;
+  const size_t n = Store::kRecentParsed + 10;
+  for (size_t i = 0; i < n; ++i) s.Upsert(D("web", "d" + std::to_string(i), "1", "z.test"));
+  std::vector<std::shared_ptr<const json>> first;
+  for (size_t i = 0; i < n; ++i) first.push_back(s.GetShared("web/d" + std::to_string(i)));
+  // The last kRecentParsed are still shared; the first ones were let go (parsed again, equal).
+  EXPECT_EQ(s.GetShared("web/d" + std::to_string(n - 1)), first[n - 1]);
+  std::shared_ptr<const json> again = s.GetShared("web/d0");
+  EXPECT_NE(again, first[0]);
+  EXPECT_EQ(*again, *first[0]);
+  EXPECT_EQ(first[0].use_count(), 1) << "the store no longer holds the evicted parse";
+}
+
 }  // namespace
 }  // namespace domainguard::kube

@@ -46,7 +46,7 @@ bool AlertingUpdateConcerns(const json& old_obj, const json& new_obj) {
 
 kube::ReconcileResult DomainAlertingController::Reconcile(const std::string& key) {
   if (channels_synced_ && !channels_synced_()) return {OkStatus(), std::chrono::nanoseconds(std::chrono::seconds(1))};
-  std::optional<json> d = ctx_.domains.Get(key);
+  std::shared_ptr<const json> d = ctx_.domains.GetShared(key);
   if (!d) return {};
   const std::vector<json> channels = channels_.ByIndex(kube::kNamespaceIndex, kube::Namespace(*d));
   domain::StatusPart part;

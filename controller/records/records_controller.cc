@@ -472,7 +472,7 @@ kube::ReconcileResult RecordsController::Remember(const std::string& key, const 
 
 kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
   // Claim.
-  std::optional<json> domain = ctx_.domains.Get(key);
+  std::shared_ptr<const json> domain = ctx_.domains.GetShared(key);
   if (!domain) {
     Forget(key);
     return {};
@@ -480,7 +480,7 @@ kube::ReconcileResult RecordsController::Reconcile(const std::string& key) {
   // The spec, read once for the whole pass.
   const api::FullDomainSpec spec = domain::SpecsOf(ctx_).Full(*domain);
   const std::string& zone = spec.common.zone;
-  std::optional<std::string> winner = domain::ZoneClaimWinner(ctx_.domains.ByIndex(domain::kZoneIndex, zone));
+  std::optional<std::string> winner = domain::ZoneClaimWinner(ctx_.domains.SharedByIndex(domain::kZoneIndex, zone));
   if (winner && *winner != key) return WriteConflict(*domain, zone, *winner);
 
   // Trigger: is a full pass due?

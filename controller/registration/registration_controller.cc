@@ -246,7 +246,7 @@ void RegistrationController::Emit(const json& domain, const std::vector<PlannedE
 
 kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) {
   // 1. Read the cache; stop when the Domain is gone or going.
-  std::optional<json> obj = ctx_.domains.Get(key);
+  std::shared_ptr<const json> obj = ctx_.domains.GetShared(key);
   if (!obj || Deleting(*obj)) {
     std::string zone;
     {
@@ -364,7 +364,7 @@ kube::ReconcileResult RegistrationController::Reconcile(const std::string& key) 
   domain::StatusPart part = RegistrationStatusPart(v, generation);
   // Ready in the same apply as the condition that moves it, from the Domain as the cache has it after the lookup
   // (which may have taken seconds, while the other controllers wrote their parts).
-  std::optional<json> fresh = ctx_.domains.Get(key);
+  std::shared_ptr<const json> fresh = ctx_.domains.GetShared(key);
   const json& latest = fresh && !Deleting(*fresh) ? *fresh : domain;
   domain::AddReady(part, latest);
   Result<bool> wrote = domain::WriteStatus(ctx_, latest, part);
