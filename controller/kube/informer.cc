@@ -7,7 +7,8 @@ namespace domainguard::kube {
 
 Informer::Informer(Client& client, Resource resource, std::string ns, InformerOptions options)
     : options_(options),
-      watcher_(client, resource, std::move(ns), options.watcher, [this](const WatcherEvent& ev) { OnEvent(ev); }) {}
+      watcher_(client, resource, std::move(ns), options.watcher,
+               [this](WatcherEvent&& ev) { OnEvent(std::move(ev)); }) {}
 
 Informer::~Informer() { Stop(); }
 
@@ -34,9 +35,10 @@ bool Informer::WaitForSync(std::chrono::milliseconds timeout) {
   return cv_.wait_for(lock, timeout, [&] { return synced_.load() || stopping_; }) && synced_.load();
 }
 
-void Informer::OnEvent(const WatcherEvent& ev) {
+void Informer::OnEvent(WatcherEvent&& ev) {
+  // The event's object is moved out, not copied (issue #14: a deep copy of every watched object).
   auto prepared = [&]() {
-    json obj = ev.object;
+    json obj = std::move(ev.object);
     if (options_.strip_managed_fields) StripManagedFields(obj);
     return obj;
   };

@@ -59,7 +59,7 @@ class Informer {
   uint64_t lists_started() const { return lists_started_.load(); }
 
  private:
-  void OnEvent(const WatcherEvent& ev);
+  void OnEvent(WatcherEvent&& ev);
   void Dispatch(const StoreChange& change);
   void ResyncLoop();
 

@@ -193,7 +193,7 @@ void Watcher::Run() {
   while (!stopped_) {
     StepResult r = Step(state, std::move(input));
     input = WatcherInput{};
-    for (const auto& ev : r.events) sink_(ev);
+    for (auto& ev : r.events) sink_(std::move(ev));
     if (r.next.kind != state.kind || r.backoff) {
       spdlog::debug("kube watcher={} state={} decision=\"{}\" rv={}", what, static_cast<int>(r.next.kind), r.why,
                     r.next.resource_version);

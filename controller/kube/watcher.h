@@ -114,7 +114,8 @@ struct WatcherOptions {
 
 class Watcher {
  public:
-  using Sink = std::function<void(const WatcherEvent&)>;
+  // Each event is handed over (the sink may move its object out: no copy of every watched object).
+  using Sink = std::function<void(WatcherEvent&&)>;
   // REQUIRES: client outlives the Watcher. `ns` empty watches all namespaces.
   Watcher(Client& client, Resource resource, std::string ns, WatcherOptions options, Sink sink);
   Watcher(const Watcher&) = delete;
