@@ -22,6 +22,7 @@
 
 #include <gtest/gtest.h>
 
+#include "controller/http/curl_exchange.h"
 #include "controller/http/curl_transport.h"
 #include "controller/http/server.h"
 #include "controller/http/transport.h"
@@ -554,6 +555,34 @@ TEST_F(CurlTls, FilesWork) {
   auto r = (*t)->Send({"GET", Url(), {}, "", 5s});
   ASSERT_TRUE(r.ok()) << r.error().ToString();
   EXPECT_EQ(r->body.substr(0, 12), "test-client ");
+}
+
+// OpenSSL keeps a connection's read buffer between reads (libcurl would have it freed and allocated again on every
+// read of a watch stream: curl_exchange.cc, KeepTlsBuffers). Looked at on the live connection, from the body sink.
+TEST_F(CurlTls, ConnectionKeepsItsReadBuffer) {
+  CurlEasy easy(curl_easy_init());
+  ASSERT_NE(easy, nullptr);
+  auto target = PlanTarget(Url(), "api.example.test");
+  ASSERT_TRUE(target.ok()) << target.error().ToString();
+  CurlRequest request;
+  ASSERT_TRUE(request.Apply(easy.get(), InMemory(), {"GET", Url(), {}, "", 5s}, *target).ok());
+  struct Seen {
+    CURL* easy;
+    long mode = -1;
+  } seen{easy.get()};
+  curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, +[](char*, size_t size, size_t n, void* userp) -> size_t {
+    auto* seen = static_cast<Seen*>(userp);
+    const curl_tlssessioninfo* info = nullptr;
+    if (curl_easy_getinfo(seen->easy, CURLINFO_TLS_SSL_PTR, &info) == CURLE_OK && info != nullptr &&
+        info->backend == CURLSSLBACKEND_OPENSSL && info->internals != nullptr) {
+      seen->mode = static_cast<long>(SSL_get_mode(static_cast<SSL*>(info->internals)));
+    }
+    return size * n;
+  });
+  curl_easy_setopt(easy.get(), CURLOPT_WRITEDATA, &seen);
+  ASSERT_EQ(curl_easy_perform(easy.get()), CURLE_OK) << request.error_detail();
+  ASSERT_NE(seen.mode, -1) << "no OpenSSL connection seen";
+  EXPECT_EQ(seen.mode & static_cast<long>(SSL_MODE_RELEASE_BUFFERS), 0);
 }
 
 TEST_F(CurlTls, VerificationFailuresAreUnavailable) {
