@@ -356,6 +356,8 @@ Result<std::unique_ptr<ControllerRuntime>> RegisterControllers(Manager& manager,
     return kube::ChangesReadParts(reads, o, n);
   };
   Controller& delegation_controller = manager.AddController(std::move(ds));
+  // New Domains parked while a batch is applied are woken together when it ends.
+  rt->delegation->SetRequeue([&delegation_controller](const std::string& key) { delegation_controller.queue().Add(key); });
 
   ControllerSpec gs;
   gs.name = "domain-registration";

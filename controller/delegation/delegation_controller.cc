@@ -25,6 +25,11 @@
 namespace domainguard::delegation {
 namespace {
 
+// A Domain parked for a batch of new Domains (Reconcile, step 0) is looked at again after this at the latest, should
+// the parked Domain that keeps the batch's time be lost: longer than a 1,000-Domain apply lasts on a loaded 2-core
+// machine (~15-30 s), shorter than the records wait a new Domain's probe is bounded by.
+constexpr std::chrono::seconds kBatchParkFallback{30};
+
 using nlohmann::json;
 
 constexpr std::array<std::string_view, 11> kReasons = {
@@ -476,16 +481,41 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   //    - never probed while the user creates Domains in a batch (StatusWriter::BatchEndsAt): probed when it ends,
   //      in one sweep with the others, not one probe each beside the user's creates (issue #14: the apply ratio;
   //      its first status apply waits for the batch anyway).
+  //      Parked (domain/batch_waiters.h): only one of them follows the batch's moving end, and the first to run
+  //      once it is over wakes the others.
   const std::optional<std::string> rv = ctx_.domains.ResourceVersionOf(key);
   const std::optional<MonotonicTime> batch_end = ctx_.status ? ctx_.status->BatchEndsAt() : std::nullopt;
+  std::vector<std::string> wake;
+  // Queued once mu_ is released, whichever way this pass returns.
+  struct WakeOnExit {
+    std::vector<std::string>& keys;
+    const std::function<void(const std::string&)>& requeue;
+    ~WakeOnExit() {
+      if (requeue) {
+        for (const std::string& k : keys) requeue(k);
+      }
+    }
+  } wake_on_exit{wake, requeue_};
   {
     std::lock_guard<std::mutex> lock(mu_);
+    const MonotonicTime now = ctx_.clock.Monotonic();
+    const bool batch_on = batch_end && *batch_end > now;
+    if (!batch_on && !batch_waiters_.empty()) {
+      wake = batch_waiters_.Release(key);
+      spdlog::info("delegation domain={} decision=wake-after-batch woken={}", key, wake.size());
+    }
     if (probing_.count(key) > 0) return {OkStatus(), std::chrono::seconds(1)};
     auto it = states_.find(key);
-    const MonotonicTime now = ctx_.clock.Monotonic();
-    if (it == states_.end() && rv && batch_end && *batch_end > now) {
-      spdlog::debug("delegation domain={} decision=wait-batch next={}", key, Seconds(*batch_end - now));
-      return {OkStatus(), *batch_end - now};
+    if (it == states_.end() && rv && batch_on) {
+      const std::chrono::nanoseconds wait =
+          requeue_ ? batch_waiters_.Park(key, *batch_end, now, kBatchParkFallback) : *batch_end - now;
+      spdlog::debug("delegation domain={} decision=wait-batch next={}", key, Seconds(wait));
+      return {OkStatus(), wait};
+    }
+    // Not waiting for the batch (any more: probed in another Domain's sweep): if it kept the batch's time, another
+    // parked Domain takes over.
+    if (batch_on && !batch_waiters_.empty()) {
+      if (std::optional<std::string> next = batch_waiters_.Forget(key)) wake.push_back(*next);
     }
     if (rv && it != states_.end() && !it->second.resource_version.empty() && it->second.resource_version == *rv &&
         !it->second.unwritten && now < it->second.due) {
@@ -501,6 +531,7 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
     std::lock_guard<std::mutex> lock(mu_);
     records_waits_.erase(key);
     expected_.erase(key);
+    if (std::optional<std::string> next = batch_waiters_.Forget(key)) wake.push_back(*next);
     if (states_.erase(key) > 0) spdlog::info("delegation domain={} decision=forget", key);
     return {};
   }

@@ -58,6 +58,7 @@
 #include "controller/delegation/schedule.h"
 #include "controller/delegation/sweep_times.h"
 #include "controller/delegation/verdict.h"
+#include "controller/domain/batch_waiters.h"
 #include "controller/domain/context.h"
 #include "controller/domain/inputs.h"
 #include "controller/domain/status_part.h"
@@ -112,6 +113,11 @@ class DelegationController {
   // probe is due. A failed status write is returned as the status (the queue retries with backoff); the probe
   // is not repeated for it, only the write.
   kube::ReconcileResult Reconcile(const std::string& key);
+
+  // How a Domain's reconcile is queued now (the controller's own queue). With it, new Domains that wait for a
+  // batch to end are parked and woken together when it ends (domain/batch_waiters.h); without it (null, the
+  // default) each is requeued to the batch's end. Set before the first Reconcile.
+  void SetRequeue(std::function<void(const std::string& key)> requeue) { requeue_ = std::move(requeue); }
 
  private:
   // What is remembered about one Domain between reconciles.
@@ -188,6 +194,8 @@ class DelegationController {
   std::mutex mu_;
   std::map<std::string, ZoneState> states_;  // guarded by mu_; key -> state
   std::map<std::string, RecordsWait> records_waits_;  // guarded by mu_; key -> the generation waiting
+  domain::BatchWaiters batch_waiters_;  // guarded by mu_; new Domains waiting for a batch to end
+  std::function<void(const std::string&)> requeue_;
   std::set<std::string> probing_;                     // guarded by mu_; keys in a sweep right now
   std::map<std::string, KeptExpected> expected_;      // guarded by mu_; key -> its probe expectations
 };

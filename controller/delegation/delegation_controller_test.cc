@@ -944,6 +944,54 @@ TEST(DelegationController, NeverProbedWaitsForTheBatchOfNewDomainsProbedNever) {
   EXPECT_GT(*r.requeue_after, 1min) << "its next probe is the next round's, not the batch's end";
 }
 
+// New Domains waiting for a batch are not each requeued to its end, which moves on with every arrival (a round trip
+// every ~2 s per new Domain during an apply): one of them follows it, and the first to run once the batch is over
+// wakes the others (domain/batch_waiters.h). A deleted Domain that kept the time hands it over.
+TEST(DelegationController, NewDomainsWaitingForABatchAreWokenTogetherWhenItEnds) {
+  Bed bed(/*with_writer=*/true);
+  std::vector<std::string> requeued;
+  bed.controller.SetRequeue([&](const std::string& key) { requeued.push_back(key); });
+  for (const char* name : {"w", "x", "y"}) bed.domains.Upsert(NamedDomain(name));
+  int arrived = 0;
+  auto arrive = [&](int count) {
+    for (int i = 0; i < count; ++i) {
+      json d = NamedDomain("new" + std::to_string(arrived++));
+      d.erase("status");
+      bed.writer.NoteAdded(d);
+    }
+  };
+  arrive(10);
+  const auto to_end = [&] { return *bed.writer.BatchEndsAt() - bed.clock.Monotonic(); };
+  EXPECT_EQ(*bed.controller.Reconcile("web/w").requeue_after, to_end()) << "keeps the batch's time";
+  EXPECT_EQ(*bed.controller.Reconcile("web/x").requeue_after, 30s);
+  EXPECT_EQ(*bed.controller.Reconcile("web/y").requeue_after, 30s);
+  EXPECT_EQ(*bed.controller.Reconcile("web/z").requeue_after, 30s);
+  // The Domain keeping the time is deleted while the batch goes on: the next one takes over.
+  bed.clock.Advance(1s);
+  arrive(1);
+  bed.domains.Remove(NamedDomain("w"));
+  EXPECT_TRUE(bed.controller.Reconcile("web/w").status.ok());
+  EXPECT_EQ(requeued, std::vector<std::string>{"web/x"});
+  EXPECT_EQ(*bed.controller.Reconcile("web/x").requeue_after, to_end());
+  EXPECT_THAT(bed.resolver.probes(), IsEmpty());
+
+  // The batch ends: the first to run is probed (with the others in its sweep) and wakes the others.
+  requeued.clear();
+  bed.clock.Advance(to_end());
+  ASSERT_TRUE(bed.controller.Reconcile("web/x").status.ok());
+  EXPECT_FALSE(bed.resolver.probes().empty());
+  EXPECT_EQ(requeued, (std::vector<std::string>{"web/y", "web/z"}));
+  const size_t probes = bed.resolver.probes().size();
+  requeued.clear();
+  for (const char* key : {"web/y", "web/z"}) {
+    kube::ReconcileResult r = bed.controller.Reconcile(key);
+    ASSERT_TRUE(r.status.ok());
+    EXPECT_GT(*r.requeue_after, 30s) << key << ": probed in that sweep, back at its next round";
+  }
+  EXPECT_EQ(bed.resolver.probes().size(), probes);
+  EXPECT_THAT(requeued, IsEmpty());
+}
+
 TEST(DelegationController, FirstSweepIsBoundedByMaxBatch) {
   Bed bed;
   DelegationController small(domain::Context{bed.client, bed.domains, bed.recorder, bed.domain_metrics, bed.clock},

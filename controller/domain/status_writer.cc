@@ -217,13 +217,37 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
     const MonotonicTime mono = clock_.Monotonic();
     std::vector<kube::EventSpec> events;
     bool merge = false;  // parts to merge (or the Domain is gone): below, with the Domain parsed
+    std::vector<std::string> wake;  // first passes parked for a batch now over: flushed at once
+    struct WakeOnExit {
+      std::vector<std::string>& keys;
+      const std::function<void(const std::string&, std::chrono::nanoseconds)>& schedule;
+      ~WakeOnExit() {
+        if (schedule) {
+          for (const std::string& k : keys) schedule(k, std::chrono::nanoseconds(0));
+        }
+      }
+    } wake_on_exit{wake, schedule_};  // once mu_ is released
     {
       std::lock_guard<std::mutex> lock(mu_);
+      const std::optional<MonotonicTime> burst_end = burst_.EndsAt(mono);
+      if (!burst_end && !waiters_.empty()) wake = waiters_.Release(key);
       auto it = states_.find(key);
       // Nothing pending, applied or held for this Domain (a new Domain's add, another manager's write).
       if (it == states_.end()) return {};
       // A first pass held for a batch of new Domains is looked at again without reading the cache: a thousand wait.
-      if (std::optional<MonotonicTime> until = HoldLocked(key, it->second, mono)) return {OkStatus(), *until - mono};
+      // Held to the batch's end, it is parked (batch_waiters.h): one of them follows that moving end, the first to
+      // run after it wakes the others; held to its own limit (sooner), it comes back then.
+      if (std::optional<MonotonicTime> until = HoldLocked(key, it->second, mono)) {
+        if (schedule_ && burst_end && *until == *burst_end) {
+          const MonotonicTime limit = *it->second.first_report + options_.first_pass_limit;
+          return {OkStatus(), waiters_.Park(key, *until, mono, limit - mono)};
+        }
+        return {OkStatus(), *until - mono};
+      }
+      // Not held (any more): if it kept the batch's time, another parked first pass takes over.
+      if (burst_end && !waiters_.empty()) {
+        if (std::optional<std::string> next = waiters_.Forget(key)) wake.push_back(*next);
+      }
       KeyState& st = it->second;
       merge = !cached_version || !st.pending.empty();
       // A first pass waiting for parts, on the status a Write judged at the cache's current version.

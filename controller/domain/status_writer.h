@@ -45,6 +45,7 @@
 #include "controller/base/clock.h"
 #include "controller/base/result.h"
 #include "controller/domain/arrival_burst.h"
+#include "controller/domain/batch_waiters.h"
 #include "controller/domain/context.h"
 #include "controller/domain/status_merge.h"
 #include "controller/domain/status_part.h"
@@ -161,6 +162,9 @@ class StatusWriter {
     std::set<std::string> held;    // Domains whose first pass it held
   };
   std::optional<Hold> hold_;
+  // First passes held until the batch ends, woken together then (not each requeued to its moving end); guarded
+  // by mu_.
+  BatchWaiters waiters_;
 };
 
 // Writes `part` of `domain`: through ctx.status when set and it owns the part, else applied at once under the

@@ -313,6 +313,61 @@ TEST_F(StatusWriterTest, FollowersOfAFirstPassHeldForABatchGetTheirWaitFromItsEn
   EXPECT_EQ(api_.applies()[0]["status"]["conditions"].size(), 3u);  // one apply, delegation in it
 }
 
+// Held first passes are not each requeued to the batch's end, which moves on with every arrival (a round trip
+// every ~2 s per new Domain during an apply): one follows it, and when it finds the batch over it wakes the others.
+TEST_F(StatusWriterTest, FirstPassesHeldForABatchAreWokenTogetherWhenItEnds) {
+  UseWriter("records");
+  Arrive(10, 100ms);
+  std::vector<json> domains;
+  for (const char* name : {"d", "e", "f"}) {
+    json d = NewDomain();
+    d["metadata"]["name"] = name;
+    store_.Upsert(d);
+    ASSERT_TRUE(*writer_->Write(d, Part("records", "RecordsSynced")));
+    ASSERT_TRUE(*writer_->Write(d, Part("delegation", "DelegationHealthy")));
+    domains.push_back(d);
+  }
+  EXPECT_EQ(*writer_->Flush("web/d").requeue_after, 1900ms);  // keeps the batch's time
+  EXPECT_EQ(*writer_->Flush("web/e").requeue_after, 2min);    // back at its own limit at the latest
+  EXPECT_EQ(*writer_->Flush("web/f").requeue_after, 2min);
+  Arrive(10, 100ms);
+  EXPECT_EQ(*writer_->Flush("web/d").requeue_after, 1900ms);  // the batch went on
+  EXPECT_EQ(*writer_->Flush("web/e").requeue_after, 2min - 1s);  // woken by something else: parked again
+  clock_.Advance(1900ms);  // the batch is over
+  scheduled_.clear();
+  EXPECT_FALSE(writer_->Flush("web/d").requeue_after);
+  EXPECT_EQ(scheduled_, (std::vector<std::string>{"web/e", "web/f"}));
+  EXPECT_FALSE(writer_->Flush("web/e").requeue_after);
+  EXPECT_FALSE(writer_->Flush("web/f").requeue_after);
+  EXPECT_EQ(api_.applies().size(), 3u);
+}
+
+// The Domain that keeps the batch's time is no longer held (its first pass applied another way): the next parked
+// one takes over, so the others do not wait for their limit.
+TEST_F(StatusWriterTest, AnotherHeldFirstPassKeepsTheTimeWhenItsKeeperIsNoLongerHeld) {
+  UseWriter("records");
+  Arrive(10, 100ms);
+  auto report = [&](const char* name) {
+    json d = NewDomain();
+    d["metadata"]["name"] = name;
+    store_.Upsert(d);
+    ASSERT_TRUE(*writer_->Write(d, Part("records", "RecordsSynced")));
+    ASSERT_TRUE(*writer_->Write(d, Part("delegation", "DelegationHealthy")));
+  };
+  report("d");
+  EXPECT_EQ(*writer_->Flush("web/d").requeue_after, 1900ms);
+  Arrive(100, 100ms);
+  report("e");  // 10 s later
+  EXPECT_EQ(*writer_->Flush("web/e").requeue_after, 2min);
+  // The batch goes on past web/d's limit (2 min after its first report), not yet web/e's.
+  Arrive(1100, 100ms);
+  scheduled_.clear();
+  EXPECT_FALSE(writer_->Flush("web/d").requeue_after);  // applied
+  EXPECT_EQ(api_.applies().size(), 1u);
+  EXPECT_EQ(scheduled_, std::vector<std::string>{"web/e"});  // takes over the batch's time
+  EXPECT_EQ(*writer_->Flush("web/e").requeue_after, 1900ms);
+}
+
 TEST_F(StatusWriterTest, FirstPassHeldNoLongerThanItsLimitWhateverTheBatch) {
   UseWriter("records");
   Arrive(10, 100ms);
