@@ -54,6 +54,21 @@ tools_path() {
   export PATH="$(kube_bin_dir):$(etcd_bin_dir):$(helm_bin_dir):$PATH"
 }
 
+# pdns_provider_yaml NAME URL [QPS]: a DNSProvider NAME for the PowerDNS API at URL (its key in the Secret NAME,
+# api-key), name server ns1.NAME.net.; with QPS, a rate limit of QPS requests per second and as much burst.
+pdns_provider_yaml() {
+  local name=$1 url=$2 qps=${3:-}
+  cat <<YAML
+apiVersion: domainguard.io/v1alpha1
+kind: DNSProvider
+metadata: {name: $name}
+spec:
+  powerdns: {url: "$url", serverID: localhost, apiKeySecretRef: {name: $name, key: api-key}}
+  nameservers: [ns1.$name.net.]
+YAML
+  if [ -n "$qps" ]; then echo "  rateLimit: {qps: $qps, burst: $qps}"; fi
+}
+
 # bed_apply_providers NS: Secrets and DNSProviders pdns-a, pdns-b (PowerDNS API) and bind-c (RFC 2136 + TSIG) for
 # the test bed's providers in namespace NS, with kubectl. Needs the bed's variables (hack/testbed.sh env).
 bed_apply_providers() {

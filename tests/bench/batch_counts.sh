@@ -47,23 +47,8 @@ kubectl wait --for=condition=Established crd/domains.domainguard.io crd/dnsprovi
 kubectl create namespace "$NS" >/dev/null
 kubectl -n "$NS" create secret generic pdns-a --from-literal=api-key="$DG_PDNS_A_KEY" >/dev/null
 kubectl -n "$NS" create secret generic pdns-b --from-literal=api-key="$DG_PDNS_B_KEY" >/dev/null
-kubectl -n "$NS" apply -f - >/dev/null <<YAML
-apiVersion: domainguard.io/v1alpha1
-kind: DNSProvider
-metadata: {name: pdns-a}
-spec:
-  powerdns: {url: "$DG_PDNS_A_API", serverID: localhost, apiKeySecretRef: {name: pdns-a, key: api-key}}
-  nameservers: [ns1.pdns-a.net.]
-  rateLimit: {qps: 5000, burst: 5000}
----
-apiVersion: domainguard.io/v1alpha1
-kind: DNSProvider
-metadata: {name: pdns-b}
-spec:
-  powerdns: {url: "$DG_PDNS_B_API", serverID: localhost, apiKeySecretRef: {name: pdns-b, key: api-key}}
-  nameservers: [ns1.pdns-b.net.]
-  rateLimit: {qps: 5000, burst: 5000}
-YAML
+{ pdns_provider_yaml pdns-a "$DG_PDNS_A_API" 5000; echo ---; pdns_provider_yaml pdns-b "$DG_PDNS_B_API" 5000; } |
+  kubectl -n "$NS" apply -f - >/dev/null
 python3 "$ROOT/tests/bench/batch_counts.py" --bin "$BIN" --namespace "$NS" --tag "$TAG" --out "$OUT" \
   --domains "${DG_COUNT_DOMAINS:-200}" --records "${DG_COUNT_RECORDS:-20}" --settle "${DG_COUNT_SETTLE:-5}" \
   ${PROBE:+--probe "$PROBE"} ${DG_COUNT_RECORD:+--record "$DG_COUNT_RECORD"}

@@ -69,23 +69,8 @@ kubectl -n "$NS" create secret generic pdns-a --from-literal=api-key="$DG_PDNS_A
 kubectl -n "$NS" create secret generic pdns-b --from-literal=api-key="$DG_PDNS_B_KEY" >/dev/null
 # Both PowerDNS behind the counting proxies. The default rateLimit (20 qps) would hold 1,000 new zones to 100 s:
 # a user with this many zones raises it, as here.
-kubectl -n "$NS" apply -f - >/dev/null <<YAML
-apiVersion: domainguard.io/v1alpha1
-kind: DNSProvider
-metadata: {name: pdns-a}
-spec:
-  powerdns: {url: "http://127.0.0.1:$PA", serverID: localhost, apiKeySecretRef: {name: pdns-a, key: api-key}}
-  nameservers: [ns1.pdns-a.net.]
-  rateLimit: {qps: 5000, burst: 5000}
----
-apiVersion: domainguard.io/v1alpha1
-kind: DNSProvider
-metadata: {name: pdns-b}
-spec:
-  powerdns: {url: "http://127.0.0.1:$PB", serverID: localhost, apiKeySecretRef: {name: pdns-b, key: api-key}}
-  nameservers: [ns1.pdns-b.net.]
-  rateLimit: {qps: 5000, burst: 5000}
-YAML
+{ pdns_provider_yaml pdns-a "http://127.0.0.1:$PA" 5000; echo ---; pdns_provider_yaml pdns-b "http://127.0.0.1:$PB" 5000; } |
+  kubectl -n "$NS" apply -f - >/dev/null
 
 echo "    ${DG_SCALE_DOMAINS:-1000} Domains x ${DG_SCALE_RECORDS:-20} records on PowerDNS A and B (behind counting proxies);" \
   "controller --workers=${DG_SCALE_WORKERS:-2} --drift-poll-interval=${DG_SCALE_POLL:-30}s; steady window ${DG_SCALE_STEADY:-300} s;" \

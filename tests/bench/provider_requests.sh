@@ -45,14 +45,7 @@ kubectl apply -f "$ROOT/crds/" >/dev/null
 kubectl wait --for=condition=Established crd/domains.domainguard.io crd/dnsproviders.domainguard.io --timeout=30s >/dev/null
 kubectl create namespace "$NS" >/dev/null
 kubectl -n "$NS" create secret generic pdns-a --from-literal=api-key="$DG_PDNS_A_KEY" >/dev/null
-kubectl -n "$NS" apply -f - >/dev/null <<YAML
-apiVersion: domainguard.io/v1alpha1
-kind: DNSProvider
-metadata: {name: pdns-a}
-spec:
-  powerdns: {url: "http://127.0.0.1:$PROXY_PORT", serverID: localhost, apiKeySecretRef: {name: pdns-a, key: api-key}}
-  nameservers: [ns1.pdns-a.net.]
-YAML
+pdns_provider_yaml pdns-a "http://127.0.0.1:$PROXY_PORT" | kubectl -n "$NS" apply -f - >/dev/null
 "$BIN" run --kubeconfig="$KUBECONFIG" --namespace="$NS" --leader-election-namespace="$NS" \
   --metrics-bind-address="127.0.0.1:$METRICS_PORT" --health-probe-bind-address="127.0.0.1:$PROBE_PORT" \
   --root-hints="$DG_ROOT_HINTS" --rdap-bootstrap="$DG_RDAP_BOOTSTRAP" --rdap-bootstrap-url="${DG_RDAP_URL}bootstrap.json" \
