@@ -1,6 +1,8 @@
 // The informer cache (store.h).
 #include "controller/kube/store.h"
 
+#include <utility>
+
 namespace domainguard::kube {
 
 Store::Store() {
@@ -93,27 +95,34 @@ void Store::ForgetRecent(const std::string& key) const {
   recent_index_.erase(it);
 }
 
+std::optional<Store::Entry> Store::PutLocked(const std::string& key, Entry e) {
+  auto it = items_.find(key);
+  if (it == items_.end()) {
+    IndexInsert(key, items_.emplace(key, std::move(e)).first->second);
+    return std::nullopt;
+  }
+  IndexErase(key, it->second);
+  Entry replaced = std::exchange(it->second, std::move(e));
+  IndexInsert(key, it->second);
+  return replaced;
+}
+
 std::shared_ptr<const json> Store::UpsertShared(std::shared_ptr<const json> obj) {
   const std::string key = ObjectKey(*obj);
   Entry e = Pack(*obj);
+  const std::string version = e.resource_version;
   std::unique_lock lock(mu_);
+  const std::optional<Entry> replaced = PutLocked(key, std::move(e));
   std::shared_ptr<const json> old;
-  auto it = items_.find(key);
-  if (it != items_.end()) {
+  if (replaced) {
     {
       std::lock_guard<std::mutex> recent(recent_mu_);
-      old = RecentLocked(key, it->second.resource_version);
+      old = RecentLocked(key, replaced->resource_version);
     }
-    if (!old) old = std::make_shared<const json>(Unpack(it->second));
-    IndexErase(key, it->second);
-    it->second = std::move(e);
-    IndexInsert(key, it->second);
-  } else {
-    auto [ins, _] = items_.emplace(key, std::move(e));
-    IndexInsert(key, ins->second);
+    if (!old) old = std::make_shared<const json>(Unpack(*replaced));
   }
   std::lock_guard<std::mutex> recent(recent_mu_);
-  RememberLocked(key, items_.find(key)->second.resource_version, std::move(obj));
+  RememberLocked(key, version, std::move(obj));
   return old;
 }
 
@@ -122,18 +131,9 @@ std::optional<json> Store::Upsert(const json& obj) {
   Entry e = Pack(obj);
   std::unique_lock lock(mu_);
   ForgetRecent(key);
-  std::optional<json> old;
-  auto it = items_.find(key);
-  if (it != items_.end()) {
-    old = Unpack(it->second);
-    IndexErase(key, it->second);
-    it->second = std::move(e);
-    IndexInsert(key, it->second);
-  } else {
-    auto [ins, _] = items_.emplace(key, std::move(e));
-    IndexInsert(key, ins->second);
-  }
-  return old;
+  const std::optional<Entry> replaced = PutLocked(key, std::move(e));
+  if (!replaced) return std::nullopt;
+  return Unpack(*replaced);
 }
 
 std::optional<json> Store::Remove(const json& obj) {

@@ -144,6 +144,8 @@ class Store {
   void RememberLocked(const std::string& key, const std::string& resource_version,
                       std::shared_ptr<const json> obj) const;
   void ForgetRecent(const std::string& key) const;  // takes recent_mu_
+  // Puts `e` under `key` with its index values; the entry it replaced, if any. REQUIRES: mu_ held exclusively.
+  std::optional<Entry> PutLocked(const std::string& key, Entry e);
   void IndexInsert(const std::string& key, const Entry& e);    // REQUIRES: mu_ held exclusively
   void IndexErase(const std::string& key, const Entry& e);     // REQUIRES: mu_ held exclusively
 
