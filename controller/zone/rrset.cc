@@ -157,6 +157,8 @@ std::optional<std::string> CanonicalAddress(std::string_view type, std::string_v
     return std::nullopt;
   }
   if (value.empty() || value.size() >= INET6_ADDRSTRLEN) return std::nullopt;
+  // inet_pton stops at a NUL, so "1.2.3.4\0x" would pass as 1.2.3.4; ldns refuses it as a control character.
+  if (value.find('\0') != std::string_view::npos) return std::nullopt;
   char in[INET6_ADDRSTRLEN];
   std::memcpy(in, value.data(), value.size());
   in[value.size()] = '\0';

@@ -92,6 +92,8 @@ TEST(NormalizeValue, AddressFastPathAgreesWithLdns) {
       {"AAAA", "2001:db8::1"},    {"AAAA", "2001:DB8:0:0::10"}, {"AAAA", "::"},        {"AAAA", "::ffff:1.2.3.4"},
       {"AAAA", "fe80::1%eth0"},   {"AAAA", "1.2.3.4"},       {"AAAA", "2001:db8::zz"}, {"AAAA", "2001:0db8:0000::0001"},
       {"AAAA", "2001:db8::1 ; x"}, {"AAAA", "::ffff:0:0"},   {"AAAA", "1:2:3:4:5:6:7:8"}, {"AAAA", "1:2:3:4:5:6:7:8:9"},
+      // A NUL ends the string inet_pton reads: "1.2.3.4\0x" must not pass as 1.2.3.4 (found by zonefile_fuzz).
+      {"A", std::string("1.2.3.4\0x", 9)}, {"A", std::string("1.2.3.4\0", 8)}, {"AAAA", std::string("::1\0", 4)},
   };
   for (const auto& [type, value] : cases) {
     Result<std::string> fast = NormalizeValue(type, value, "www.example.com.", "example.com.");
