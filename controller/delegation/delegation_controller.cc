@@ -485,24 +485,15 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
   //      once it is over wakes the others.
   const std::optional<std::string> rv = ctx_.domains.ResourceVersionOf(key);
   const std::optional<MonotonicTime> batch_end = ctx_.status ? ctx_.status->BatchEndsAt() : std::nullopt;
-  std::vector<std::string> wake;
-  // Queued once mu_ is released, whichever way this pass returns.
-  struct WakeOnExit {
-    std::vector<std::string>& keys;
-    const std::function<void(const std::string&)>& requeue;
-    ~WakeOnExit() {
-      if (requeue) {
-        for (const std::string& k : keys) requeue(k);
-      }
-    }
-  } wake_on_exit{wake, requeue_};
+  // Domains parked for a batch now over, queued once mu_ is released.
+  domain::QueueOnExit wake(requeue_);
   {
     std::lock_guard<std::mutex> lock(mu_);
     const MonotonicTime now = ctx_.clock.Monotonic();
     const bool batch_on = batch_end && *batch_end > now;
     if (!batch_on && !batch_waiters_.empty()) {
-      wake = batch_waiters_.Release(key);
-      spdlog::info("delegation domain={} decision=wake-after-batch woken={}", key, wake.size());
+      wake.keys = batch_waiters_.Release(key);
+      spdlog::info("delegation domain={} decision=wake-after-batch woken={}", key, wake.keys.size());
     }
     if (probing_.count(key) > 0) return {OkStatus(), std::chrono::seconds(1)};
     auto it = states_.find(key);
@@ -515,7 +506,7 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
     // Not waiting for the batch (any more: probed in another Domain's sweep): if it kept the batch's time, another
     // parked Domain takes over.
     if (batch_on && !batch_waiters_.empty()) {
-      if (std::optional<std::string> next = batch_waiters_.Forget(key)) wake.push_back(*next);
+      if (std::optional<std::string> next = batch_waiters_.Forget(key)) wake.keys.push_back(*next);
     }
     if (rv && it != states_.end() && !it->second.resource_version.empty() && it->second.resource_version == *rv &&
         !it->second.unwritten && now < it->second.due) {
@@ -531,7 +522,7 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
     std::lock_guard<std::mutex> lock(mu_);
     records_waits_.erase(key);
     expected_.erase(key);
-    if (std::optional<std::string> next = batch_waiters_.Forget(key)) wake.push_back(*next);
+    if (std::optional<std::string> next = batch_waiters_.Forget(key)) wake.keys.push_back(*next);
     if (states_.erase(key) > 0) spdlog::info("delegation domain={} decision=forget", key);
     return {};
   }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -32,8 +33,8 @@ class BatchWaiters {
   // parked afterwards.
   std::vector<std::string> Release(const std::string& running);
 
-  // `key` is gone (its Domain deleted): no longer parked. When it kept the time, the parked key that takes over
-  // (queue it now: its next Park makes it the timekeeper); else null.
+  // `key` no longer waits (its Domain deleted, or no longer held for the batch): no longer parked. When it kept the
+  // time, the parked key that takes over (queue it now: its next Park makes it the timekeeper); else null.
   std::optional<std::string> Forget(const std::string& key);
 
   bool empty() const { return parked_.empty(); }
@@ -42,6 +43,24 @@ class BatchWaiters {
  private:
   std::set<std::string> parked_;
   std::optional<std::string> timekeeper_;
+};
+
+// The keys to queue that a pass collects under its owner's lock (Release, Forget), queued by `queue` when this goes
+// out of scope: after the lock is released, whichever way the pass returns. Declare it before the lock guard.
+class QueueOnExit {
+ public:
+  explicit QueueOnExit(std::function<void(const std::string&)> queue) : queue_(std::move(queue)) {}
+  QueueOnExit(const QueueOnExit&) = delete;
+  QueueOnExit& operator=(const QueueOnExit&) = delete;
+  ~QueueOnExit() {
+    if (!queue_) return;
+    for (const std::string& k : keys) queue_(k);
+  }
+
+  std::vector<std::string> keys;
+
+ private:
+  std::function<void(const std::string&)> queue_;
 };
 
 }  // namespace domainguard::domain

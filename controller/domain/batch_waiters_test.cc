@@ -55,5 +55,16 @@ TEST(BatchWaitersTest, ForgettingTheTimekeeperHandsTheTimeOver) {
   EXPECT_EQ(w.Forget("ns/x"), std::nullopt);  // never parked
 }
 
+TEST(QueueOnExitTest, QueuesTheCollectedKeysWhenItGoesOutOfScope) {
+  Keys queued;
+  {
+    QueueOnExit wake([&](const std::string& k) { queued.push_back(k); });
+    wake.keys = {"ns/a", "ns/b"};
+    EXPECT_EQ(queued, Keys{});  // not while the pass (and its lock) is still on
+  }
+  EXPECT_EQ(queued, (Keys{"ns/a", "ns/b"}));
+  { QueueOnExit no_queue(nullptr); no_queue.keys = {"ns/c"}; }  // no queue (a test without one): dropped, no call
+}
+
 }  // namespace
 }  // namespace domainguard::domain

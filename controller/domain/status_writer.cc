@@ -217,20 +217,14 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
     const MonotonicTime mono = clock_.Monotonic();
     std::vector<kube::EventSpec> events;
     bool merge = false;  // parts to merge (or the Domain is gone): below, with the Domain parsed
-    std::vector<std::string> wake;  // first passes parked for a batch now over: flushed at once
-    struct WakeOnExit {
-      std::vector<std::string>& keys;
-      const std::function<void(const std::string&, std::chrono::nanoseconds)>& schedule;
-      ~WakeOnExit() {
-        if (schedule) {
-          for (const std::string& k : keys) schedule(k, std::chrono::nanoseconds(0));
-        }
-      }
-    } wake_on_exit{wake, schedule_};  // once mu_ is released
+    // First passes parked for a batch now over: flushed at once, once mu_ is released.
+    QueueOnExit wake([this](const std::string& k) {
+      if (schedule_) schedule_(k, std::chrono::nanoseconds(0));
+    });
     {
       std::lock_guard<std::mutex> lock(mu_);
       const std::optional<MonotonicTime> burst_end = burst_.EndsAt(mono);
-      if (!burst_end && !waiters_.empty()) wake = waiters_.Release(key);
+      if (!burst_end && !waiters_.empty()) wake.keys = waiters_.Release(key);
       auto it = states_.find(key);
       // Nothing pending, applied or held for this Domain (a new Domain's add, another manager's write).
       if (it == states_.end()) return {};
@@ -246,7 +240,7 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
       }
       // Not held (any more): if it kept the batch's time, another parked first pass takes over.
       if (burst_end && !waiters_.empty()) {
-        if (std::optional<std::string> next = waiters_.Forget(key)) wake.push_back(*next);
+        if (std::optional<std::string> next = waiters_.Forget(key)) wake.keys.push_back(*next);
       }
       KeyState& st = it->second;
       merge = !cached_version || !st.pending.empty();
