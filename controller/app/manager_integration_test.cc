@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "controller/app/testbed_kube_test_util.h"
+#include "controller/http/testing/loopback_port.h"
 #include "controller/kube/leader_election.h"
 
 namespace domainguard::app {
@@ -27,19 +28,6 @@ using Ms = std::chrono::milliseconds;
 
 const char* const kLeaseNs = "default";
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 std::string TestDir() {
   std::string d = "/tmp/dg-app-test-" + std::to_string(getpid());
   mkdir(d.c_str(), 0700);
@@ -50,7 +38,7 @@ std::string TestDir() {
 class ManagerProcess {
  public:
   ManagerProcess(std::string identity, const std::string& log_name, std::vector<std::string> extra_args)
-      : identity_(std::move(identity)), metrics_port_(FreePort()), probe_port_(FreePort()) {
+      : identity_(std::move(identity)), metrics_port_(http::testing::UnusedLoopbackPort()), probe_port_(http::testing::UnusedLoopbackPort()) {
     log_path_ = TestDir() + "/" + log_name + ".log";
     std::vector<std::string> args = {DG_DOMAINGUARD_BIN,
                                      "run",

@@ -26,6 +26,7 @@
 #include "controller/http/curl_transport.h"
 #include "controller/http/server.h"
 #include "controller/http/transport.h"
+#include "controller/http/testing/loopback_port.h"
 
 namespace domainguard::http {
 namespace {
@@ -151,18 +152,6 @@ std::string Chunk(const std::string& s) {
   return std::string(hex) + "\r\n" + s + "\r\n";
 }
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 using Factory = Result<std::unique_ptr<Transport>> (*)(const TlsConfig&);
 struct Impl {
   const char* name;
@@ -181,7 +170,7 @@ INSTANTIATE_TEST_SUITE_P(Both, TransportTest,
                          [](const ::testing::TestParamInfo<Impl>& i) { return std::string(i.param.name); });
 
 TEST_P(TransportTest, SendsAndReceivesThroughServer) {
-  int port = FreePort();
+  int port = http::testing::UnusedLoopbackPort();
   auto server = Serve("127.0.0.1", port, [](const ServerRequest& r) {
     if (r.path == "/healthz") return ServerResponse{200, "text/plain", "ok " + r.method + " " + r.query};
     return ServerResponse{404, "text/plain", "nope"};
@@ -203,7 +192,7 @@ TEST_P(TransportTest, SendsAndReceivesThroughServer) {
 TEST_P(TransportTest, ConnectionRefusedIsUnavailable) {
   auto t = NewTransportUnderTest({});
   ASSERT_TRUE(t.ok());
-  auto r = (*t)->Send({"GET", "http://127.0.0.1:" + std::to_string(FreePort()) + "/", {}, "", 5s});
+  auto r = (*t)->Send({"GET", "http://127.0.0.1:" + std::to_string(http::testing::UnusedLoopbackPort()) + "/", {}, "", 5s});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kUnavailable) << r.error().ToString();
 }

@@ -1,11 +1,9 @@
 #include "controller/notify/mail_sender.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "controller/http/testing/loopback_port.h"
 
 namespace domainguard::notify {
 namespace {
@@ -13,23 +11,10 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// A port nothing listens on: bound, then closed.
-int ClosedPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 TEST(CurlMailSenderTest, UnreachableServerIsUnavailableAndNamesItWithoutThePassword) {
   std::unique_ptr<MailSender> sender = NewCurlMailSender();
   MailRequest r;
-  r.server = "127.0.0.1:" + std::to_string(ClosedPort());
+  r.server = "127.0.0.1:" + std::to_string(http::testing::UnusedLoopbackPort());
   r.username = "dg";
   r.password = "never-in-an-error";
   r.from = "dg@x.test";
