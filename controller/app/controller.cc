@@ -72,7 +72,6 @@ MapFunc OwnerReferenceMap(std::string kind) {
 Controller::Controller(ControllerSpec spec, InformerSet& informers, const Clock& clock,
                        kube::QueueMetricsProvider* queue_metrics, kube::ReconcileMetricsProvider* controller_metrics)
     : spec_(std::move(spec)),
-      clock_(clock),
       primary_store_(informers.For(spec_.resource).store()),
       queue_(spec_.name, clock, queue_metrics, spec_.backoff) {
   workers_ = std::make_unique<kube::Workers>(queue_, spec_.name, spec_.reconcile, clock, controller_metrics);

@@ -156,7 +156,6 @@ class Controller {
   void ResyncLoop();
 
   const ControllerSpec spec_;
-  const Clock& clock_;
   kube::Store& primary_store_;
   kube::WorkQueue queue_;
   std::unique_ptr<kube::Workers> workers_;
