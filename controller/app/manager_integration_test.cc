@@ -38,7 +38,9 @@ std::string TestDir() {
 class ManagerProcess {
  public:
   ManagerProcess(std::string identity, const std::string& log_name, std::vector<std::string> extra_args)
-      : identity_(std::move(identity)), metrics_port_(http::testing::UnusedLoopbackPort()), probe_port_(http::testing::UnusedLoopbackPort()) {
+      : identity_(std::move(identity)),
+        metrics_port_(http::testing::UnusedLoopbackPort()),
+        probe_port_(http::testing::UnusedLoopbackPort()) {
     log_path_ = TestDir() + "/" + log_name + ".log";
     std::vector<std::string> args = {DG_DOMAINGUARD_BIN,
                                      "run",

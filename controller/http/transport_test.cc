@@ -192,7 +192,8 @@ TEST_P(TransportTest, SendsAndReceivesThroughServer) {
 TEST_P(TransportTest, ConnectionRefusedIsUnavailable) {
   auto t = NewTransportUnderTest({});
   ASSERT_TRUE(t.ok());
-  auto r = (*t)->Send({"GET", "http://127.0.0.1:" + std::to_string(http::testing::UnusedLoopbackPort()) + "/", {}, "", 5s});
+  const int closed = http::testing::UnusedLoopbackPort();
+  auto r = (*t)->Send({"GET", "http://127.0.0.1:" + std::to_string(closed) + "/", {}, "", 5s});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kUnavailable) << r.error().ToString();
 }
