@@ -76,21 +76,12 @@ bed_apply_providers() {
   kubectl -n "$ns" create secret generic pdns-a --from-literal=api-key="$DG_PDNS_A_KEY" &&
     kubectl -n "$ns" create secret generic pdns-b --from-literal=api-key="$DG_PDNS_B_KEY" &&
     kubectl -n "$ns" create secret generic bind-c --from-literal=secret="$DG_RFC2136_TSIG_SECRET" &&
-    kubectl -n "$ns" apply -f - <<YAML
-apiVersion: domainguard.io/v1alpha1
-kind: DNSProvider
-metadata: {name: pdns-a}
-spec:
-  powerdns: {url: "$DG_PDNS_A_API", serverID: localhost, apiKeySecretRef: {name: pdns-a, key: api-key}}
-  nameservers: [ns1.pdns-a.net.]
----
-apiVersion: domainguard.io/v1alpha1
-kind: DNSProvider
-metadata: {name: pdns-b}
-spec:
-  powerdns: {url: "$DG_PDNS_B_API", serverID: localhost, apiKeySecretRef: {name: pdns-b, key: api-key}}
-  nameservers: [ns1.pdns-b.net.]
----
+    {
+      pdns_provider_yaml pdns-a "$DG_PDNS_A_API"
+      echo ---
+      pdns_provider_yaml pdns-b "$DG_PDNS_B_API"
+      echo ---
+      cat <<YAML
 apiVersion: domainguard.io/v1alpha1
 kind: DNSProvider
 metadata: {name: bind-c}
@@ -100,4 +91,5 @@ spec:
     tsig: {keyName: "$DG_RFC2136_TSIG_NAME", algorithm: hmac-sha256, secretRef: {name: bind-c, key: secret}}
   nameservers: [ns1.bind-c.net.]
 YAML
+    } | kubectl -n "$ns" apply -f -
 }
