@@ -119,7 +119,8 @@ Result<bool> WriteStatusPart(kube::Client& client, const kube::Resource& resourc
                {"kind", std::string(resource.kind)},
                {"metadata", {{"name", kube::Name(domain)}, {"namespace", kube::Namespace(domain)}}},
                {"status", std::move(*planned)}};
-  Result<json> applied = client.Apply(resource, body, part.field_manager, /*force=*/true, "status");
+  Result<json> applied =
+      client.Apply(resource, body, part.field_manager, /*force=*/true, "status", kube::Answer::kNone);
   if (!applied.ok()) return applied.error();
   return true;
 }

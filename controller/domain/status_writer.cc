@@ -309,7 +309,9 @@ kube::ReconcileResult StatusWriter::Flush(const std::string& key) {
   }
   json body = ApplyBody(*cached);
   body["status"] = merged;
-  Result<json> applied = client_.Apply(api::kDomains, body, kStatusFieldManager, /*force=*/true, "status");
+  // Read back: the resourceVersion, the status and who manages it (ReleaseOldManagers), not the spec.
+  Result<json> applied =
+      client_.Apply(api::kDomains, body, kStatusFieldManager, /*force=*/true, "status", kube::Answer::kStatus);
   if (!applied.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
     if (applied.error().code == ErrorCode::kNotFound) {
@@ -361,7 +363,8 @@ void StatusWriter::ReleaseOldManagers(const json& applied) {
     const std::string manager = entry.value("manager", "");
     if (!Owns(manager)) continue;
     // An empty apply: the old manager owns nothing any more; what the shared one co-owns stays.
-    Result<json> r = client_.Apply(api::kDomains, ApplyBody(applied), manager, /*force=*/true, "status");
+    Result<json> r =
+        client_.Apply(api::kDomains, ApplyBody(applied), manager, /*force=*/true, "status", kube::Answer::kNone);
     spdlog::info("status domain={} decision=release-old-manager manager={} ok={}{}", kube::ObjectKey(applied), manager,
                  r.ok(), r.ok() ? "" : " error=\"" + r.error().ToString() + "\"");
   }

@@ -235,7 +235,7 @@ Status FailoverController::ClearStatus(const json& d) {
                {"kind", std::string(api::kDomains.kind)},
                {"metadata", {{"name", kube::Name(d)}, {"namespace", kube::Namespace(d)}}},
                {"status", json::object()}};
-  Result<json> r = ctx_.client.Apply(api::kDomains, body, kFailoverFieldManager, true, "status");
+  Result<json> r = ctx_.client.Apply(api::kDomains, body, kFailoverFieldManager, true, "status", kube::Answer::kNone);
   if (!r.ok() && r.error().code != ErrorCode::kNotFound) return r.error();
   return OkStatus();
 }

@@ -47,13 +47,13 @@ std::string SubPath(const Resource& r, std::string_view sub) {
   return s;
 }
 
-Result<json> ParseObject(const std::string& body, const RequestInfo& info) {
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
+Result<json> ParseObject(const std::string& body, const RequestInfo& info, Answer answer) {
+  std::optional<json> j = ParseAnswer(body, answer);
+  if (!j) {
     return Error::Unavailable(info.verb + " " + info.resource + ": the server answered with a body that is not a "
                               "JSON object");
   }
-  return j;
+  return std::move(*j);
 }
 
 }  // namespace
@@ -177,10 +177,11 @@ Result<http::HttpResponse> Client::Do(const std::string& method, const std::stri
 }
 
 Result<json> Client::DoJson(const std::string& method, const std::string& path_and_query,
-                            const std::string& content_type, const std::string& body, const RequestInfo& info) {
+                            const std::string& content_type, const std::string& body, const RequestInfo& info,
+                            Answer answer) {
   auto resp = Do(method, path_and_query, content_type, body, info);
   if (!resp.ok()) return resp.error();
-  return ParseObject(resp->body, info);
+  return ParseObject(resp->body, info, answer);
 }
 
 Result<json> Client::Get(const Resource& r, std::string_view ns, std::string_view name, std::string_view sub) {
@@ -229,10 +230,10 @@ Result<ListPage> Client::ListAll(const Resource& r, std::string_view ns, ListOpt
   }
 }
 
-Result<json> Client::Create(const Resource& r, std::string_view ns, const json& obj) {
+Result<json> Client::Create(const Resource& r, std::string_view ns, const json& obj, Answer answer) {
   std::string n = Namespace(obj).empty() ? std::string(ns) : Namespace(obj);
   RequestInfo info{"create", std::string(r.plural), n, Name(obj)};
-  return DoJson("POST", r.Path(n), "application/json", obj.dump(), info);
+  return DoJson("POST", r.Path(n), "application/json", obj.dump(), info, answer);
 }
 
 Result<json> Client::Update(const Resource& r, const json& obj, std::string_view sub) {
@@ -268,20 +269,21 @@ Result<json> Client::CreateSubresource(const Resource& r, std::string_view ns, s
 }
 
 Result<json> Client::MergePatch(const Resource& r, std::string_view ns, std::string_view name, const json& patch,
-                                std::string_view sub) {
+                                std::string_view sub, Answer answer) {
   RequestInfo info{"patch", SubPath(r, sub), std::string(ns), std::string(name)};
-  return DoJson("PATCH", r.Path(ns, name, sub), "application/merge-patch+json", patch.dump(), info);
+  return DoJson("PATCH", r.Path(ns, name, sub), "application/merge-patch+json", patch.dump(), info, answer);
 }
 
 Result<json> Client::Apply(const Resource& r, const json& obj, std::string_view field_manager, bool force,
-                           std::string_view sub) {
+                           std::string_view sub, Answer answer) {
   RequestInfo info{"patch", SubPath(r, sub), Namespace(obj), Name(obj)};
   if (info.name.empty()) return Error::InvalidArgument("apply " + info.resource + ": object has no metadata.name");
   Query q;
   q.Add("fieldManager", field_manager);
   if (force) q.Add("force", "true");
   // JSON is YAML, so the apply-patch content type takes the JSON text as is.
-  return DoJson("PATCH", r.Path(info.ns, info.name, sub) + q.str(), "application/apply-patch+yaml", obj.dump(), info);
+  return DoJson("PATCH", r.Path(info.ns, info.name, sub) + q.str(), "application/apply-patch+yaml", obj.dump(), info,
+                answer);
 }
 
 Result<json> Client::UpdateWithRetry(const Resource& r, std::string_view ns, std::string_view name,

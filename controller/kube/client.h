@@ -18,6 +18,7 @@
 #include "controller/base/clock.h"
 #include "controller/base/result.h"
 #include "controller/http/transport.h"
+#include "controller/kube/answer.h"
 #include "controller/kube/config.h"
 #include "controller/kube/object.h"
 
@@ -79,8 +80,9 @@ class Client {
   Result<ListPage> List(const Resource& r, std::string_view ns, const ListOptions& options = {});
   // Every page, following continue tokens; the resourceVersion of the last page.
   Result<ListPage> ListAll(const Resource& r, std::string_view ns, ListOptions options = {});
+  // Writes return the object as answered, parsed as far as `answer` says (answer.h).
   // Create; the namespace comes from the object or `ns`.
-  Result<json> Create(const Resource& r, std::string_view ns, const json& obj);
+  Result<json> Create(const Resource& r, std::string_view ns, const json& obj, Answer answer = Answer::kWhole);
   // Replace (PUT) the object or its subresource ("status"); obj must carry metadata.resourceVersion, so a
   // concurrent change fails with kAborted instead of being overwritten.
   Result<json> Update(const Resource& r, const json& obj, std::string_view sub = "");
@@ -93,10 +95,10 @@ class Client {
                                  const json& body);
   // JSON merge patch (RFC 7386).
   Result<json> MergePatch(const Resource& r, std::string_view ns, std::string_view name, const json& patch,
-                          std::string_view sub = "");
+                          std::string_view sub = "", Answer answer = Answer::kWhole);
   // Server-side apply of `obj` (must carry apiVersion, kind, metadata.name) as `field_manager`.
   Result<json> Apply(const Resource& r, const json& obj, std::string_view field_manager, bool force,
-                     std::string_view sub = "");
+                     std::string_view sub = "", Answer answer = Answer::kWhole);
   // Reads the object, lets `mutate` change it, writes it back; on a conflict reads again and retries, up to
   // `attempts` times. When mutate leaves the object unchanged nothing is written. mutate's error is returned as is.
   Result<json> UpdateWithRetry(const Resource& r, std::string_view ns, std::string_view name,
@@ -118,7 +120,7 @@ class Client {
   Result<http::HttpResponse> Do(const std::string& method, const std::string& path_and_query,
                                 const std::string& content_type, const std::string& body, const RequestInfo& info);
   Result<json> DoJson(const std::string& method, const std::string& path_and_query, const std::string& content_type,
-                      const std::string& body, const RequestInfo& info);
+                      const std::string& body, const RequestInfo& info, Answer answer = Answer::kWhole);
   Result<std::vector<http::Header>> Headers(const std::string& content_type);
 
   http::Transport& transport_;

@@ -196,11 +196,11 @@ int EventRecorder::dropped() const {
 
 void EventRecorder::Send(const EventWrite& w) {
   if (w.kind == EventWrite::Kind::kCreate) {
-    auto r = client_.Create(kEvents, w.ns, w.body);
+    auto r = client_.Create(kEvents, w.ns, w.body, Answer::kNone);
     if (r.ok() || r.error().code == ErrorCode::kAlreadyExists) return;
     spdlog::warn("events decision=create-failed event={}/{} error=\"{}\"", w.ns, w.name, r.error().ToString());
   } else {
-    auto r = client_.MergePatch(kEvents, w.ns, w.name, w.body);
+    auto r = client_.MergePatch(kEvents, w.ns, w.name, w.body, "", Answer::kNone);
     if (r.ok()) return;
     spdlog::warn("events decision=series-update-failed event={}/{} error=\"{}\"", w.ns, w.name,
                  r.error().ToString());

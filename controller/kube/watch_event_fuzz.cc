@@ -1,9 +1,11 @@
-// libFuzzer target: watch stream lines and API error bodies come from the network.
+// libFuzzer target: watch stream lines, write answers and API error bodies come from the network.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "controller/kube/answer.h"
 #include "controller/kube/client.h"
+#include "controller/kube/testing/answer_reference.h"
 #include "controller/kube/watcher.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -19,6 +21,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     in.kind = WatcherInput::Kind::kWatchEvent;
     in.event = std::move(*ev);
     (void)Step(s, std::move(in));
+  }
+  // A write's answer parsed without spec, annotations and field sets: exactly the whole parse with those erased.
+  {
+    std::optional<nlohmann::json> partial = ParseAnswer(text, Answer::kStatus);
+    nlohmann::json whole = nlohmann::json::parse(text, nullptr, false);
+    const bool object = !whole.is_discarded() && whole.is_object();
+    if (partial.has_value() != object) __builtin_trap();
+    if (object && *partial != testing::StatusAnswerOf(std::move(whole))) __builtin_trap();
   }
   for (int status : {403, 409, 422, 429, 503}) {
     (void)ApiError(status, text, std::string(text.substr(0, 8)), {"update", "widgets/status", "web", "a"});
