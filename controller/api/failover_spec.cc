@@ -40,7 +40,8 @@ std::string FailoverZoneOf(const json& domain) {
 }
 
 Result<std::optional<FailoverSpec>> ParseFailoverSpec(const json& domain) {
-  const json spec = domain.is_object() ? domain.value("spec", json::object()) : json::object();
+  static const json kNoSpec = json::object();
+  const json& spec = domain.is_object() && domain.contains("spec") ? domain["spec"] : kNoSpec;  // not copied
   if (!spec.is_object() || !spec.contains("failover") || spec["failover"].is_null()) {
     return std::optional<FailoverSpec>();
   }
