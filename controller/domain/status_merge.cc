@@ -74,7 +74,8 @@ json ManagedStatus(const json& status, const std::vector<PartOwnership>& owners)
 
 json MergeStatus(const json& current, const std::vector<PartOwnership>& owners,
                  const std::map<std::string, StatusPart>& pending, int64_t generation, SystemTime now) {
-  const json cur = current.is_object() ? current : json::object();
+  static const json kNoStatus = json::object();
+  const json& cur = current.is_object() ? current : kNoStatus;
   json out = json::object();
   json conditions = json::array();
   json findings = json::array();
@@ -96,7 +97,7 @@ json MergeStatus(const json& current, const std::vector<PartOwnership>& owners,
     if (!OwnedCondition(owners, c.type)) all.push_back(c);
   }
   const kube::Condition ready = api::SummarizeReady(all, generation);
-  json scratch = cur;
+  json scratch = ConditionsScratch(cur);
   if (kube::SetCondition(scratch, ready, now)) {
     conditions.push_back(kube::FindCondition(scratch, api::kReady)->ToJson());
   } else {

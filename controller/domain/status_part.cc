@@ -50,8 +50,15 @@ std::optional<json> PlanStatusPart(const json& current_status, const StatusPart&
   return out;
 }
 
+json ConditionsScratch(const json& status) {
+  json scratch = json::object();
+  if (const json* c = Field(status, "conditions")) scratch["conditions"] = *c;
+  return scratch;
+}
+
 json BuildStatusPart(const json& current_status, const StatusPart& part, SystemTime now, bool* differs_out) {
-  const json current = current_status.is_object() ? current_status : json::object();
+  static const json kNoStatus = json::object();
+  const json& current = current_status.is_object() ? current_status : kNoStatus;
   json out = part.fields.is_object() ? part.fields : json::object();
   bool differs = false;
   for (const std::string& key : part.change_stamped) {
@@ -64,7 +71,7 @@ json BuildStatusPart(const json& current_status, const StatusPart& part, SystemT
 
   // Conditions: start from the current ones so SetCondition keeps lastTransitionTime, then keep only ours.
   if (!part.conditions.empty()) {
-    json scratch = current;
+    json scratch = ConditionsScratch(current);
     json conditions = json::array();
     for (const kube::Condition& c : part.conditions) {
       if (kube::SetCondition(scratch, c, now)) differs = true;
