@@ -8,7 +8,10 @@
 #include <memory>
 #include <sstream>
 
+#include <arpa/inet.h>
 #include <ldns/ldns.h>
+
+#include "controller/base/ip_address.h"
 
 namespace domainguard::dns {
 namespace {
@@ -92,6 +95,14 @@ Result<std::vector<ResourceRecord>> ParseZoneFile(const std::string& path, std::
 }
 
 Result<std::string> NormalizeRdata(uint16_t type, std::string_view value, std::string_view origin) {
+  std::optional<std::string> address;
+  if (type == LDNS_RR_TYPE_A) address = CanonicalIpAddress(AF_INET, value);
+  if (type == LDNS_RR_TYPE_AAAA) address = CanonicalIpAddress(AF_INET6, value);
+  if (address) return *std::move(address);
+  return NormalizeRdataWithLdns(type, value, origin);
+}
+
+Result<std::string> NormalizeRdataWithLdns(uint16_t type, std::string_view value, std::string_view origin) {
   const std::string text = CanonicalName(origin) + " 0 IN " + TypeName(type) + " " + std::string(value);
   std::unique_ptr<ldns_rdf, RdfFree> origin_rdf(ldns_dname_new_frm_str(CanonicalName(origin).c_str()));
   ldns_rr* raw = nullptr;

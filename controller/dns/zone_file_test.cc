@@ -43,5 +43,23 @@ TEST(NormalizeRdataTest, MatchesWhatServersPrint) {
   EXPECT_FALSE(NormalizeRdata(kTypeA, "300.1.1.1", "example.test.").ok());
 }
 
+TEST(NormalizeRdataTest, AddressFastPathAgreesWithLdns) {
+  const std::vector<std::pair<uint16_t, std::string>> cases = {
+      {kTypeA, "192.0.2.1"},      {kTypeA, "0.0.0.0"},         {kTypeA, "256.0.0.1"},     {kTypeA, "01.2.3.4"},
+      {kTypeA, " 1.2.3.4"},       {kTypeA, "1.2.3.4 ; x"},     {kTypeA, "::1"},           {kTypeA, ""},
+      {kTypeAAAA, "2001:db8::1"}, {kTypeAAAA, "2001:DB8:0:0::10"}, {kTypeAAAA, "::"},     {kTypeAAAA, "1.2.3.4"},
+      {kTypeAAAA, "::ffff:1.2.3.4"}, {kTypeAAAA, "fe80::1%eth0"}, {kTypeAAAA, "2001:0db8:0000::0001"},
+      {kTypeA, std::string("1.2.3.4\0x", 9)}, {kTypeAAAA, std::string("::1\0", 4)},
+  };
+  for (const auto& [type, value] : cases) {
+    Result<std::string> fast = NormalizeRdata(type, value, "example.test.");
+    Result<std::string> ldns = NormalizeRdataWithLdns(type, value, "example.test.");
+    ASSERT_EQ(fast.ok(), ldns.ok()) << type << " " << value;
+    if (fast.ok()) {
+      EXPECT_EQ(*fast, *ldns) << type << " " << value;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace domainguard::dns

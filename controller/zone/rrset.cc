@@ -11,6 +11,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "controller/base/ip_address.h"
 #include "controller/zone/ldns_handles.h"
 
 namespace domainguard::zone {
@@ -141,32 +142,12 @@ Result<std::string> NormalizeType(std::string_view type) {
 
 namespace {
 
-// An address in the one form inet_pton takes, canonicalised by inet_ntop: what ldns does for A and AAAA rdata
-// (its parsers are inet_pton, its printers inet_ntop), without building a presentation line and a resource
-// record. Most records are addresses, and the records pass normalises every value of every new Domain: at 1,000
-// Domains applied at once ldns was ~5 % of the controller's CPU (issue #14). nullopt for anything else
-// (including what ldns may still accept, such as a trailing comment): the caller takes the general path, so the
-// set of accepted values and the error messages stay ldns's.
+// An A or AAAA value ldns would read as an address, in the form ldns prints it (base/ip_address.h); nullopt for
+// any other type or value, which takes ldns's path.
 std::optional<std::string> CanonicalAddress(std::string_view type, std::string_view value) {
-  int family = 0;
-  if (type == "A") {
-    family = AF_INET;
-  } else if (type == "AAAA") {
-    family = AF_INET6;
-  } else {
-    return std::nullopt;
-  }
-  if (value.empty() || value.size() >= INET6_ADDRSTRLEN) return std::nullopt;
-  // inet_pton stops at a NUL, so "1.2.3.4\0x" would pass as 1.2.3.4; ldns refuses it as a control character.
-  if (value.find('\0') != std::string_view::npos) return std::nullopt;
-  char in[INET6_ADDRSTRLEN];
-  std::memcpy(in, value.data(), value.size());
-  in[value.size()] = '\0';
-  unsigned char addr[sizeof(struct in6_addr)];
-  if (inet_pton(family, in, addr) != 1) return std::nullopt;
-  char out[INET6_ADDRSTRLEN];
-  if (inet_ntop(family, addr, out, sizeof out) == nullptr) return std::nullopt;
-  return std::string(out);
+  if (type == "A") return CanonicalIpAddress(AF_INET, value);
+  if (type == "AAAA") return CanonicalIpAddress(AF_INET6, value);
+  return std::nullopt;
 }
 
 }  // namespace
