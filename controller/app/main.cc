@@ -38,6 +38,14 @@ int main(int argc, char** argv) {
   // a delegation interval): its threads mostly wait, and glibc's per-thread cache takes small allocations without
   // the arena's lock. MALLOC_ARENA_MAX, when set, still decides.
   if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 1);
+  // No fast bins (glibc's per-thread cache still serves small blocks without a lock). Small blocks freed to fast
+  // bins are not merged until a larger request comes: then malloc_consolidate walks them all, under the one
+  // arena's lock. The controller frees thousands of small JSON nodes per watch event and then asks for a response
+  // buffer or a watch line: in a profile of the 1,000-Domain apply malloc_consolidate was 4.7 % and _int_malloc
+  // 11.8 % of its CPU. Without fast bins the controller used 2.5-2.7 CPU-s during that apply against 2.8-3.4 with
+  // them (three runs each, alternated, one bed: tests/bench/README.md). GLIBC_TUNABLES naming mxfast still decides.
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  if (tunables == nullptr || std::strstr(tunables, "mxfast") == nullptr) mallopt(M_MXFAST, 0);
   const std::string cmd = argc > 1 ? argv[1] : "";
   if (cmd == "version" || cmd == "--version") {
     std::printf("domainguard %s (commit %s)\n", domainguard::kVersion, domainguard::kGitCommit);
