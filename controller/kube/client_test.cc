@@ -148,6 +148,30 @@ TEST(Client, RequestObserverSeesEveryRequestWithItsStatus) {
   EXPECT_EQ(seen, (std::vector<std::string>{"patch widgets/status 200", "get widgets 404"}));
 }
 
+TEST(Client, WritesParseTheAnswerAsFarAsAsked) {
+  FakeTransport t;
+  RealClock clock;
+  json answered = Widget("web", "a", "2");
+  answered["status"] = {{"observedGeneration", 1}};
+  t.ExpectJson("PATCH", "/widgets/a/status", 200, answered.dump());
+  t.ExpectJson("PATCH", "/widgets/a/status", 200, answered.dump());
+  t.ExpectJson("POST", "/widgets", 201, "not json");
+  t.ExpectJson("POST", "/widgets", 201, "not json");
+  Client c(t, TestConfig(), clock);
+  Result<json> whole = c.Apply(kWidgets, Widget("web", "a", "1"), "m", true, "status");
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(*whole, answered);
+  Result<json> status = c.Apply(kWidgets, Widget("web", "a", "1"), "m", true, "status", Answer::kStatus);
+  ASSERT_TRUE(status.ok());
+  EXPECT_FALSE(status->contains("spec"));
+  EXPECT_EQ((*status)["status"], answered["status"]);
+  EXPECT_EQ((*status)["metadata"]["resourceVersion"], "2");
+  EXPECT_EQ(c.Create(kWidgets, "web", Widget("web", "b", ""), Answer::kNone).value(), json::object());
+  Result<json> refused = c.Create(kWidgets, "web", Widget("web", "b", ""));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("not a JSON object"), std::string::npos) << refused.error().message;
+}
+
 TEST(Client, UpdateWithRetryRereadsOnConflict) {
   FakeTransport t;
   RealClock clock;
