@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "controller/kube/pruned_json.h"
+
 namespace domainguard::kube {
 namespace {
 
@@ -58,9 +60,14 @@ Result<json> ParseObject(const std::string& body, const RequestInfo& info, Answe
 
 }  // namespace
 
-Result<WatchEvent> ParseWatchEvent(std::string_view line) {
-  json j = json::parse(line, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Error::InvalidArgument("watch event is not a JSON object");
+Result<WatchEvent> ParseWatchEvent(std::string_view line, bool without_managed_fields) {
+  static const std::vector<JsonPath> kManagedFields = {{"object", "metadata", "managedFields"}};
+  std::optional<json> parsed = without_managed_fields ? ParsePruned(line, kManagedFields)
+                                                      : std::optional<json>(json::parse(line, nullptr, false));
+  if (!parsed || parsed->is_discarded() || !parsed->is_object()) {
+    return Error::InvalidArgument("watch event is not a JSON object");
+  }
+  json& j = *parsed;
   auto t = j.find("type");
   if (t == j.end() || !t->is_string()) return Error::InvalidArgument("watch event without a type");
   WatchEvent ev;
@@ -195,7 +202,20 @@ Result<ListPage> Client::List(const Resource& r, std::string_view ns, const List
   q.Add("labelSelector", o.label_selector).Add("fieldSelector", o.field_selector);
   if (o.limit > 0) q.Add("limit", std::to_string(o.limit));
   q.Add("continue", o.continue_token).Add("resourceVersion", o.resource_version);
-  auto j = DoJson("GET", r.Path(ns) + q.str(), "", "", info);
+  Result<json> j = Error::Internal("not parsed");
+  if (o.without_managed_fields) {
+    static const std::vector<JsonPath> kManagedFields = {{"items", "*", "metadata", "managedFields"}};
+    auto resp = Do("GET", r.Path(ns) + q.str(), "", "", info);
+    if (!resp.ok()) return resp.error();
+    std::optional<json> pruned = ParsePruned(resp->body, kManagedFields);
+    if (!pruned || !pruned->is_object()) {
+      return Error::Unavailable("list " + info.resource + ": the server answered with a body that is not a JSON "
+                                "object");
+    }
+    j = std::move(*pruned);
+  } else {
+    j = DoJson("GET", r.Path(ns) + q.str(), "", "", info);
+  }
   if (!j.ok()) return j.error();
   ListPage page;
   auto items = j->find("items");

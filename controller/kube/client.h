@@ -30,6 +30,7 @@ struct ListOptions {
   int limit = 500;               // page size; 0: no paging
   std::string continue_token;    // from the previous page
   std::string resource_version;  // "" = a consistent read from etcd
+  bool without_managed_fields = false;  // items' metadata.managedFields left out while parsing (pruned_json.h)
 };
 
 struct ListPage {
@@ -52,8 +53,9 @@ struct WatchEvent {
   json object;  // the object; for kError the Status (code 410: resourceVersion too old)
 };
 
-// Parses one watch stream line. kInvalidArgument on malformed JSON or an unknown type.
-Result<WatchEvent> ParseWatchEvent(std::string_view line);
+// Parses one watch stream line. kInvalidArgument on malformed JSON or an unknown type. `without_managed_fields`:
+// the object's metadata.managedFields is left out while parsing (never built; pruned_json.h).
+Result<WatchEvent> ParseWatchEvent(std::string_view line, bool without_managed_fields = false);
 
 // What a request was for, so errors can say it in the user's words.
 struct RequestInfo {

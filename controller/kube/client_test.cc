@@ -172,6 +172,36 @@ TEST(Client, WritesParseTheAnswerAsFarAsAsked) {
   EXPECT_NE(refused.error().message.find("not a JSON object"), std::string::npos) << refused.error().message;
 }
 
+TEST(Client, ListAndWatchCanLeaveManagedFieldsOut) {
+  json item = Widget("web", "a", "5");
+  item["metadata"]["managedFields"] = json::array({{{"manager", "kubectl"}, {"fieldsV1", {{"f:spec", json::object()}}}}});
+  json list = {{"kind", "WidgetList"}, {"metadata", {{"resourceVersion", "9"}}}, {"items", json::array({item, item})}};
+  FakeTransport t;
+  RealClock clock;
+  t.ExpectJson("GET", "/widgets", 200, list.dump());
+  t.ExpectJson("GET", "/widgets", 200, list.dump());
+  Client c(t, TestConfig(), clock);
+  ListOptions o;
+  o.without_managed_fields = true;
+  Result<ListPage> pruned = c.List(kWidgets, "web", o);
+  ASSERT_TRUE(pruned.ok());
+  ASSERT_EQ(pruned->items.size(), 2u);
+  json want = Widget("web", "a", "5");
+  EXPECT_EQ(pruned->items[0], want);
+  EXPECT_EQ(pruned->resource_version, "9");
+  Result<ListPage> whole = c.List(kWidgets, "web");
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(whole->items[0]["metadata"]["managedFields"], item["metadata"]["managedFields"]);
+
+  const std::string line = json{{"type", "MODIFIED"}, {"object", item}}.dump();
+  Result<WatchEvent> ev = ParseWatchEvent(line, /*without_managed_fields=*/true);
+  ASSERT_TRUE(ev.ok());
+  EXPECT_EQ(ev->type, WatchEvent::Type::kModified);
+  EXPECT_EQ(ev->object, want);
+  EXPECT_EQ(ParseWatchEvent(line)->object, item);
+  EXPECT_FALSE(ParseWatchEvent("{\"type\":", true).ok());
+}
+
 TEST(Client, UpdateWithRetryRereadsOnConflict) {
   FakeTransport t;
   RealClock clock;

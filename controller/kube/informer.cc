@@ -5,9 +5,20 @@
 
 namespace domainguard::kube {
 
+namespace {
+
+WatcherOptions WatcherOptionsOf(const InformerOptions& options) {
+  WatcherOptions w = options.watcher;
+  // Stripped anyway: left out while parsing, not built and then freed (pruned_json.h).
+  if (options.strip_managed_fields) w.without_managed_fields = true;
+  return w;
+}
+
+}  // namespace
+
 Informer::Informer(Client& client, Resource resource, std::string ns, InformerOptions options)
     : options_(options),
-      watcher_(client, resource, std::move(ns), options.watcher,
+      watcher_(client, resource, std::move(ns), WatcherOptionsOf(options),
                [this](WatcherEvent&& ev) { OnEvent(std::move(ev)); }) {}
 
 Informer::~Informer() { Stop(); }

@@ -12,6 +12,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace domainguard::kube;
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto ev = ParseWatchEvent(text);
+  // Parsed without managedFields: the same event, the object without metadata.managedFields.
+  {
+    auto pruned = ParseWatchEvent(text, /*without_managed_fields=*/true);
+    if (pruned.ok() != ev.ok()) __builtin_trap();
+    if (ev.ok()) {
+      nlohmann::json want = ev->object;
+      if (auto meta = want.find("metadata"); meta != want.end() && meta->is_object()) meta->erase("managedFields");
+      if (pruned->type != ev->type || pruned->object != want) __builtin_trap();
+    }
+  }
   if (ev.ok()) {
     // Feed it through the state machine as a live watch would.
     WatcherState s;

@@ -218,6 +218,7 @@ void Watcher::Run() {
         o.field_selector = options_.field_selector;
         o.limit = options_.page_size;
         o.continue_token = state.continue_token;
+        o.without_managed_fields = options_.without_managed_fields;
         auto page = client_.List(resource_, ns_, o);
         if (page.ok()) {
           input.kind = WatcherInput::Kind::kListPage;
@@ -258,7 +259,7 @@ void Watcher::Run() {
             input.event.object = json::object();
             break;
           }
-          auto ev = ParseWatchEvent(*line);
+          auto ev = ParseWatchEvent(*line, options_.without_managed_fields);
           if (ev.ok()) {
             input.kind = WatcherInput::Kind::kWatchEvent;
             input.event = std::move(*ev);

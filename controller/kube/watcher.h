@@ -110,6 +110,7 @@ struct WatcherOptions {
   std::chrono::milliseconds idle_timeout{150000};         // stalled stream: apiserver bookmarks about every minute
   std::chrono::milliseconds backoff_base{200};
   std::chrono::milliseconds backoff_cap{30000};
+  bool without_managed_fields = false;  // objects parsed without metadata.managedFields (Informer's strip option)
 };
 
 class Watcher {
