@@ -49,13 +49,13 @@ std::string SubPath(const Resource& r, std::string_view sub) {
   return s;
 }
 
-Result<json> ParseObject(const std::string& body, const RequestInfo& info, Answer answer) {
-  std::optional<json> j = ParseAnswer(body, answer);
-  if (!j) {
+// A parsed answer, or the error for a body that is not a JSON object.
+Result<json> ObjectOrError(std::optional<json> parsed, const RequestInfo& info) {
+  if (!parsed || !parsed->is_object()) {
     return Error::Unavailable(info.verb + " " + info.resource + ": the server answered with a body that is not a "
                               "JSON object");
   }
-  return std::move(*j);
+  return std::move(*parsed);
 }
 
 }  // namespace
@@ -188,7 +188,7 @@ Result<json> Client::DoJson(const std::string& method, const std::string& path_a
                             Answer answer) {
   auto resp = Do(method, path_and_query, content_type, body, info);
   if (!resp.ok()) return resp.error();
-  return ParseObject(resp->body, info, answer);
+  return ObjectOrError(ParseAnswer(resp->body, answer), info);
 }
 
 Result<json> Client::Get(const Resource& r, std::string_view ns, std::string_view name, std::string_view sub) {
@@ -202,20 +202,12 @@ Result<ListPage> Client::List(const Resource& r, std::string_view ns, const List
   q.Add("labelSelector", o.label_selector).Add("fieldSelector", o.field_selector);
   if (o.limit > 0) q.Add("limit", std::to_string(o.limit));
   q.Add("continue", o.continue_token).Add("resourceVersion", o.resource_version);
-  Result<json> j = Error::Internal("not parsed");
-  if (o.without_managed_fields) {
-    static const std::vector<JsonPath> kManagedFields = {{"items", "*", "metadata", "managedFields"}};
-    auto resp = Do("GET", r.Path(ns) + q.str(), "", "", info);
-    if (!resp.ok()) return resp.error();
-    std::optional<json> pruned = ParsePruned(resp->body, kManagedFields);
-    if (!pruned || !pruned->is_object()) {
-      return Error::Unavailable("list " + info.resource + ": the server answered with a body that is not a JSON "
-                                "object");
-    }
-    j = std::move(*pruned);
-  } else {
-    j = DoJson("GET", r.Path(ns) + q.str(), "", "", info);
-  }
+  auto resp = Do("GET", r.Path(ns) + q.str(), "", "", info);
+  if (!resp.ok()) return resp.error();
+  static const std::vector<JsonPath> kItemsManagedFields = {{"items", "*", "metadata", "managedFields"}};
+  Result<json> j = ObjectOrError(o.without_managed_fields ? ParsePruned(resp->body, kItemsManagedFields)
+                                                          : ParseAnswer(resp->body, Answer::kWhole),
+                                 info);
   if (!j.ok()) return j.error();
   ListPage page;
   auto items = j->find("items");
