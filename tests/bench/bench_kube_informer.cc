@@ -3,6 +3,7 @@
 //   BM_StoreMemoryPerDomain   bytes held per cached Domain vs its JSON size (and vs a parsed nlohmann::json)
 //   BM_WatchEventsThroughInformer  MODIFIED events/s from a watch stream through store + handler + a queue
 //   BM_ListAndCache10kDomains  10,000 Domains listed in pages of 500 and cached until synced
+//   BM_WriteAnswer            a status apply's answer parsed whole (0) or as the status writer reads it (1, kStatus)
 #include <benchmark/benchmark.h>
 
 #include <deque>
@@ -12,6 +13,7 @@
 
 #include "controller/api/resources.h"
 #include "controller/http/testing/fake_transport.h"
+#include "controller/kube/answer.h"
 #include "controller/kube/informer.h"
 
 namespace domainguard::kube {
@@ -182,6 +184,39 @@ void BM_ListAndCache10kDomains(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kTotal);
 }
 BENCHMARK(BM_ListAndCache10kDomains)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+void BM_WriteAnswer(benchmark::State& state) {
+  const Answer answer = state.range(0) == 0 ? Answer::kWhole : Answer::kStatus;
+  // What a status apply returns for a Domain created by `kubectl apply`: its annotation repeats the spec, and
+  // managedFields lists the spec's fields (kubectl) and the status' (domainguard).
+  json d = RealisticDomain(1, 5000);
+  d["metadata"]["annotations"] = {{"kubectl.kubernetes.io/last-applied-configuration",
+                                   json{{"spec", d["spec"]}}.dump()}};
+  json records = json::object();
+  for (const json& r : d["spec"]["records"]) {
+    records["k:{\"name\":\"" + r["name"].get<std::string>() + "\",\"type\":\"A\"}"] =
+        {{".", json::object()}, {"f:name", json::object()}, {"f:ttl", json::object()}, {"f:type", json::object()},
+         {"f:values", json::object()}};
+  }
+  d["metadata"]["managedFields"][0]["fieldsV1"]["f:spec"]["f:records"] = records;
+  json conditions = json::object();
+  for (const json& c : d["status"]["conditions"]) {
+    conditions["k:{\"type\":\"" + c["type"].get<std::string>() + "\"}"] =
+        {{".", json::object()}, {"f:message", json::object()}, {"f:reason", json::object()},
+         {"f:status", json::object()}, {"f:type", json::object()}};
+  }
+  d["metadata"]["managedFields"].push_back({{"manager", "domainguard"}, {"operation", "Apply"},
+                                            {"subresource", "status"}, {"fieldsType", "FieldsV1"},
+                                            {"fieldsV1", {{"f:status", {{"f:conditions", conditions}}}}}});
+  const std::string body = d.dump();
+  for (auto _ : state) {
+    std::optional<json> j = ParseAnswer(body, answer);
+    benchmark::DoNotOptimize(j);
+  }
+  state.counters["answer_bytes"] = static_cast<double>(body.size());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_WriteAnswer)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace domainguard::kube
