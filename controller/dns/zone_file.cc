@@ -11,7 +11,7 @@
 #include <arpa/inet.h>
 #include <ldns/ldns.h>
 
-#include "controller/base/ip_address.h"
+#include "controller/base/plain_rdata.h"
 
 namespace domainguard::dns {
 namespace {
@@ -95,10 +95,10 @@ Result<std::vector<ResourceRecord>> ParseZoneFile(const std::string& path, std::
 }
 
 Result<std::string> NormalizeRdata(uint16_t type, std::string_view value, std::string_view origin) {
-  std::optional<std::string> address;
-  if (type == LDNS_RR_TYPE_A) address = CanonicalIpAddress(AF_INET, value);
-  if (type == LDNS_RR_TYPE_AAAA) address = CanonicalIpAddress(AF_INET6, value);
-  if (address) return *std::move(address);
+  // Unquoted TXT is several character-strings here (blanks separate them), one in CanonicalPlainRdata.
+  if (type != LDNS_RR_TYPE_TXT || (!value.empty() && value.front() == '"')) {
+    if (std::optional<std::string> plain = CanonicalPlainRdata(TypeName(type), value, origin)) return *std::move(plain);
+  }
   return NormalizeRdataWithLdns(type, value, origin);
 }
 

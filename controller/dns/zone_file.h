@@ -22,8 +22,8 @@ Result<std::vector<ResourceRecord>> ParseZoneFile(const std::string& path, std::
 // Canonical presentation of one record value of `type`, as ParseDnsMessage prints served data, so desired and
 // served values compare as strings: ("MX", "10 MX1.example.com.") -> "10 mx1.example.com."; relative names are
 // made absolute under `origin`. kInvalidArgument when the value is not valid for the type.
-// A and AAAA values in the one form inet_pton takes are canonicalised without ldns (base/ip_address.h): the
-// delegation controller normalises every desired value of every new Domain.
+// Plain values of the common types (addresses, host names, MX, quoted TXT) are canonicalised without ldns
+// (base/plain_rdata.h): the delegation controller normalises every desired value of every new Domain.
 Result<std::string> NormalizeRdata(uint16_t type, std::string_view value, std::string_view origin);
 
 // The same, always through ldns (what the fast path must agree with: zone_file_test.cc).

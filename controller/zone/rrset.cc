@@ -1,8 +1,6 @@
 #include "controller/zone/rrset.h"
 
-#include <arpa/inet.h>
 #include <idn2.h>
-#include <netinet/in.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,7 +9,7 @@
 #include <sstream>
 #include <tuple>
 
-#include "controller/base/ip_address.h"
+#include "controller/base/plain_rdata.h"
 #include "controller/zone/ldns_handles.h"
 
 namespace domainguard::zone {
@@ -140,21 +138,9 @@ Result<std::string> NormalizeType(std::string_view type) {
   return ldns::TypeToString(t);
 }
 
-namespace {
-
-// An A or AAAA value ldns would read as an address, in the form ldns prints it (base/ip_address.h); nullopt for
-// any other type or value, which takes ldns's path.
-std::optional<std::string> CanonicalAddress(std::string_view type, std::string_view value) {
-  if (type == "A") return CanonicalIpAddress(AF_INET, value);
-  if (type == "AAAA") return CanonicalIpAddress(AF_INET6, value);
-  return std::nullopt;
-}
-
-}  // namespace
-
 Result<std::string> NormalizeValue(std::string_view type, std::string_view value, std::string_view owner,
                                    std::string_view origin) {
-  if (std::optional<std::string> address = CanonicalAddress(type, value)) return *std::move(address);
+  if (std::optional<std::string> simple = CanonicalPlainRdata(type, value, origin)) return *std::move(simple);
   return NormalizeValueWithLdns(type, value, owner, origin);
 }
 

@@ -50,8 +50,8 @@ bool IsInZone(std::string_view name, std::string_view zone);
 Result<std::string> NormalizeValue(std::string_view type, std::string_view value, std::string_view owner,
                                    std::string_view origin);
 
-// NormalizeValue without its fast path for addresses: every value through ldns. The same results by contract
-// (rrset_test.cc compares the two); exposed for that test and for nothing else.
+// NormalizeValue without its fast path for plain values (base/plain_rdata.h): every value through ldns. The same
+// results by contract (rrset_test.cc and zonefile_fuzz.cc compare the two); exposed for them and nothing else.
 Result<std::string> NormalizeValueWithLdns(std::string_view type, std::string_view value, std::string_view owner,
                                            std::string_view origin);
 

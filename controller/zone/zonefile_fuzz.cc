@@ -1,9 +1,12 @@
 // libFuzzer target: the recordsFrom master-file parser and the desired-zone builder on arbitrary text, and the
-// address fast path of NormalizeValue against ldns (same result or same error, or the run aborts).
+// plain-value fast path (base/plain_rdata.h) against ldns in both normalisers that take it: zone::NormalizeValue
+// (same result or same error) and dns::NormalizeRdata (same result, or both fail); a difference aborts the run.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include "controller/dns/dns_message.h"
+#include "controller/dns/zone_file.h"
 #include "controller/zone/desired_zone.h"
 #include "controller/zone/master_file.h"
 #include "controller/zone/rrset.h"
@@ -19,11 +22,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   spec.zone = "example.com";
   auto z = domainguard::zone::BuildDesiredZone(spec, src);
   (void)z;
-  for (const char* type : {"A", "AAAA"}) {
-    auto fast = domainguard::zone::NormalizeValue(type, text, "www.example.com.", "example.com.");
-    auto ldns = domainguard::zone::NormalizeValueWithLdns(type, text, "www.example.com.", "example.com.");
-    if (fast.ok() != ldns.ok()) __builtin_trap();
-    if (fast.ok() ? *fast != *ldns : fast.error().message != ldns.error().message) __builtin_trap();
+  for (const char* type : {"A", "AAAA", "NS", "CNAME", "PTR", "DNAME", "MX", "TXT"}) {
+    for (const char* origin : {"example.com.", ""}) {
+      auto fast = domainguard::zone::NormalizeValue(type, text, "www.example.com.", origin);
+      auto ldns = domainguard::zone::NormalizeValueWithLdns(type, text, "www.example.com.", origin);
+      if (fast.ok() != ldns.ok()) __builtin_trap();
+      if (fast.ok() ? *fast != *ldns : fast.error().message != ldns.error().message) __builtin_trap();
+    }
+    const auto number = domainguard::dns::ParseTypeName(type);
+    if (!number.ok()) __builtin_trap();
+    auto served_fast = domainguard::dns::NormalizeRdata(*number, text, "example.com.");
+    auto served_ldns = domainguard::dns::NormalizeRdataWithLdns(*number, text, "example.com.");
+    if (served_fast.ok() != served_ldns.ok() || (served_fast.ok() && *served_fast != *served_ldns)) __builtin_trap();
   }
   return 0;
 }
