@@ -45,6 +45,12 @@ void CopyItems(const json& from, const char* key, const char* id, json& to, Keep
   }
 }
 
+// `status` when it is an object, else an empty one.
+const json& StatusOrEmpty(const json& status) {
+  static const json kNoStatus = json::object();
+  return status.is_object() ? status : kNoStatus;
+}
+
 // Sorts `list` by the `id` member of its items and stores it in `out[key]` unless empty.
 void Put(json& out, const char* key, json list, const char* id) {
   if (list.empty()) return;
@@ -74,8 +80,7 @@ json ManagedStatus(const json& status, const std::vector<PartOwnership>& owners)
 
 json MergeStatus(const json& current, const std::vector<PartOwnership>& owners,
                  const std::map<std::string, StatusPart>& pending, int64_t generation, SystemTime now) {
-  static const json kNoStatus = json::object();
-  const json& cur = current.is_object() ? current : kNoStatus;
+  const json& cur = StatusOrEmpty(current);
   json out = json::object();
   json conditions = json::array();
   json findings = json::array();
@@ -107,6 +112,35 @@ json MergeStatus(const json& current, const std::vector<PartOwnership>& owners,
   Put(out, "conditions", std::move(conditions), "type");
   Put(out, "findings", std::move(findings), "reason");
   return out;
+}
+
+namespace {
+
+// What MergeStatus takes from `src` for owner `o`: its fields, conditions and findings.
+json OwnerKeys(const json& src, const PartOwnership& o) {
+  json out = json::object();
+  for (const std::string& f : o.fields) {
+    if (const json* v = Member(src, f)) out[f] = *v;
+  }
+  json conditions = json::array();
+  json findings = json::array();
+  CopyItems(src, "conditions", "type", conditions, [&](const std::string& t) { return Contains(o.conditions, t); });
+  if (o.owns_reason) CopyItems(src, "findings", "reason", findings, o.owns_reason);
+  out["conditions"] = std::move(conditions);
+  out["findings"] = std::move(findings);
+  return out;
+}
+
+}  // namespace
+
+bool PartChangesStatus(const json& current, const std::vector<PartOwnership>& owners, const StatusPart* previous,
+                       const StatusPart& part, SystemTime now) {
+  const json& cur = StatusOrEmpty(current);
+  auto owner = std::find_if(owners.begin(), owners.end(),
+                            [&](const PartOwnership& o) { return o.part == part.field_manager; });
+  if (owner == owners.end()) return false;
+  const json before = OwnerKeys(previous ? BuildStatusPart(cur, *previous, now) : cur, *owner);
+  return OwnerKeys(BuildStatusPart(cur, part, now), *owner) != before;
 }
 
 json OverlayManaged(const json& status, const json& managed, const std::vector<PartOwnership>& owners) {

@@ -49,6 +49,14 @@ nlohmann::json ManagedStatus(const nlohmann::json& status, const std::vector<Par
 nlohmann::json MergeStatus(const nlohmann::json& current, const std::vector<PartOwnership>& owners,
                            const std::map<std::string, StatusPart>& pending, int64_t generation, SystemTime now);
 
+// Whether taking `part` changes MergeStatus's result on `current`, `previous` being the part pending for the same
+// owner until now (null: none): MergeStatus(current, pending with `part`) != MergeStatus(current, pending without
+// it, or with `previous`), for any other pending parts, since parts own disjoint keys and Ready follows their
+// conditions. The status writer asks this of every part it takes; comparing the one owner's keys instead of two
+// whole merges halves its cost (issue #14). False for a part of no owner, which MergeStatus ignores.
+bool PartChangesStatus(const nlohmann::json& current, const std::vector<PartOwnership>& owners,
+                       const StatusPart* previous, const StatusPart& part, SystemTime now);
+
 // `status` with what the writer manages replaced by `managed` (a MergeStatus result): the whole status as it will
 // be once `managed` is applied (the unmanaged rest, e.g. failover's, as it is).
 nlohmann::json OverlayManaged(const nlohmann::json& status, const nlohmann::json& managed,

@@ -173,5 +173,73 @@ TEST(ManagedStatus, OnlyOwnedKeysSorted) {
   EXPECT_EQ(out["findings"][0]["reason"], "Expired");
 }
 
+// PartChangesStatus is its definition, two whole merges, computed on one owner's keys: the same answer for every
+// current status, other pending parts, previous part and new part below.
+TEST(PartChangesStatus, SaysWhatTwoMergesSay) {
+  const std::map<std::string, StatusPart> first = FirstPass();
+  const json applied = MergeStatus(json::object(), Owners(), first, 1, kNow);
+  json stale = applied;  // an earlier version's heartbeat, which the next part drops
+  stale["delegation"]["lastCheckTime"] = "2026-12-01T00:00:00Z";
+  json foreign = applied;  // a condition and a finding nobody here owns
+  foreign["conditions"].push_back({{"type", "FailoverActive"}, {"status", "False"}, {"reason", "Primary"}});
+  foreign["findings"] = json::array({{{"reason", "Unrelated"}, {"severity", "Info"}, {"message", "x"}}});
+  const std::vector<std::pair<std::string, json>> currents = {
+      {"none", nullptr}, {"empty", json::object()}, {"applied", applied}, {"stale", stale}, {"foreign", foreign}};
+
+  std::vector<std::pair<std::string, StatusPart>> parts;
+  for (const auto& [name, p] : first) parts.emplace_back(name + " as first", p);
+  StatusPart failing = Part("records", "RecordsSynced", "False", "ProviderUnavailable");
+  failing.fields["providers"] = json::array({{{"name", "pdns-a"}, {"synced", false}}});
+  parts.emplace_back("records failing", failing);
+  StatusPart moved = first.at("delegation");
+  moved.fields["delegation"]["parentServers"] = json::array({"a", "b"});
+  parts.emplace_back("delegation field moved", moved);
+  StatusPart finding = first.at("delegation");
+  finding.findings.push_back({"GlueMissing", "Critical", "no glue"});
+  parts.emplace_back("delegation finding", finding);
+  StatusPart quiet = first.at("alerting");
+  quiet.findings.clear();
+  parts.emplace_back("alerting finding gone", quiet);
+  StatusPart dropped = first.at("delegation");
+  dropped.fields.erase("dependsOn");
+  parts.emplace_back("delegation key dropped", dropped);
+  parts.emplace_back("unknown owner", Part("nobody", "Mystery", "True", "X"));
+
+  int changed = 0, cases = 0;
+  for (const auto& [cur_name, current] : currents) {
+    for (const auto& [part_name, part] : parts) {
+      for (bool with_others : {false, true}) {
+        for (bool with_previous : {false, true}) {
+          std::map<std::string, StatusPart> pending;
+          if (with_others) {
+            for (const auto& [name, p] : first) {
+              if (name != part.field_manager) pending.emplace(name, p);
+            }
+          }
+          const StatusPart* previous = nullptr;
+          if (with_previous) {
+            if (auto it = first.find(part.field_manager); it != first.end()) {
+              pending[part.field_manager] = failing.field_manager == part.field_manager ? failing : it->second;
+              previous = &pending.at(part.field_manager);
+            }
+          }
+          const json before = MergeStatus(current, Owners(), pending, 1, kLater);
+          std::map<std::string, StatusPart> with = pending;
+          with[part.field_manager] = part;
+          const bool expected = before != MergeStatus(current, Owners(), with, 1, kLater);
+          EXPECT_EQ(PartChangesStatus(current, Owners(), previous, part, kLater), expected)
+              << part_name << " on " << cur_name << (with_others ? ", others pending" : "")
+              << (previous ? ", replacing a pending part" : "");
+          changed += expected ? 1 : 0;
+          ++cases;
+        }
+      }
+    }
+  }
+  // Both answers occur, so the table tests something.
+  EXPECT_GT(changed, 10);
+  EXPECT_LT(changed, cases - 10);
+}
+
 }  // namespace
 }  // namespace domainguard::domain

@@ -173,10 +173,11 @@ Result<bool> StatusWriter::Write(const json& domain, const StatusPart& part) {
     std::lock_guard<std::mutex> lock(mu_);
     KeyState& st = states_[key];
     const json base = BaseLocked(st, obj);
-    const json before = MergeStatus(base, owners_, Parts(st), generation, now);
+    auto previous = st.pending.find(part.field_manager);
+    changed = PartChangesStatus(base, owners_, previous != st.pending.end() ? &previous->second.part : nullptr, part,
+                                now);
     st.pending[part.field_manager] = Pending{part, ++seq_};
     const json after = MergeStatus(base, owners_, Parts(st), generation, now);
-    changed = before != after;
     flush = after != ManagedStatus(base, owners_);
     const bool first_pass = IsFirstPass(base, owners_);
     if (first_pass) {
