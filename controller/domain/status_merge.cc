@@ -173,6 +173,8 @@ json OverlayManaged(const json& status, const json& managed, const std::vector<P
   return out;
 }
 
+bool HasObservedGeneration(const json& status) { return Member(status, kObservedGeneration) != nullptr; }
+
 bool IsFirstPass(const json& status, const std::vector<PartOwnership>& owners) {
   for (const kube::Condition& c : kube::GetConditions(status)) {
     for (const PartOwnership& o : owners) {

@@ -62,6 +62,11 @@ bool PartChangesStatus(const nlohmann::json& current, const std::vector<PartOwne
 nlohmann::json OverlayManaged(const nlohmann::json& status, const nlohmann::json& managed,
                               const std::vector<PartOwnership>& owners);
 
+// Whether `status` holds observedGeneration, which every MergeStatus result carries: when it does not (a status the
+// writer never applied: a new Domain's), any merge differs from ManagedStatus(status) and needs an apply, so the
+// writer need not merge to know it.
+bool HasObservedGeneration(const nlohmann::json& status);
+
 // Whether `status` holds none of the owners' conditions yet: a new Domain, whose first pass is written as one.
 bool IsFirstPass(const nlohmann::json& status, const std::vector<PartOwnership>& owners);
 

@@ -241,5 +241,22 @@ TEST(PartChangesStatus, SaysWhatTwoMergesSay) {
   EXPECT_LT(changed, cases - 10);
 }
 
+// The status writer's shortcut: without observedGeneration every merge, of any parts or none, needs an apply.
+TEST(HasObservedGeneration, WithoutItEveryMergeDiffersFromTheStatus) {
+  const std::map<std::string, StatusPart> first = FirstPass();
+  const json applied = MergeStatus(json::object(), Owners(), first, 1, kNow);
+  ASSERT_TRUE(HasObservedGeneration(applied));
+  json unstamped = applied;
+  unstamped.erase("observedGeneration");
+  for (const json& status : {json(nullptr), json::object(), unstamped}) {
+    EXPECT_FALSE(HasObservedGeneration(status));
+    for (const auto& pending : {std::map<std::string, StatusPart>{}, first}) {
+      EXPECT_NE(MergeStatus(status, Owners(), pending, 1, kLater), ManagedStatus(status, Owners())) << status;
+    }
+  }
+  // With it, a merge of nothing new is the status as it is: no apply.
+  EXPECT_EQ(MergeStatus(applied, Owners(), {}, 1, kLater), ManagedStatus(applied, Owners()));
+}
+
 }  // namespace
 }  // namespace domainguard::domain

@@ -177,8 +177,10 @@ Result<bool> StatusWriter::Write(const json& domain, const StatusPart& part) {
     changed = PartChangesStatus(base, owners_, previous != st.pending.end() ? &previous->second.part : nullptr, part,
                                 now);
     st.pending[part.field_manager] = Pending{part, ++seq_};
-    const json after = MergeStatus(base, owners_, Parts(st), generation, now);
-    flush = after != ManagedStatus(base, owners_);
+    // A new Domain's status needs an apply whatever its parts say: merged only to find that out for others (the
+    // merge was ~5 % of the controller's CPU while a batch of Domains arrived, issue #14).
+    flush = !HasObservedGeneration(base) ||
+            MergeStatus(base, owners_, Parts(st), generation, now) != ManagedStatus(base, owners_);
     const bool first_pass = IsFirstPass(base, owners_);
     if (first_pass) {
       if (!st.inflight && !st.applied) st.first_pass_version = kube::ResourceVersion(obj);
