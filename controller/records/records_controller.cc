@@ -385,9 +385,9 @@ void RecordsController::Report(const json& domain, const std::string& zone,
 
 Result<RecordsCondition> RecordsController::WriteStatus(const json& domain, const Desired& desired,
                                                         const std::vector<Slot>& slots) {
-  std::vector<ProviderOutcome> outcomes;
-  for (const Slot& s : slots) outcomes.push_back(s.outcome);
-  RecordsCondition summary = SummarizeRecords(outcomes);
+  std::vector<ProviderStatus> statuses;
+  for (const Slot& s : slots) statuses.push_back(s.outcome.status);
+  RecordsCondition summary = SummarizeRecords(statuses);
   if (slots.empty()) {
     summary.synced = false;
     summary.reason = std::string(reasons::kInvalidRecord);

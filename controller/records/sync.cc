@@ -269,39 +269,41 @@ std::vector<ProviderOutcome> SyncZone(const Result<zone::DesiredZone>& desired,
     }
     return outcomes;
   }
+  auto run = [&](size_t i) {
+    outcomes[i] =
+        RunProvider(providers[i], *desired, policy, previous_of(providers[i]->Name()), previous_generation, clock);
+  };
+  // The first provider on the caller's thread, each other on its own: as independent as a thread each (the pass
+  // waits for every one either way), one thread fewer to start per pass (issue #14: two per new Domain).
   std::vector<std::thread> threads;
   threads.reserve(providers.size());
-  for (size_t i = 0; i < providers.size(); ++i) {
-    threads.emplace_back([&, i] {
-      outcomes[i] =
-          RunProvider(providers[i], *desired, policy, previous_of(providers[i]->Name()), previous_generation, clock);
-    });
-  }
+  for (size_t i = 1; i < providers.size(); ++i) threads.emplace_back(run, i);
+  if (!providers.empty()) run(0);
   for (std::thread& t : threads) t.join();
   return outcomes;
 }
 
-RecordsCondition SummarizeRecords(const std::vector<ProviderOutcome>& outcomes) {
+RecordsCondition SummarizeRecords(const std::vector<ProviderStatus>& statuses) {
   RecordsCondition c;
-  c.synced = std::all_of(outcomes.begin(), outcomes.end(), [](const ProviderOutcome& o) { return o.status.synced; });
-  const ProviderOutcome* worst = nullptr;
-  for (const ProviderOutcome& o : outcomes) {
-    if (o.status.synced) continue;
-    if (!worst || Severity(o.status.reason) > Severity(worst->status.reason)) worst = &o;
+  c.synced = std::all_of(statuses.begin(), statuses.end(), [](const ProviderStatus& s) { return s.synced; });
+  const ProviderStatus* worst = nullptr;
+  for (const ProviderStatus& s : statuses) {
+    if (s.synced) continue;
+    if (!worst || Severity(s.reason) > Severity(worst->reason)) worst = &s;
   }
   if (worst) {
-    c.reason = worst->status.reason;
-    c.message = worst->status.name + ": " + worst->status.message;
+    c.reason = worst->reason;
+    c.message = worst->name + ": " + worst->message;
     return c;
   }
   c.reason = std::string(reasons::kSynced);
-  for (const ProviderOutcome& o : outcomes) {
-    if (o.status.reason == reasons::kDriftRepaired) {
+  for (const ProviderStatus& s : statuses) {
+    if (s.reason == reasons::kDriftRepaired) {
       c.reason = std::string(reasons::kDriftRepaired);
-      c.message = o.status.name + ": records changed outside domainguard were repaired";
+      c.message = s.name + ": records changed outside domainguard were repaired";
     }
   }
-  if (c.message.empty()) c.message = "all " + std::to_string(outcomes.size()) + " providers serve the desired zone";
+  if (c.message.empty()) c.message = "all " + std::to_string(statuses.size()) + " providers serve the desired zone";
   return c;
 }
 

@@ -1,9 +1,10 @@
 // The records reconcile core: per provider, read -> plan -> safety -> apply -> re-read, and the status it leaves.
 //
 // DecideProvider is the pure part (desired, observed, policy, previous state -> action + status + events); SyncZone
-// is the thin executor that calls providers. Each provider is handled on its own thread so one provider being
-// down or slow never holds back the others. Nothing is remembered between passes except what the caller keeps in
-// status: pending changes are recomputed from the desired state on the next pass, so an outage loses nothing.
+// is the thin executor that calls providers. Each provider is handled on its own thread (the first on the caller's)
+// so one provider being down or slow never holds back the others. Nothing is remembered between passes except what
+// the caller keeps in status: pending changes are recomputed from the desired state on the next pass, so an outage
+// loses nothing.
 //
 // Thread-safety: DecideProvider is pure. SyncZone may be called from several threads for different zones; for one
 // zone the caller (the Domain controller's work queue) never runs two at once.
@@ -100,7 +101,8 @@ std::vector<ProviderOutcome> SyncZone(const Result<zone::DesiredZone>& desired,
                                       const std::vector<ProviderStatus>& previous, int64_t previous_generation,
                                       const Clock& clock);
 
-// The RecordsSynced condition from the outcomes: status "True" when every provider is synced; the reason of the
+// The RecordsSynced condition from the providers' statuses (ProviderOutcome::status; the outcomes' observed zones
+// are not needed, nor copied): status "True" when every provider is synced; the reason of the
 // first unsynced provider in severity order InvalidRecord > ChangeBlocked > ZoneConflict > ForeignRecordKept >
 // ProviderUnavailable, else Synced (or DriftRepaired when a repair happened this pass).
 struct RecordsCondition {
@@ -108,7 +110,7 @@ struct RecordsCondition {
   std::string reason;
   std::string message;
 };
-RecordsCondition SummarizeRecords(const std::vector<ProviderOutcome>& outcomes);
+RecordsCondition SummarizeRecords(const std::vector<ProviderStatus>& statuses);
 
 // Whether a pass's outcome at one provider is news against what status said before (`before`, absent for a new
 // provider): something was written, or the reason, message or pending count moved. The records controller logs

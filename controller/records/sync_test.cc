@@ -17,6 +17,13 @@ using ::testing::HasSubstr;
 constexpr const char* kZone = "example.com.";
 constexpr const char* kMe = "web/example-com";
 
+// The RecordsSynced condition of one pass's outcomes, as the records controller summarises them.
+RecordsCondition Summary(const std::vector<ProviderOutcome>& outcomes) {
+  std::vector<ProviderStatus> statuses;
+  for (const ProviderOutcome& o : outcomes) statuses.push_back(o.status);
+  return SummarizeRecords(statuses);
+}
+
 json Spec(int n_records, std::string ownership = "Records") {
   json records = json::array();
   for (int i = 0; i < n_records; ++i) {
@@ -60,7 +67,7 @@ TEST_F(SyncTest, FirstPassCreatesZoneAndRecordsEverywhere) {
   }
   EXPECT_EQ(Count(a_), 21u);
   EXPECT_EQ(Count(b_), 21u);
-  EXPECT_TRUE(SummarizeRecords(out).synced);
+  EXPECT_TRUE(Summary(out).synced);
   // A second pass writes nothing.
   int writes = a_.apply_calls();
   out = Pass(Spec(20));
@@ -89,7 +96,7 @@ TEST_F(SyncTest, PrepopulatedZoneIsAdoptedWithoutAWriteAndLaterUpdated) {
   EXPECT_EQ(a_.apply_calls(), 0);
   EXPECT_EQ(a_.create_calls(), 1);  // a new Domain's zone is created before it is read: refused here (it exists)
   EXPECT_EQ(a_.read_calls(), 1);
-  EXPECT_TRUE(SummarizeRecords(out).synced);
+  EXPECT_TRUE(Summary(out).synced);
 
   // The spec changes h1: the adopted rrset is this Domain's, so it is updated, and the others get their mark in
   // the same write.
@@ -156,7 +163,7 @@ TEST_F(SyncTest, DriftAtOneProviderIsRepairedAndTheOtherUntouched) {
   EXPECT_TRUE(event);
   EXPECT_EQ(out[1].status.reason, reasons::kSynced);
   EXPECT_EQ(b_.apply_calls(), b_writes);
-  EXPECT_EQ(SummarizeRecords(out).reason, reasons::kDriftRepaired);
+  EXPECT_EQ(Summary(out).reason, reasons::kDriftRepaired);
 }
 
 // lastSyncTime says when a provider came into sync, not when it was last looked at: a pass that finds it in sync
@@ -206,7 +213,7 @@ TEST_F(SyncTest, OutageKeepsChangesPendingAndOthersProceed) {
   EXPECT_THAT(out[0].status.message, HasSubstr("connection refused"));
   EXPECT_TRUE(out[1].status.synced) << out[1].status.message;
   EXPECT_EQ(Count(b_), 9u);
-  RecordsCondition c = SummarizeRecords(out);
+  RecordsCondition c = Summary(out);
   EXPECT_FALSE(c.synced);
   EXPECT_EQ(c.reason, reasons::kProviderUnavailable);
   // Back up: the next pass applies everything that was pending.
@@ -241,7 +248,7 @@ TEST_F(SyncTest, InvalidSpecTouchesNoProvider) {
   EXPECT_EQ(a_.apply_calls(), a_writes);
   EXPECT_EQ(b_.apply_calls(), b_writes);
   EXPECT_EQ(Count(a_), 6u);
-  EXPECT_EQ(SummarizeRecords(out).reason, reasons::kInvalidRecord);
+  EXPECT_EQ(Summary(out).reason, reasons::kInvalidRecord);
 }
 
 TEST_F(SyncTest, MassDeleteIsHeldUntilApproved) {
@@ -328,7 +335,7 @@ TEST_F(SyncTest, ZoneTheProviderCannotCreateStaysPending) {
   EXPECT_EQ(out[0].status.pending_changes, 4u);
   EXPECT_FALSE(a_.HasZone(kZone));
   EXPECT_TRUE(out[1].status.synced);
-  EXPECT_EQ(SummarizeRecords(out).reason, reasons::kProviderUnavailable);
+  EXPECT_EQ(Summary(out).reason, reasons::kProviderUnavailable);
   // Once the zone exists (here: the next create is accepted) everything pending is written.
   a_.SetCreatesZones(true);
   out = Pass(Spec(3));
