@@ -8,7 +8,6 @@
 #include <memory>
 #include <sstream>
 
-#include <arpa/inet.h>
 #include <ldns/ldns.h>
 
 #include "controller/base/plain_rdata.h"
