@@ -56,9 +56,8 @@ json ConditionsScratch(const json& status) {
   return scratch;
 }
 
-json BuildStatusPart(const json& current_status, const StatusPart& part, SystemTime now, bool* differs_out) {
-  static const json kNoStatus = json::object();
-  const json& current = current_status.is_object() ? current_status : kNoStatus;
+json BuildStatusPart(const json& current, const StatusPart& part, SystemTime now, bool* differs_out) {
+  // `current` may be null (a new Domain): Field and ConditionsScratch read a non-object as empty.
   json out = part.fields.is_object() ? part.fields : json::object();
   bool differs = false;
   for (const std::string& key : part.change_stamped) {
