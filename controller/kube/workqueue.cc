@@ -69,12 +69,12 @@ void WorkQueue::AddAfter(const std::string& key, std::chrono::nanoseconds delay)
   auto it = waiting_.find(key);
   if (it != waiting_.end()) {
     if (it->second <= due) return;  // already due earlier
-    waiting_order_.erase({it->second, key});
+    waiting_order_.erase({it->second, &it->first});
     it->second = due;
   } else {
-    waiting_.emplace(key, due);
+    it = waiting_.emplace(key, due).first;
   }
-  waiting_order_.emplace(due, key);
+  waiting_order_.emplace(due, &it->first);
   // A blocked Get sleeps at most until the soonest due time (or without a deadline while nothing waits): only a key
   // due sooner than every waiting one changes when a sleeper must look again. Waking every worker for every delayed
   // key was a large part of the controller's CPU while 1,000 new Domains arrived: each records pass ends in a
@@ -108,8 +108,8 @@ int WorkQueue::NumRequeues(const std::string& key) const {
 
 void WorkQueue::MoveDueLocked(MonotonicTime now) {
   while (!waiting_order_.empty() && waiting_order_.begin()->first <= now) {
-    std::string key = waiting_order_.begin()->second;
-    waiting_order_.erase(waiting_order_.begin());
+    std::string key = *waiting_order_.begin()->second;
+    waiting_order_.erase(waiting_order_.begin());  // before its key in waiting_, which it points at
     waiting_.erase(key);
     AddLocked(key, now);
   }
@@ -174,8 +174,8 @@ void WorkQueue::ShutDown() {
   queue_.clear();
   dirty_.clear();
   enqueued_at_.clear();
+  waiting_order_.clear();  // first: it points into waiting_
   waiting_.clear();
-  waiting_order_.clear();
   UpdateDepthLocked();
   ready_cv_.notify_all();
 }

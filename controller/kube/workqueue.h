@@ -115,7 +115,15 @@ class WorkQueue {
   std::unordered_map<std::string, MonotonicTime> processing_;      // guarded by mu_; key -> when handed out
   std::unordered_map<std::string, MonotonicTime> enqueued_at_;     // guarded by mu_; for queue latency
   std::map<std::string, MonotonicTime> waiting_;                   // guarded by mu_; delayed key -> due time
-  std::set<std::pair<MonotonicTime, std::string>> waiting_order_;  // guarded by mu_; same, by due time
+  // The same keys by due time (then key), each pointing at its key in waiting_, whose nodes stay put until erased:
+  // one copy of a delayed key, not two (issue #14: at 10,000 Domains most keys wait in several queues at once).
+  using DueKey = std::pair<MonotonicTime, const std::string*>;
+  struct DueThenKey {
+    bool operator()(const DueKey& a, const DueKey& b) const {
+      return a.first != b.first ? a.first < b.first : *a.second < *b.second;
+    }
+  };
+  std::set<DueKey, DueThenKey> waiting_order_;  // guarded by mu_
   std::unordered_map<std::string, int> failures_;                  // guarded by mu_
   bool shutting_down_ = false;                                     // guarded by mu_
 };

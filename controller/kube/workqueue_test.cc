@@ -1,5 +1,6 @@
 #include "controller/kube/workqueue.h"
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <future>
@@ -182,6 +183,30 @@ TEST(WorkQueue, DelayedKeysComeOutInDueOrder) {
   EXPECT_EQ(q.TryGet(), "early");
   EXPECT_EQ(q.TryGet(), "middle");
   EXPECT_EQ(q.TryGet(), "late");
+}
+
+// Keys due at the same time come out in key order; a key moved earlier leaves nothing at its old time (the
+// due-time index points at the key kept once: a stale entry would hand the key out twice, or read freed memory).
+TEST(WorkQueue, SameDueTimeInKeyOrderAndMovedKeysLeaveNoTrace) {
+  FakeClock clock;
+  WorkQueue q("t", clock);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 200; ++i) keys.push_back("namespace-of-some-length/domain-" + std::to_string(i));
+  for (auto it = keys.rbegin(); it != keys.rend(); ++it) q.AddAfter(*it, 5s);
+  for (size_t i = 0; i < keys.size(); i += 2) q.AddAfter(keys[i], 2s);  // moved earlier
+  EXPECT_EQ(q.NumWaiting(), keys.size());
+  clock.Advance(2s);
+  std::vector<std::string> early, late;
+  while (auto k = q.TryGet()) early.push_back(*k);
+  clock.Advance(3s);
+  while (auto k = q.TryGet()) late.push_back(*k);
+  std::vector<std::string> want_early, want_late;
+  for (size_t i = 0; i < keys.size(); ++i) (i % 2 == 0 ? want_early : want_late).push_back(keys[i]);
+  std::sort(want_early.begin(), want_early.end());
+  std::sort(want_late.begin(), want_late.end());
+  EXPECT_EQ(early, want_early);
+  EXPECT_EQ(late, want_late);
+  EXPECT_EQ(q.NumWaiting(), 0u);
 }
 
 TEST(WorkQueue, RateLimitedBacksOffExponentiallyAndForgetResets) {

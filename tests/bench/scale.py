@@ -828,6 +828,10 @@ def big(args, api, ctl, rep, zones, dns):
     per_min = writes / (window / 60)
     rep.add("big: apiserver writes per minute, steady", "0", "%.1f" % per_min, writes == 0, per_min,
             "apiserver_request_total writes over the window, Leases and endpoints apart")
+    by, first = logged_writes(args.log, wall0, wall0 + window)
+    rep.add("big: of those, a Domain's first write by that controller", "-", "%d (%s)" % (first, ", ".join(
+        "%s %d" % kv for kv in sorted(by.items())) or "none"), None, first,
+        "as the steady row of the same name: convergence still arriving (the Domains just added), not rewrites")
     span = shortest_round(events, big_n)
     rep.add("big: one full delegation round (wall)", "<= 15 s",
             "%.1f s" % span if span is not None else "no full round in %.0f s (%d checks of %d Domains)" %
