@@ -422,7 +422,7 @@ kube::ReconcileResult DelegationController::Finish(Pending& p, const ZoneSpec& s
   {
     std::lock_guard<std::mutex> lock(mu_);
     ZoneState& st = states_[p.key] = ZoneState{zone, p.generation, due, verdict.history, verdict.findings,
-                                               std::nullopt, ""};
+                                               nullptr, ""};
     // Edited (a new generation), deleted and created again (a new uid) or being deleted since the sweep was
     // prepared: its own reconcile reads it. The same uid and generation are the same spec, so the same zone.
     if (kube::Generation(*domain) == p.generation && kube::Uid(*domain) == p.uid && !IsDeleting(*domain)) {
@@ -450,7 +450,7 @@ kube::ReconcileResult DelegationController::Finish(Pending& p, const ZoneSpec& s
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = states_.find(p.key);
-      if (it != states_.end()) it->second.unwritten = part;
+      if (it != states_.end()) it->second.unwritten = std::make_unique<domain::StatusPart>(part);
     }
     spdlog::warn("delegation domain={}/{} zone={} decision=check status={} reason={} findings={} events={} "
                  "expectations={} wrote=failed batch={} error=\"{}\"",
@@ -553,7 +553,7 @@ kube::ReconcileResult DelegationController::Reconcile(const std::string& key) {
     auto it = states_.find(key);
     if (it != states_.end() && it->second.zone == zone) {
       schedule.last = ScheduleState::Probed{it->second.generation, it->second.due};
-      unwritten = it->second.unwritten;
+      if (it->second.unwritten) unwritten = *it->second.unwritten;
     }
   }
   // Probed at this generation and not yet due: waiting whatever RecordsSynced says (NextDelegationCheck's first
