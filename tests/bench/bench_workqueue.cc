@@ -2,6 +2,7 @@
 // WorkQueue throughput: adds per second (distinct keys, duplicates, with metrics), and keys processed per second
 // end to end (Add -> Get -> reconcile -> Done) with 1, 2 and 4 workers.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "controller/base/clock.h"
 #include "controller/kube/workqueue.h"
 #include "controller/metrics/runtime_metrics.h"
 
@@ -47,6 +49,27 @@ void BM_AddDuplicate(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_AddDuplicate);
+
+// Delayed keys, as 10,000 Domains wait for their next check: AddAfter of each (due times spread over a minute),
+// half of them moved earlier (a hint), then every one taken once due.
+void BM_AddAfterMoveAndTake(benchmark::State& state) {
+  FakeClock clock;
+  const auto keys = Keys(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    WorkQueue q("bench", clock);
+    for (size_t i = 0; i < keys.size(); ++i) q.AddAfter(keys[i], std::chrono::milliseconds(1000 + (i * 7919) % 60000));
+    for (size_t i = 0; i < keys.size(); i += 2) q.AddAfter(keys[i], std::chrono::milliseconds(500 + i % 400));
+    clock.Advance(std::chrono::seconds(61));
+    size_t taken = 0;
+    while (auto k = q.TryGet()) {
+      q.Done(*k);
+      ++taken;
+    }
+    benchmark::DoNotOptimize(taken);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_AddAfterMoveAndTake)->Arg(10000);
 
 // Distinct keys with the Prometheus metrics attached (depth gauge, adds counter, latency histogram on Get).
 void BM_AddGetDoneWithMetrics(benchmark::State& state) {
