@@ -20,7 +20,7 @@ void Store::AddIndex(std::string name, IndexFunc fn) {
   for (auto& [key, e] : items_) {
     json obj = Unpack(e);
     e.index_values.push_back(indexes_.back().second(obj));
-    for (const auto& v : e.index_values.back()) index_maps_.back()[v].insert(key);
+    for (const auto& v : e.index_values.back()) index_maps_.back()[v].insert(&key);
   }
 }
 
@@ -39,7 +39,7 @@ json Store::Unpack(const std::string& packed) const { return UnpackJson(packed, 
 
 void Store::IndexInsert(const std::string& key, const Entry& e) {
   for (size_t i = 0; i < e.index_values.size() && i < index_maps_.size(); ++i) {
-    for (const auto& v : e.index_values[i]) index_maps_[i][v].insert(key);
+    for (const auto& v : e.index_values[i]) index_maps_[i][v].insert(&key);
   }
 }
 
@@ -48,7 +48,7 @@ void Store::IndexErase(const std::string& key, const Entry& e) {
     for (const auto& v : e.index_values[i]) {
       auto it = index_maps_[i].find(v);
       if (it == index_maps_[i].end()) continue;
-      it->second.erase(key);
+      it->second.erase(&key);  // found by the string: any copy of the key will do
       if (it->second.empty()) index_maps_[i].erase(it);
     }
   }
@@ -98,12 +98,13 @@ void Store::ForgetRecent(const std::string& key) const {
 std::optional<Store::Entry> Store::PutLocked(const std::string& key, Entry e) {
   auto it = items_.find(key);
   if (it == items_.end()) {
-    IndexInsert(key, items_.emplace(key, std::move(e)).first->second);
+    it = items_.emplace(key, std::move(e)).first;
+    IndexInsert(it->first, it->second);
     return std::nullopt;
   }
   IndexErase(key, it->second);
   Entry replaced = std::exchange(it->second, std::move(e));
-  IndexInsert(key, it->second);
+  IndexInsert(it->first, it->second);
   return replaced;
 }
 
@@ -181,13 +182,13 @@ StoreChanges Store::CommitReplace() {
   for (const auto& [key, e] : fresh) {
     if (!items_.count(key)) changes.changes_.push_back({StoreChange::Type::kAdded, key, {}});
   }
+  for (auto& m : index_maps_) m.clear();  // first: they point at items_'s keys
   items_ = std::move(fresh);
   {
     std::lock_guard<std::mutex> recent(recent_mu_);
     recent_.clear();
     recent_index_.clear();
   }
-  for (auto& m : index_maps_) m.clear();
   for (const auto& [key, e] : items_) IndexInsert(key, e);
   return changes;
 }
@@ -266,7 +267,10 @@ std::vector<std::string> Store::KeysByIndex(const std::string& index, const std:
     if (indexes_[i].first != index) continue;
     auto it = index_maps_[i].find(value);
     if (it == index_maps_[i].end()) return {};
-    return std::vector<std::string>(it->second.begin(), it->second.end());
+    std::vector<std::string> out;
+    out.reserve(it->second.size());
+    for (const std::string* key : it->second) out.push_back(*key);
+    return out;
   }
   return {};
 }
@@ -285,8 +289,8 @@ std::vector<json> Store::ByIndex(const std::string& index, const std::string& va
     if (indexes_[i].first != index) continue;
     auto it = index_maps_[i].find(value);
     if (it == index_maps_[i].end()) return out;
-    for (const auto& key : it->second) {
-      auto e = items_.find(key);
+    for (const std::string* key : it->second) {
+      auto e = items_.find(*key);
       if (e != items_.end()) out.push_back(Unpack(e->second));
     }
   }

@@ -1,5 +1,9 @@
 #include "controller/kube/store.h"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -66,6 +70,35 @@ TEST(Store, IndexesFollowUpdatesAndDeletes) {
   each.clear();
   s.ForEachByIndex("no-such-index", "x", [&](const json& o) { each.push_back(Name(o)); });
   EXPECT_TRUE(each.empty());
+}
+
+// The indexes point at the cache's own keys: they must follow every way an entry is made, replaced, removed or
+// swapped for a whole list, with keys too long to be kept inline in a string and enough of them to rehash the map.
+TEST(Store, IndexesHoldEveryKeyThroughUpdatesRemovesAndReplace) {
+  Store s;
+  auto name = [](int i) { return "a-domain-name-long-enough-" + std::to_string(i); };
+  auto zone = [](int i) { return "zone-" + std::to_string(i % 3) + ".test"; };
+  for (int i = 0; i < 300; ++i) s.Upsert(D("namespace-of-some-length", name(i), "1", zone(i)));
+  s.AddIndex("zone", ZoneIndex());  // registered late: indexes what is there
+  for (int i = 0; i < 300; i += 2) s.Upsert(D("namespace-of-some-length", name(i), "2", zone(i + 1)));  // moved
+  for (int i = 0; i < 300; i += 5) s.Remove(D("namespace-of-some-length", name(i), "", ""));
+  auto want = [&](int z, bool replaced) {
+    std::vector<std::string> keys;
+    for (int i = 0; i < 300; ++i) {
+      if (!replaced && i % 5 == 0) continue;
+      const int at = replaced ? i : (i % 2 == 0 ? i + 1 : i);
+      if (at % 3 == z) keys.push_back("namespace-of-some-length/" + name(i));
+    }
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  };
+  for (int z = 0; z < 3; ++z) EXPECT_EQ(s.KeysByIndex("zone", zone(z)), want(z, false)) << zone(z);
+  EXPECT_EQ(s.KeysByIndex(kNamespaceIndex, "namespace-of-some-length").size(), 240u);
+  s.BeginReplace();
+  for (int i = 0; i < 300; ++i) s.ReplaceAdd(D("namespace-of-some-length", name(i), "3", zone(i)));
+  s.CommitReplace();
+  for (int z = 0; z < 3; ++z) EXPECT_EQ(s.KeysByIndex("zone", zone(z)), want(z, true)) << zone(z);
+  EXPECT_EQ(s.ByIndex("zone", zone(1)).size(), 100u);
 }
 
 TEST(Store, ReplaceSwapsAtOnceAndReportsDifferences) {
